@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install the system libraries WeasyPrint needs, when they are missing and we may install them.
+#   - Pango (required): text layout.
+#   - libharfbuzz-subset0 (optional): font subsetting ~3x faster than the fontTools fallback,
+#     and no warning on every run.
+# Debian/Ubuntu only (apt-get); elsewhere it prints what to install and carries on.
+set -u
+
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+
+missing=()
+have_lib 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
+have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
+have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: please install Pango and HarfBuzz-subset with your package manager (${missing[*]})" >&2
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+    echo "system-deps: not root; please run: sudo apt-get install ${missing[*]}" >&2
+    exit 0
+  fi
+fi
+echo "system-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null 2>&1 || true
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
+  || echo "system-deps: could not install ${missing[*]} (carrying on)" >&2
+exit 0

@@ -1,0 +1,8 @@
+"""``python -m leaflet`` is the ``leaflet`` command."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Subcommands of the ``leaflet`` program, one module each (``<name>_cmd.py``).
+
+Adding a command is adding a module here: its docstring is the help text (first line: the
+summary shown by ``leaflet --help``), and it defines ``add_arguments(parser)`` and
+``run(args, stdout) -> int``.  Modules import heavy libraries (WeasyPrint, pypdf) inside ``run``
+only, so ``leaflet --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import pkgutil
+
+#: Order in ``leaflet --help``; commands not listed follow in alphabetical order.
+_ORDER = ["render", "impose", "import", "inspect", "check", "formats", "templates", "new", "gallery"]
+
+
+def _discover() -> list[str]:
+    names = [
+        info.name.removesuffix("_cmd").replace("_", "-")
+        for info in pkgutil.iter_modules(__path__)
+        if info.name.endswith("_cmd")
+    ]
+    return sorted(names, key=lambda name: (_ORDER.index(name) if name in _ORDER else 99, name))
+
+
+COMMANDS = _discover()

@@ -1,0 +1,51 @@
+"""Typeset a statement into a print-ready PDF.
+
+SOURCE is a Markdown statement with YAML front matter (default: statement.md in the current
+folder).  The PDF is written to OUTPUT (default: <source stem>-<format>.pdf in the current
+folder) and its path printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from ..formats import FORMATS
+from ..pipeline import RenderOptions
+
+DEFAULTS = RenderOptions()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", nargs="?", default="statement.md", metavar="SOURCE",
+                        help="statement file (default: %(default)s)")
+    parser.add_argument("-f", "--format", default=DEFAULTS.format, metavar="FORMAT",
+                        help=f"page format: {', '.join(FORMATS)} (default: %(default)s)")
+    parser.add_argument("-t", "--template", default=DEFAULTS.template, metavar="TEMPLATE",
+                        help="built-in template name or a template folder "
+                             "(default: %(default)s; see 'leaflet templates')")
+    parser.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
+                        help="PDF to write (default: <source stem>-<format>.pdf)")
+    parser.add_argument("--html", type=Path, metavar="FILE",
+                        help="also write the HTML given to WeasyPrint (for template authors)")
+
+
+def run(args: argparse.Namespace, stdout: TextIO) -> int:
+    from ..formats import get_format
+    from ..pipeline import render_statement, write_atomic
+    from ..source import load_statement
+    from ..templates import get_template
+
+    options = RenderOptions(format=get_format(args.format).name, template=args.template)
+    get_template(options.template)  # an unknown template fails before any parsing
+    source = Path(args.source)
+    statement = load_statement(source)
+    output = args.output or Path(f"{source.stem}-{options.format}.pdf")
+    result = render_statement(statement, options)
+    if args.html is not None:
+        write_atomic(args.html, result.html.encode("utf-8"))
+    write_atomic(output, result.pdf)
+    pages = "page" if result.page_count == 1 else "pages"
+    stdout.write(f"{output} ({result.page_count} {pages}, {options.format})\n")
+    return 0

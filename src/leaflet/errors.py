@@ -1,0 +1,57 @@
+"""One error hierarchy for the whole toolkit.
+
+Every failure a user can cause (bad input, bad option, text that cannot fit) is a
+:class:`LeafletError`; the command line turns it into one ``leaflet: error: …`` line and
+exit code 2.  Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "FormatError",
+    "ImposeError",
+    "LeafletError",
+    "RenderError",
+    "SourceError",
+    "TemplateError",
+    "UsageError",
+]
+
+
+class LeafletError(Exception):
+    """Base of every error leaflet reports to users (exit code 2)."""
+
+
+class UsageError(LeafletError):
+    """An option or argument the user gave makes no sense (unknown name, bad length …)."""
+
+
+class SourceError(LeafletError):
+    """A statement source cannot be read or is malformed; names the file and line."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.reason = message
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{line}: " if line is not None else f"{self.path}: "
+        super().__init__(f"{where}{message}")
+
+
+class TemplateError(LeafletError):
+    """A template is missing or broken; names the file and line when known."""
+
+
+class FormatError(UsageError):
+    """An unknown format name."""
+
+
+class RenderError(LeafletError):
+    """Layout succeeded but the result breaks a promise (e.g. text that cannot fit)."""
+
+
+class ImposeError(LeafletError):
+    """A PDF cannot be imposed (not a PDF, encrypted, mixed page sizes, no pages …)."""

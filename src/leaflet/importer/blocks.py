@@ -1,0 +1,44 @@
+"""What readers hand to the importer: blocks of text lines, with hints from structured sources.
+
+Plain text gives no hints (the importer guesses everything from the words); HTML says which
+block was a heading, a list item or a quotation, and the importer trusts it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["ITEM", "Consumed", "Hint", "SourceBlock"]
+
+Hint = Literal["title", "heading", "item", "quote"]
+
+#: A list item: a bullet (``–`` ``-`` ``•`` ``*`` …), ``1.``/``1)`` or ``a)``, then its text.
+ITEM = re.compile(
+    r"^(?:(?P<bullet>[-–—•*·▪◦‣])|(?P<number>\d{1,3})[.)]|(?P<letter>[a-zA-Z])\))"
+    r"\s+(?P<text>\S.*)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceBlock:
+    """A run of non-blank lines (stripped), its first line number and an optional hint."""
+
+    lines: tuple[str, ...]
+    line: int
+    hint: Hint | None = None
+
+    @property
+    def text(self) -> str:
+        """The block's lines joined by spaces."""
+        return " ".join(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Consumed:
+    """Input text that became metadata rather than body text (a date line, a comment line)."""
+
+    line: int
+    text: str
+    reason: str

@@ -1,0 +1,363 @@
+"""Imposition: placing the pages of a flat PDF on press sheets.
+
+Two halves, kept apart so the order tables are testable without any PDF:
+
+* **layouts** (one module each in this package: :mod:`.saddle`, :mod:`.two_up`,
+  :mod:`.four_up`) are pure geometry — a page count and page size in, a :class:`Plan` of sheets,
+  sides and slots out.  A module's docstring is its folding/cutting instruction (CLI help).
+  Adding a layout is adding a module that defines ``NAME``, ``FINISHING`` and ``plan()``.
+* :mod:`leaflet.pdf` (the only module importing pypdf) reads the input and draws the plan.
+
+:func:`impose` joins the two; it is what ``leaflet impose`` and the renderer's booklet formats
+call.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from types import ModuleType
+from typing import Literal, Protocol, cast
+
+from ..errors import UsageError
+from ..papers import paper_size
+
+__all__ = [
+    "STANDARD_SHEETS",
+    "Box",
+    "ImposeOptions",
+    "ImposedPDF",
+    "Layout",
+    "Plan",
+    "Sheet",
+    "Slot",
+    "get_layout",
+    "impose",
+    "layouts",
+    "padded_order",
+    "pick_sheet",
+    "proof_plan",
+    "step_and_repeat",
+    "turn_side",
+]
+
+#: Sheets ``leaflet impose --sheet`` accepts, and among which a sheet is picked automatically.
+STANDARD_SHEETS = ("a4", "a3", "letter", "tabloid")
+
+Flip = Literal["short", "long"]
+
+#: Sizes closer than this (points) are equal: paper sizes in mm are not exact in points.
+TOLERANCE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A rectangle in sheet coordinates (points, origin bottom-left, as in PDF)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.width
+
+    @property
+    def top(self) -> float:
+        return self.y + self.height
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Where one page lands on one side of a sheet.
+
+    ``trim`` is where the page's trim box goes (shifted by creep for inner booklet sheets);
+    ``cell`` is the part of the sheet the page owns: its artwork is clipped to the cell, plus
+    bleed on cell edges that are on the outside of the sheet.  ``rotation`` (0 or 180 degrees)
+    turns the page around the centre of ``trim``.  ``page`` is a 0-based source page index or
+    ``None`` for a blank.
+    """
+
+    page: int | None
+    trim: Box
+    cell: Box
+    rotation: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One sheet of paper: its front and, when printed duplex, its back."""
+
+    front: tuple[Slot, ...]
+    back: tuple[Slot, ...] | None = None
+
+    @property
+    def sides(self) -> tuple[tuple[Slot, ...], ...]:
+        return (self.front,) if self.back is None else (self.front, self.back)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A layout's answer: the sheets, the size of the imposed area, and where it is folded.
+
+    ``width`` × ``height`` is the trimmed size of the imposed area (all cells), which
+    :mod:`leaflet.pdf` centres on the paper.  ``folds`` are x positions of vertical folds
+    (the spine), drawn as fold marks; cell edges elsewhere are cuts.
+    """
+
+    width: float
+    height: float
+    sheets: tuple[Sheet, ...]
+    folds: tuple[float, ...] = ()
+
+    @property
+    def cuts(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """Distinct x and y positions of cut lines (cell edges that are not folds)."""
+        cells = [slot.cell for sheet in self.sheets for side in sheet.sides for slot in side]
+        xs = {round(x, 3) for cell in cells for x in (cell.x, cell.right)}
+        ys = {round(y, 3) for cell in cells for y in (cell.y, cell.top)}
+        folds = {round(x, 3) for x in self.folds}
+        return tuple(sorted(xs - folds)), tuple(sorted(ys))
+
+
+class Layout(Protocol):
+    """What a layout module provides (checked structurally, modules need not subclass)."""
+
+    NAME: str
+    #: What to do after printing, for the instruction line ("fold, staple").
+    FINISHING: str
+    __doc__: str | None
+
+    def plan(
+        self,
+        page_count: int,
+        page_width: float,
+        page_height: float,
+        *,
+        keep_last: int = 0,
+        creep: float = 0.0,
+    ) -> Plan: ...
+
+    def reading_order(self, page_count: int, *, keep_last: int = 0) -> list[int | None]: ...
+
+
+@cache
+def layouts() -> dict[str, Layout]:
+    """All layouts by name, discovered from the modules of this package."""
+    found: dict[str, Layout] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module: ModuleType = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "NAME"):
+            found[module.NAME] = cast(Layout, module)
+    return dict(sorted(found.items()))
+
+
+def get_layout(name: str) -> Layout:
+    """Return the layout called *name* or raise :class:`UsageError` listing the known ones."""
+    try:
+        return layouts()[name]
+    except KeyError:
+        known = ", ".join(layouts())
+        raise UsageError(f"unknown imposition layout {name!r} (known: {known})") from None
+
+
+def padded_order(page_count: int, multiple: int, keep_last: int = 0) -> list[int | None]:
+    """Pages in reading order, padded with blanks (``None``) to a multiple of *multiple*.
+
+    Blanks go at the end, or just before the *keep_last* final pages (a back cover stays last).
+    """
+    if page_count < 1:
+        raise UsageError("nothing to impose: the document has no pages")
+    if not 0 <= keep_last <= page_count:
+        raise UsageError(f"--keep-last {keep_last} must be between 0 and the page count")
+    blanks = -page_count % multiple
+    split = page_count - keep_last
+    pages: list[int | None] = list(range(page_count))
+    return pages[:split] + [None] * blanks + pages[split:]
+
+
+def turn_side(side: Sequence[Slot], width: float, height: float) -> tuple[Slot, ...]:
+    """Turn one side of a sheet by 180° around its centre (back sides printed tumbled)."""
+
+    def turned(box: Box) -> Box:
+        return Box(width - box.right, height - box.top, box.width, box.height)
+
+    return tuple(
+        Slot(slot.page, turned(slot.trim), turned(slot.cell), (slot.rotation + 180) % 360)
+        for slot in side
+    )
+
+
+def proof_plan(order: Sequence[int | None], page_width: float, page_height: float) -> Plan:
+    """Reader spreads for checking on screen: page 1 alone on the right, then 2–3, 4–5, …"""
+    spreads: list[tuple[int | None, int | None]] = [(None, order[0])]
+    rest = list(order[1:])
+    spreads += [(rest[i], rest[i + 1] if i + 1 < len(rest) else None) for i in range(0, len(rest), 2)]
+    sheets = []
+    for left, right in spreads:
+        slots = tuple(
+            Slot(page, box, box)
+            for page, box in (
+                (left, Box(0, 0, page_width, page_height)),
+                (right, Box(page_width, 0, page_width, page_height)),
+            )
+            if page is not None
+        )
+        sheets.append(Sheet(slots))
+    return Plan(2 * page_width, page_height, tuple(sheets), folds=(page_width,))
+
+
+def step_and_repeat(
+    page_count: int,
+    page_width: float,
+    page_height: float,
+    columns: int,
+    rows: int,
+    keep_last: int = 0,
+) -> Plan:
+    """Cut-and-stack sheets: every slot of a side carries the same page.
+
+    Sheet *k* carries reading-order page 2k on its front and 2k+1 on its back, *columns* ×
+    *rows* times; a single-page document gets single-sided sheets.
+    """
+    order = padded_order(page_count, 1 if page_count == 1 else 2, keep_last)
+    cells = [
+        Box(column * page_width, row * page_height, page_width, page_height)
+        for row in reversed(range(rows))
+        for column in range(columns)
+    ]
+
+    def side(page: int | None) -> tuple[Slot, ...]:
+        return tuple(Slot(page, cell, cell) for cell in cells)
+
+    sheets = tuple(
+        Sheet(side(order[k]), side(order[k + 1]) if k + 1 < len(order) else None)
+        for k in range(0, len(order), 2)
+    )
+    return Plan(columns * page_width, rows * page_height, sheets)
+
+
+def fits(area: tuple[float, float], paper: tuple[float, float]) -> bool:
+    """Whether an area (width, height) fits on a paper in the given orientation."""
+    return area[0] <= paper[0] + TOLERANCE and area[1] <= paper[1] + TOLERANCE
+
+
+def sheet_size(name: str, area: tuple[float, float]) -> tuple[float, float]:
+    """The paper *name* turned so that *area* fits (landscape first for a landscape area)."""
+    landscape_first = area[0] >= area[1]
+    for landscape in (landscape_first, not landscape_first):
+        paper = paper_size(name, landscape=landscape)
+        if fits(area, paper):
+            return paper
+    raise UsageError(
+        f"a {area[0] / _MM:.0f}×{area[1] / _MM:.0f} mm imposition does not fit on {name}"
+        f" (try --sheet {pick_sheet(area)})"
+    )
+
+
+def pick_sheet(area: tuple[float, float]) -> str:
+    """The smallest standard sheet holding *area* (e.g. two A5 pages → ``a4``)."""
+    by_size = sorted(STANDARD_SHEETS, key=lambda name: _area(paper_size(name)))
+    for name in by_size:
+        width, height = paper_size(name)
+        if fits(area, (width, height)) or fits(area, (height, width)):
+            return name
+    raise UsageError(
+        f"no standard sheet ({', '.join(STANDARD_SHEETS)}) holds a"
+        f" {area[0] / _MM:.0f}×{area[1] / _MM:.0f} mm imposition"
+    )
+
+
+def _area(size: tuple[float, float]) -> float:
+    return size[0] * size[1]
+
+
+_MM = 72 / 25.4
+
+
+@dataclass(frozen=True, slots=True)
+class ImposeOptions:
+    """How to impose; the single source of the defaults ``leaflet impose`` shows.
+
+    ``sheet`` ``None`` picks the smallest standard sheet that holds the layout.  ``creep`` is
+    the shift per sheet of depth, in points (saddle only).  ``flip`` ``None`` is the book-like
+    duplex flip (short edge for landscape sheets, long edge for portrait ones); the other flip
+    turns back sides by 180°.  ``proof`` writes reader spreads instead of press sheets.
+    """
+
+    layout: str = "saddle"
+    sheet: str | None = None
+    keep_last: int = 0
+    creep: float = 0.0
+    marks: bool = False
+    flip: Flip | None = None
+    proof: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ImposedPDF:
+    """The imposed PDF and what to tell the person printing it."""
+
+    data: bytes = field(repr=False)
+    sheet_count: int
+    page_count: int
+    sheet: str
+    instruction: str
+
+
+def impose(pdf: bytes, options: ImposeOptions | None = None) -> ImposedPDF:
+    """Impose the pages of *pdf* (bytes of a flat PDF, all pages one size) on sheets.
+
+    Raises :class:`~leaflet.errors.ImposeError` for unusable input and
+    :class:`~leaflet.errors.UsageError` for impossible options.
+    """
+    from .. import pdf as pdf_module  # pypdf is heavy: import it only when imposing
+
+    options = options or ImposeOptions()
+    layout = get_layout(options.layout)
+    if options.creep and layout.NAME != "saddle":
+        raise UsageError(f"creep only applies to the saddle layout, not {layout.NAME!r}")
+    source = pdf_module.read_source(pdf)
+    width, height = source.trim_size
+    if options.proof:
+        order = layout.reading_order(source.page_count, keep_last=options.keep_last)
+        plan = proof_plan(order, width, height)
+    else:
+        plan = layout.plan(
+            source.page_count, width, height, keep_last=options.keep_last, creep=options.creep
+        )
+    sheet = options.sheet or pick_sheet((plan.width, plan.height))
+    paper = sheet_size(sheet, (plan.width, plan.height))
+    landscape = paper[0] > paper[1]
+    flip: Flip = options.flip or ("short" if landscape else "long")
+    if (flip == "long") == landscape:
+        plan = _tumble_backs(plan)
+    data = pdf_module.write_imposed(source, plan, paper, marks=options.marks)
+    instruction = _instruction(layout, plan, sheet, flip, source.page_count, options.proof)
+    return ImposedPDF(data, len(plan.sheets), source.page_count, sheet, instruction)
+
+
+def _tumble_backs(plan: Plan) -> Plan:
+    sheets = tuple(
+        replace(sheet, back=turn_side(sheet.back, plan.width, plan.height))
+        if sheet.back is not None
+        else sheet
+        for sheet in plan.sheets
+    )
+    return replace(plan, sheets=sheets)
+
+
+def _instruction(
+    layout: Layout, plan: Plan, sheet: str, flip: Flip, pages: int, proof: bool
+) -> str:
+    count = len(plan.sheets)
+    if proof:
+        return f"{pages} pages as {count} reader spreads: for checking on screen, not for print"
+    sheets = f"{count} {sheet.upper() if sheet.startswith('a') else sheet} sheet{'s' * (count != 1)}"
+    return (
+        f"{pages} pages on {sheets}: print double-sided, flip on {flip} edge, {layout.FINISHING}"
+    )

@@ -1,0 +1,40 @@
+"""2-up: two copies of each page per sheet side, to cut in half and stack (e.g. A5 flyers from A4).
+
+This is "step and repeat", what print shops expect for cut-and-stack flyers: each side of a sheet
+carries the same page twice (side by side for portrait pages, one above the other for landscape
+ones), so one cut through the stack gives two identical piles.  Page 1 is on the front of the
+first sheet, page 2 on its back, page 3 on the front of the next sheet, and so on.  Print
+double-sided (flip on the short edge of a landscape sheet), then cut along the middle.
+"""
+
+from __future__ import annotations
+
+from . import Plan, step_and_repeat
+
+NAME = "2up"
+FINISHING = "cut in half, stack"
+
+
+def reading_order(page_count: int, *, keep_last: int = 0) -> list[int | None]:
+    """Pages in reading order; front/back pairs, so padded to an even count."""
+    return padded_order_for_flyers(page_count, keep_last)
+
+
+def padded_order_for_flyers(page_count: int, keep_last: int) -> list[int | None]:
+    """Flyer pages are front/back pairs: pad to an even count unless there is one page."""
+    from . import padded_order
+
+    return padded_order(page_count, 1 if page_count == 1 else 2, keep_last)
+
+
+def plan(
+    page_count: int,
+    page_width: float,
+    page_height: float,
+    *,
+    keep_last: int = 0,
+    creep: float = 0.0,
+) -> Plan:
+    """Two copies of each page per side; *creep* does not apply to flat flyers."""
+    columns, rows = (2, 1) if page_width <= page_height else (1, 2)
+    return step_and_repeat(page_count, page_width, page_height, columns, rows, keep_last)

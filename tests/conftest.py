@@ -1,0 +1,88 @@
+"""Shared test helpers: locating examples and the corpus, running the CLI in-process, and
+reading PDFs back with pypdf."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from leaflet.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str | Path) -> CliResult:
+    """Run ``leaflet ARGS`` in this process; capture exit code, stdout and stderr."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main([str(arg) for arg in args], stdout=stdout, stderr=stderr)
+    return CliResult(code, stdout.getvalue(), stderr.getvalue())
+
+
+@pytest.fixture
+def cli() -> Callable[..., CliResult]:
+    return run_cli
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("the shared corpus is not beside this checkout")
+    return CORPUS
+
+
+def pdf_reader(pdf: bytes | Path) -> pypdf.PdfReader:
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    return pypdf.PdfReader(io.BytesIO(data))
+
+
+def pdf_text(pdf: bytes | Path) -> str:
+    """The text layer of every page, in page order."""
+    return "\n".join(page.extract_text() for page in pdf_reader(pdf).pages)
+
+
+def joined_text(pdf: bytes | Path) -> str:
+    """Text layer with line-end hyphens and all whitespace removed, so that words hyphenated
+    or URLs broken across lines read whole again."""
+    text = pdf_text(pdf)
+    text = re.sub(r"-\s*\n\s*", "", text)
+    return re.sub(r"\s+", "", text)
+
+
+def missing_words(words: list[str], pdf: bytes | Path) -> list[str]:
+    """The words of *words* that the PDF's text layer does not hold in this order (reading
+    order: every word must come after the one before it)."""
+    haystack = joined_text(pdf).casefold()
+    missing, position = [], 0
+    for word in words:
+        found = haystack.find(word.casefold(), position)
+        if found < 0:
+            missing.append(word)
+        else:
+            position = found + len(word)
+    return missing
+
+
+def embedded_fonts(pdf: bytes | Path) -> set[str]:
+    """Base font names (subset prefix removed) of every font used on every page."""
+    names = set()
+    for page in pdf_reader(pdf).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            names.add(str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    return names
