@@ -90,8 +90,10 @@ def test_notes_numbered_by_first_reference_unreferenced_last(
         ("c", 3, 0),
     ]
     assert not statement.notes[2].referenced
-    assert any("[^c] is never referenced" in r.getMessage() and "s.md:" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "[^c] is never referenced" in r.getMessage() and "s.md:" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_note_calls_link_to_notes_and_back() -> None:
@@ -127,7 +129,8 @@ def test_reference_in_code_span_is_not_a_note() -> None:
     [
         ("no front matter\n", 1, "missing front matter"),
         ("---\ntitle: T\n", 1, "not closed"),
-        ("---\ntitle: [unclosed\n---\n", 3, "not valid YAML"),
+        ("---\ntitle: [unclosed\n---\n", 2, "not valid YAML"),
+        ("---\ntitle: T\nbad: x: y\n---\n", 3, "not valid YAML"),
         ("---\nsubtitle: S\n---\nbody\n", 2, "no 'title:'"),
         ("---\ntitle: T\ndate: next tuesday\n---\n", 3, "'date' must be a date"),
         ("---\ntitle: T\nslogans:\n  a: b\n---\n", 3, "'slogans' must be a list"),
@@ -167,13 +170,14 @@ def test_unknown_key_is_a_warning_with_line(caplog: pytest.LogCaptureFixture) ->
     with caplog.at_level(logging.WARNING, logger="leaflet"):
         statement = parse_statement("---\ntitle: T\ncolour: red\n---\n", Path("k.md"))
     assert statement.title == "T"
-    assert any("k.md:3" in r.getMessage() and "'colour'" in r.getMessage()
-               for r in caplog.records)
+    assert any("k.md:3" in r.getMessage() and "'colour'" in r.getMessage() for r in caplog.records)
 
 
 def test_raw_html_is_dropped_but_its_text_kept(caplog: pytest.LogCaptureFixture) -> None:
-    text = ("---\ntitle: T\n---\n\nLead.\n\nSome <b>bold</b> words.\n\n"
-            "<div>Kept words</div>\n\n<script>alert('x')</script>\n")
+    text = (
+        "---\ntitle: T\n---\n\nLead.\n\nSome <b>bold</b> words.\n\n"
+        "<div>Kept words</div>\n\n<script>alert('x')</script>\n"
+    )
     with caplog.at_level(logging.WARNING, logger="leaflet"):
         statement = parse_statement(text)
     html = "".join(b.content.html for b in statement.blocks)  # type: ignore[union-attr]
@@ -212,8 +216,20 @@ def test_images_only_from_the_statement_folder(tmp_path: Path) -> None:
 def test_words_cover_every_part() -> None:
     statement = parse_statement(BASIC)
     words = statement.words()
-    for word in ["Down", "Second", "Committee", "Lead", "First", "demand", "nested", "pull",
-                 "One", "Two", "Note", "Never"]:
+    for word in [
+        "Down",
+        "Second",
+        "Committee",
+        "Lead",
+        "First",
+        "demand",
+        "nested",
+        "pull",
+        "One",
+        "Two",
+        "Note",
+        "Never",
+    ]:
         assert word in words
 
 

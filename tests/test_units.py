@@ -6,8 +6,15 @@ from leaflet.units import format_length, parse_length
 
 @pytest.mark.parametrize(
     ("text", "points"),
-    [("3mm", 8.50394), ("0.125in", 9.0), ("9pt", 9.0), ("1cm", 28.34646), ("12", 12.0),
-     (" 2.5 mm ", 7.08661), ("-1pt", -1.0)],
+    [
+        ("3mm", 8.50394),
+        ("0.125in", 9.0),
+        ("9pt", 9.0),
+        ("1cm", 28.34646),
+        ("12", 12.0),
+        (" 2.5 mm ", 7.08661),
+        ("-1pt", -1.0),
+    ],
 )
 def test_parse_length_in_points(text: str, points: float) -> None:
     assert parse_length(text) == pytest.approx(points, abs=1e-4)

@@ -94,7 +94,9 @@ def compose_html(statement: Statement, fmt: Format, template: Template) -> str:
         return environment.get_template(ENTRY).render(context)
     except jinja2.TemplateNotFound as error:
         searched = ", ".join(str(path) for path in template.search_path)
-        raise TemplateError(f"template file {error.name!r} not found (searched: {searched})") from None
+        raise TemplateError(
+            f"template file {error.name!r} not found (searched: {searched})"
+        ) from None
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(f"{error.filename}:{error.lineno}: {error.message}") from None
     except jinja2.TemplateError as error:

@@ -41,8 +41,9 @@ class Format:
         return 4 if self.imposition == "saddle" else 1
 
 
-def _flat(name: str, paper: str, description: str, margin_mm: float, body: float,
-          columns: int = 1) -> Format:
+def _flat(
+    name: str, paper: str, description: str, margin_mm: float, body: float, columns: int = 1
+) -> Format:
     width, height = paper_size(paper)
     return Format(name, description, width, height, margin_mm * _MM, body, columns)
 
@@ -52,8 +53,7 @@ FORMATS: dict[str, Format] = {
     for fmt in (
         _flat("a4", "a4", "A4 pages, as many as needed (flat)", 16, 10.0, columns=2),
         _flat("a5", "a5", "A5 pages, as many as needed (flat)", 13, 9.5),
-        _flat("letter", "letter", "US letter pages, as many as needed (flat)", 16, 10.0,
-              columns=2),
+        _flat("letter", "letter", "US letter pages, as many as needed (flat)", 16, 10.0, columns=2),
     )
 }
 

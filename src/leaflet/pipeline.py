@@ -11,7 +11,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compose import compose_html
 from .formats import get_format
 from .model import Statement
 from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, get_template
@@ -36,15 +35,20 @@ class RenderResult:
 
 def render_statement(statement: Statement, options: RenderOptions | None = None) -> RenderResult:
     """Typeset *statement* as *options* say; returns the PDF bytes and the HTML used."""
-    from . import render  # WeasyPrint is loaded only when something is rendered.
+    # Jinja2 and WeasyPrint load only when something is rendered (fast `leaflet --help`).
+    from . import render
+    from .compose import compose_html
 
     options = options or RenderOptions()
     fmt = get_format(options.format)
     template = get_template(options.template)
     html = compose_html(statement, fmt, template)
     folder = statement.folder or Path.cwd()
-    roots = [PACKAGE_DIR, template.folder, folder] if statement.folder else [PACKAGE_DIR,
-                                                                             template.folder]
+    roots = (
+        [PACKAGE_DIR, template.folder, folder]
+        if statement.folder
+        else [PACKAGE_DIR, template.folder]
+    )
     laid_out = render.layout(html, base_url=folder, roots=roots)
     identifier = hashlib.sha256(f"{options!r}\0{html}".encode()).hexdigest()[:32].encode()
     pdf = render.write_pdf(laid_out, identifier=identifier)

@@ -25,8 +25,8 @@ from .fonts import FONTS_DIR
 # Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
 os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 
-import weasyprint  # noqa: E402
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 __all__ = ["LaidOut", "SafeFetcher", "layout", "write_pdf"]
 
@@ -50,8 +50,10 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
                 mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 headers = {"Content-Type": mime_type}
                 return URLFetcherResponse(url, body=path.read_bytes(), headers=headers)
-        LOGGER.warning("refused to load %s (only the statement's folder and leaflet's own "
-                       "files may be read)", url)
+        LOGGER.warning(
+            "refused to load %s (only the statement's folder and leaflet's own files may be read)",
+            url,
+        )
         raise ValueError(f"leaflet does not load {url}")
 
 

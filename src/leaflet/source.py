@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -102,6 +103,11 @@ def parse_statement(text: str, path: Path | str | None = None) -> Statement:
     fields = _validate_front_matter(meta, path)
     lang = fields.get("lang", "en")
     body_parser = _BodyParser(path, body_line, lang)
+    for key in ("title", "subtitle", "author", "contact"):
+        if key in fields:
+            fields[key] = body_parser.typeset(fields[key])
+    if "slogans" in fields:
+        fields["slogans"] = tuple(body_parser.typeset(slogan) for slogan in fields["slogans"])
     blocks, notes = body_parser.parse(body)
     lead = None
     if blocks and isinstance(blocks[0], Paragraph):
@@ -139,8 +145,13 @@ def _parse_yaml(yaml_text: str, path: Path | None) -> _FrontMatter:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
         values = yaml.safe_load(yaml_text)
     except yaml.YAMLError as error:
+        # The problem's own mark, unless it is the end of the text: then where the
+        # unfinished construct started ("date: [" with no closing bracket).
+        last_line = max(yaml_text.count("\n") - 1, 0)
         mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
+        if mark is None or mark.line > last_line:
+            mark = getattr(error, "context_mark", None) or mark
+        line = min(mark.line, last_line) + 2 if mark is not None else None
         problem = getattr(error, "problem", None) or "malformed"
         raise SourceError(f"front matter is not valid YAML: {problem}", path, line) from None
     if values is None:
@@ -162,8 +173,12 @@ def _validate_front_matter(meta: _FrontMatter, path: Path | None) -> dict[str, A
         line = meta.lines.get(key)
         if key not in FRONT_MATTER_KEYS:
             known = ", ".join(FRONT_MATTER_KEYS)
-            LOGGER.warning("%s: unknown front-matter key %r ignored (known: %s)",
-                           _where(path, line), key, known)
+            LOGGER.warning(
+                "%s: unknown front-matter key %r ignored (known: %s)",
+                _where(path, line),
+                key,
+                known,
+            )
             continue
         if value is None:
             continue
@@ -238,10 +253,7 @@ def _render_note_call(
     token = tokens[idx]
     number = env["note_numbers"][token.meta["label"]]
     call = token.meta["subId"] + 1
-    return (
-        f'<a class="note-call" id="call-{number}-{call}" href="#note-{number}">'
-        f"{number}</a>"
-    )
+    return f'<a class="note-call" id="call-{number}-{call}" href="#note-{number}">{number}</a>'
 
 
 class _TextOnly(HTMLParser):
@@ -294,6 +306,11 @@ class _BodyParser:
         notes = self._notes(definitions)
         return blocks, notes
 
+    def typeset(self, text: str) -> str:
+        """Front-matter text with the body's typography (quotes, dashes); markup is dropped."""
+        children = self.md.parseInline(text, {})[0].children or []
+        return _plain_text(children).strip() or text
+
     # -- safety: raw HTML and images ---------------------------------------------------------
 
     def _sanitize(self, tokens: list[Token]) -> None:
@@ -315,8 +332,11 @@ class _BodyParser:
         src = str(image.attrs.get("src", ""))
         resolved = self._local_file(src)
         if resolved is None:
-            self._warn(parent, f"image {src!r} is not a file in the statement's folder; "
-                               "its description is printed instead")
+            self._warn(
+                parent,
+                f"image {src!r} is not a file in the statement's folder; "
+                "its description is printed instead",
+            )
             alt = "".join(child.content for child in image.children or [])
             image.type, image.tag, image.content, image.children = "text", "", alt, None
             image.attrs = {}
@@ -377,8 +397,11 @@ class _BodyParser:
         for label, (line, _) in definitions.items():
             if label not in numbers:
                 numbers[label] = len(numbers) + 1
-                LOGGER.warning("%s: note [^%s] is never referenced; it is printed after the "
-                               "others", _where(self.path, line), label)
+                LOGGER.warning(
+                    "%s: note [^%s] is never referenced; it is printed after the others",
+                    _where(self.path, line),
+                    label,
+                )
         return numbers
 
     def _notes(self, definitions: dict[str, tuple[int, list[Token]]]) -> tuple[Note, ...]:
@@ -428,7 +451,9 @@ class _BodyParser:
 
     def _inline(self, token: Token) -> Inline:
         children = token.children or []
-        rendered = self.md.renderer.renderInline(children, self.md.options, self.env)
+        renderer = self.md.renderer
+        assert isinstance(renderer, RendererHTML)
+        rendered = renderer.renderInline(children, self.md.options, self.env)
         return Inline(rendered.strip(), _plain_text(children).strip())
 
     # -- helpers -----------------------------------------------------------------------------
@@ -484,4 +509,3 @@ def _text_paragraph(text: str, like: Token) -> Token:
 
 def _empty(like: Token) -> Token:
     return Token("leaflet_empty", "", 0, map=like.map)
-

@@ -11,7 +11,17 @@ from __future__ import annotations
 import pkgutil
 
 #: Order in ``leaflet --help``; commands not listed follow in alphabetical order.
-_ORDER = ["render", "impose", "import", "inspect", "check", "formats", "templates", "new", "gallery"]
+_ORDER = [
+    "render",
+    "impose",
+    "import",
+    "inspect",
+    "check",
+    "formats",
+    "templates",
+    "new",
+    "gallery",
+]
 
 
 def _discover() -> list[str]:

@@ -13,8 +13,13 @@ from typing import TextIO
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", nargs="?", default="statement.md", metavar="SOURCE",
-                        help="statement file (default: %(default)s)")
+    parser.add_argument(
+        "source",
+        nargs="?",
+        default="statement.md",
+        metavar="SOURCE",
+        help="statement file (default: %(default)s)",
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:

@@ -15,8 +15,13 @@ from ..templates import DEFAULT_TEMPLATE
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", type=Path, metavar="DIR", help="folder to create")
-    parser.add_argument("-t", "--template", default=DEFAULT_TEMPLATE, metavar="TEMPLATE",
-                        help="template to suggest for the first render (default: %(default)s)")
+    parser.add_argument(
+        "-t",
+        "--template",
+        default=DEFAULT_TEMPLATE,
+        metavar="TEMPLATE",
+        help="template to suggest for the first render (default: %(default)s)",
+    )
     parser.add_argument("--lang", default="en", help="language of the statement (default: en)")
 
 

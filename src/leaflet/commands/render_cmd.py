@@ -18,17 +18,41 @@ DEFAULTS = RenderOptions()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", nargs="?", default="statement.md", metavar="SOURCE",
-                        help="statement file (default: %(default)s)")
-    parser.add_argument("-f", "--format", default=DEFAULTS.format, metavar="FORMAT",
-                        help=f"page format: {', '.join(FORMATS)} (default: %(default)s)")
-    parser.add_argument("-t", "--template", default=DEFAULTS.template, metavar="TEMPLATE",
-                        help="built-in template name or a template folder "
-                             "(default: %(default)s; see 'leaflet templates')")
-    parser.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
-                        help="PDF to write (default: <source stem>-<format>.pdf)")
-    parser.add_argument("--html", type=Path, metavar="FILE",
-                        help="also write the HTML given to WeasyPrint (for template authors)")
+    parser.add_argument(
+        "source",
+        nargs="?",
+        default="statement.md",
+        metavar="SOURCE",
+        help="statement file (default: %(default)s)",
+    )
+    parser.add_argument(
+        "-f",
+        "--format",
+        default=DEFAULTS.format,
+        metavar="FORMAT",
+        help=f"page format: {', '.join(FORMATS)} (default: %(default)s)",
+    )
+    parser.add_argument(
+        "-t",
+        "--template",
+        default=DEFAULTS.template,
+        metavar="TEMPLATE",
+        help="built-in template name or a template folder "
+        "(default: %(default)s; see 'leaflet templates')",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUTPUT",
+        help="PDF to write (default: <source stem>-<format>.pdf)",
+    )
+    parser.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="also write the HTML given to WeasyPrint (for template authors)",
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
