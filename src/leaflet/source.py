@@ -73,6 +73,8 @@ _QUOTES = {
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _COLOUR = re.compile(r"^(#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6}|[a-z]+)$")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+#: libyaml's safe loader when PyYAML was built with it (about 10x faster), else pure Python.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_statement(path: Path | str) -> Statement:
@@ -141,9 +143,10 @@ def _split_front_matter(text: str, path: Path | None) -> tuple[_FrontMatter, str
 
 
 def _parse_yaml(yaml_text: str, path: Path | None) -> _FrontMatter:
+    loader = _YAML_LOADER(yaml_text)
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        values = yaml.safe_load(yaml_text)
+        node = loader.get_single_node()
+        values = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         # The problem's own mark, unless it is the end of the text: then where the
         # unfinished construct started ("date: [" with no closing bracket).
@@ -154,6 +157,8 @@ def _parse_yaml(yaml_text: str, path: Path | None) -> _FrontMatter:
         line = min(mark.line, last_line) + 2 if mark is not None else None
         problem = getattr(error, "problem", None) or "malformed"
         raise SourceError(f"front matter is not valid YAML: {problem}", path, line) from None
+    finally:
+        loader.dispose()
     if values is None:
         return _FrontMatter({}, {})
     if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
