@@ -129,7 +129,8 @@ def test_formats_and_templates_list_one_line_each() -> None:
     assert {"a4", "a5"} <= set(names)
     templates = run_cli("templates")
     assert templates.code == 0
-    assert templates.out.splitlines()[0].split()[0] == "classic"
+    lines = {line.split()[0]: line for line in templates.out.splitlines()}
+    assert lines["classic"].endswith("(default)")
 
 
 def test_new_scaffolds_a_statement_that_renders(

@@ -83,7 +83,7 @@ def main(
     logger = logging.getLogger("leaflet")
     handler = _StderrHandler(stderr)
     logger.addHandler(handler)
-    logger.propagate = False
+    propagate, logger.propagate = logger.propagate, False
     debug = "--debug" in argv
     try:
         parser = build_parser()
@@ -91,6 +91,7 @@ def main(
         if args.command is None:
             parser.print_help(stdout)
             return 2
+        args.stderr = stderr  # for commands that report on stderr while stdout carries data
         return int(args.run(args, stdout))
     except LeafletError as error:
         if debug:
@@ -102,3 +103,4 @@ def main(
         return 130
     finally:
         logger.removeHandler(handler)
+        logger.propagate = propagate

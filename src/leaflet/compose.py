@@ -7,19 +7,22 @@ Jinja2 with autoescape: every text from the statement is escaped; only the model
 from __future__ import annotations
 
 import datetime
+import traceback
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from jinja2 import nodes
 
-from .errors import TemplateError
+from .errors import SourceError, TemplateError
 from .fonts import font_face_css
 from .formats import Format
 from .model import Statement
-from .templates import ENTRY, Template
+from .templates import BASE_DIR, ENTRY, Template
 
-__all__ = ["LABELS", "compose_html", "localized_date"]
+__all__ = ["LABELS", "compose_html", "localized_date", "template_environment"]
 
 #: Words the templates print themselves, by language (English when a language is missing).
 LABELS: dict[str, dict[str, str]] = {
@@ -65,9 +68,20 @@ class _Page:
 
 
 @cache
-def _environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
+def _environment(chain: tuple[tuple[str, tuple[Path, ...]], ...]) -> jinja2.Environment:
+    """Jinja2 environment for a template chain (each template's name and search path, most
+    specific first): names resolve along the first search path, and ``<name>/file`` resolves
+    along that template's own, so a template can extend the same file of the one it inherits
+    from."""
+
+    def along(search_path: tuple[Path, ...]) -> jinja2.BaseLoader:
+        return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(path)) for path in search_path])
+
+    # Parents come later and win a name clash: a user's "modern" extending the built-in one
+    # reaches the built-in with "modern/…".
+    prefixes = {name: along(search_path) for name, search_path in chain}
     environment = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(p)) for p in search_path]),
+        loader=jinja2.ChoiceLoader([along(chain[0][1]), jinja2.PrefixLoader(prefixes)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -77,21 +91,32 @@ def _environment(search_path: tuple[Path, ...]) -> jinja2.Environment:
     return environment
 
 
+def template_environment(template: Template) -> jinja2.Environment:
+    """The (cached) Jinja2 environment resolving names along *template*'s chain."""
+    chain = [*template.chain, Template("base", "", BASE_DIR)]
+    return _environment(tuple((t.name, tuple(t.search_path)) for t in chain))
+
+
 def compose_html(statement: Statement, fmt: Format, template: Template) -> str:
     """Render the template for *statement* on *fmt*; returns the complete HTML document."""
-    environment = _environment(tuple(template.search_path))
+    environment = template_environment(template)
     lang = _language(statement.lang)
     context = {
         "s": statement,
         "page": _Page(fmt.name, fmt.width, fmt.height, fmt.margin, fmt.body_size, fmt.columns),
         "labels": LABELS.get(lang, LABELS["en"]),
-        "accent": statement.accent or template.accent,
+        "colours": {**template.colours, "accent": statement.accent or template.accent},
         "font_faces": font_face_css(template.fonts),
         "stylesheets": [path.as_uri() for path in template.stylesheets],
         "template": template,
+        "logo": _logo_uri(statement),
+        "website_url": _website_url(statement.website),
+        "qr_code": _qr_data_uri(statement.website, template.colours["ink"]),
     }
     try:
-        return environment.get_template(ENTRY).render(context)
+        entry = environment.get_template(ENTRY)
+        _check_blocks(environment, ENTRY)
+        return entry.render(context)
     except jinja2.TemplateNotFound as error:
         searched = ", ".join(str(path) for path in template.search_path)
         raise TemplateError(
@@ -100,4 +125,78 @@ def compose_html(statement: Statement, fmt: Format, template: Template) -> str:
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(f"{error.filename}:{error.lineno}: {error.message}") from None
     except jinja2.TemplateError as error:
-        raise TemplateError(f"template {template.name!r}: {error}") from None
+        raise TemplateError(f"{_where(error, template)}: {error}") from None
+
+
+def _check_blocks(environment: jinja2.Environment, name: str) -> None:
+    """A block a child template defines must exist in the template it extends: otherwise it
+    is silently never shown (usually a typo), so it is an error naming the file and line."""
+    source, filename, _ = environment.loader.get_source(environment, name)  # type: ignore[union-attr]
+    tree = environment.parse(source, name, filename)
+    extends = next(iter(tree.find_all(nodes.Extends)), None)
+    if extends is None or not isinstance(extends.template, nodes.Const):
+        return
+    parent_name = str(extends.template.value)
+    known = _all_blocks(environment, parent_name)
+    for block in tree.find_all(nodes.Block):
+        if block.name not in known:
+            raise TemplateError(
+                f"{filename}:{block.lineno}: block {block.name!r} is not defined by "
+                f"{parent_name!r} (its blocks: {', '.join(sorted(known))})"
+            )
+    _check_blocks(environment, parent_name)
+
+
+def _all_blocks(environment: jinja2.Environment, name: str) -> set[str]:
+    """Every block name template *name* and the templates it extends define."""
+    source, filename, _ = environment.loader.get_source(environment, name)  # type: ignore[union-attr]
+    tree = environment.parse(source, name, filename)
+    names = {block.name for block in tree.find_all(nodes.Block)}
+    extends = next(iter(tree.find_all(nodes.Extends)), None)
+    if extends is not None and isinstance(extends.template, nodes.Const):
+        names |= _all_blocks(environment, str(extends.template.value))
+    return names
+
+
+def _where(error: BaseException, template: Template) -> str:
+    """``file:line`` of the template line that raised *error* (Jinja2 rewrites tracebacks so
+    that template frames carry the template's file name and line), else the template name."""
+    location = f"template {template.name!r}"
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        filename = frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            location = f"{filename}:{line}"
+    return location
+
+
+def _logo_uri(statement: Statement) -> str | None:
+    """The ``logo:`` image as a file URL, refused unless it is a file in the statement's folder
+    (the renderer would refuse it too; this names the key instead of failing silently)."""
+    if not statement.logo:
+        return None
+    folder = statement.folder.resolve() if statement.folder else None
+    path = (folder / statement.logo).resolve() if folder else None
+    if path is None or not path.is_relative_to(folder) or not path.is_file():  # type: ignore[arg-type]
+        raise SourceError(
+            f"logo {statement.logo!r} is not an image file in the statement's folder",
+            statement.source,
+        )
+    return path.as_uri()
+
+
+def _website_url(website: str | None) -> str | None:
+    if not website:
+        return None
+    return website if "://" in website else f"https://{website}"
+
+
+def _qr_data_uri(website: str | None, colour: str) -> str | None:
+    """The website as a QR code: an SVG ``data:`` URI (no file is written; the renderer's
+    fetcher serves ``data:`` URLs).  Error correction M survives a smudged photocopy."""
+    url = _website_url(website)
+    if url is None:
+        return None
+    import segno
+
+    uri: str = segno.make(url, error="m", micro=False).svg_data_uri(border=0, dark=colour)
+    return uri

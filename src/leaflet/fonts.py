@@ -22,10 +22,11 @@ FALLBACK = "Noto Serif"
 
 @dataclass(frozen=True, slots=True)
 class FontFace:
-    """One font file; ``weight`` is a CSS weight or range (variable fonts)."""
+    """One font file; ``weight`` is its CSS weight, ``None`` for a variable font (every
+    weight, drawn from its ``wght`` axis)."""
 
     path: Path
-    weight: str = "400"
+    weight: str | None = "400"
     style: str = "normal"
 
 
@@ -58,9 +59,10 @@ FAMILIES: dict[str, tuple[FontFace, ...]] = {
         },
     ),
     "Liberation Mono": _static("liberation-mono", "LiberationMono-{}.ttf", _FOUR),
-    # Variable fonts need their weight range in @font-face (FONTS.md).
-    "Oswald": (FontFace(FONTS_DIR / "oswald" / "Oswald[wght].ttf", "200 700"),),
-    "Roboto Slab": (FontFace(FONTS_DIR / "roboto-slab" / "RobotoSlab[wght].ttf", "100 900"),),
+    # WeasyPrint 70 rejects a weight range in @font-face ("200 700" is ignored with a
+    # warning); without one, the face matches every weight and Pango sets the wght axis.
+    "Oswald": (FontFace(FONTS_DIR / "oswald" / "Oswald[wght].ttf", None),),
+    "Roboto Slab": (FontFace(FONTS_DIR / "roboto-slab" / "RobotoSlab[wght].ttf", None),),
 }
 
 
@@ -72,8 +74,9 @@ def font_face_css(families: tuple[str, ...] | list[str]) -> str:
             known = ", ".join(FAMILIES)
             raise TemplateError(f"font {family!r} is not bundled (bundled: {known})")
         for face in FAMILIES[family]:
+            weight = f"font-weight: {face.weight}; " if face.weight else ""
             rules.append(
                 f'@font-face {{ font-family: "{family}"; src: url("{face.path.as_uri()}"); '
-                f"font-weight: {face.weight}; font-style: {face.style}; }}"
+                f"{weight}font-style: {face.style}; }}"
             )
     return "\n".join(rules)

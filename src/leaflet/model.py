@@ -135,6 +135,8 @@ class Statement:
     contact: str | None = None
     website: str | None = None
     accent: str | None = None
+    #: An image file in the statement's folder, printed in the masthead (path as written).
+    logo: str | None = None
     lead: Paragraph | None = None
     blocks: tuple[Block, ...] = ()
     notes: tuple[Note, ...] = ()

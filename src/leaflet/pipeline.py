@@ -24,6 +24,8 @@ class RenderOptions:
 
     format: str = "a4"
     template: str = DEFAULT_TEMPLATE
+    #: A character no bundled font has is an error, not a warning (see coverage.py).
+    strict: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +40,12 @@ def render_statement(statement: Statement, options: RenderOptions | None = None)
     # Jinja2 and WeasyPrint load only when something is rendered (fast `leaflet --help`).
     from . import render
     from .compose import compose_html
+    from .coverage import check_coverage
 
     options = options or RenderOptions()
     fmt = get_format(options.format)
     template = get_template(options.template)
+    check_coverage(statement, template, strict=options.strict)
     html = compose_html(statement, fmt, template)
     folder = statement.folder or Path.cwd()
     roots = (

@@ -28,7 +28,7 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-__all__ = ["LaidOut", "SafeFetcher", "layout", "write_pdf"]
+__all__ = ["Block", "LaidOut", "SafeFetcher", "Typesetter", "layout", "write_pdf"]
 
 LOGGER = logging.getLogger("leaflet.render")
 
@@ -67,14 +67,71 @@ class LaidOut:
     def page_count(self) -> int:
         return len(self.document.pages)
 
+    @property
+    def last_page_fill(self) -> float:
+        """How much of the last page's content area the flow uses (0 … 1)."""
+        page_box = self.document.pages[-1]._page_box
+        flow = [child for child in page_box.children if child.element_tag == "html"]
+        used = sum(child.margin_height() for child in flow)
+        return min(1.0, used / page_box.height) if page_box.height else 1.0
+
+    def blocks(self, element_id: str) -> list[Block]:
+        """The laid-out fragments of the element with this id, on every page."""
+        found = []
+        for number, page in enumerate(self.document.pages):
+            for box in page._page_box.descendants():
+                element = getattr(box, "element", None)
+                if element is not None and element.get("id") == element_id and box.is_in_normal_flow():
+                    found.append(_block(box, number))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A laid-out block in CSS pixels: its content size and the width of each line box."""
+
+    page: int
+    width: float
+    height: float
+    line_widths: tuple[float, ...]
+
+
+def _block(box: Any, page: int) -> Block:
+    lines = tuple(
+        sum(child.margin_width() for child in line.children)
+        for line in box.descendants()
+        if type(line).__name__ == "LineBox"
+    )
+    return Block(page, box.width, box.height, lines)
+
+
+class Typesetter:
+    """One HTML document laid out as often as a search needs: the HTML is parsed once, and the
+    fonts are loaded once (WeasyPrint's font configuration is reused between layouts)."""
+
+    def __init__(self, html: str, *, base_url: Path, roots: Iterable[Path]):
+        from weasyprint.text.fonts import FontConfiguration
+
+        self._fetcher = SafeFetcher(roots)
+        self._html = weasyprint.HTML(
+            string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=self._fetcher
+        )
+        self._fonts = FontConfiguration()
+        self.passes = 0
+
+    def layout(self, extra_css: str = "") -> LaidOut:
+        """Lay the document out, with *extra_css* (e.g. a type size) overriding its styles."""
+        stylesheets = []
+        if extra_css:
+            stylesheets.append(weasyprint.CSS(string=extra_css, font_config=self._fonts,
+                                              url_fetcher=self._fetcher))
+        self.passes += 1
+        return LaidOut(self._html.render(font_config=self._fonts, stylesheets=stylesheets))
+
 
 def layout(html: str, *, base_url: Path, roots: Iterable[Path]) -> LaidOut:
-    """Lay *html* out into pages; relative URLs resolve against the folder *base_url*."""
-    fetcher = SafeFetcher(roots)
-    document = weasyprint.HTML(
-        string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=fetcher
-    ).render()
-    return LaidOut(document)
+    """Lay *html* out into pages once; relative URLs resolve against the folder *base_url*."""
+    return Typesetter(html, base_url=base_url, roots=roots).layout()
 
 
 def write_pdf(laid_out: LaidOut, *, identifier: bytes) -> bytes:

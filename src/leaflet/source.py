@@ -54,6 +54,7 @@ FRONT_MATTER_KEYS: dict[str, str] = {
     "contact": "text",
     "website": "URL",
     "accent": "colour",
+    "logo": "image file in the statement's folder",
 }
 
 #: Quotation marks by language (primary open/close, secondary open/close) for the typographer.

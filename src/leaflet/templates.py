@@ -3,20 +3,28 @@
 Built-in templates live in ``leaflet/templates/<name>/``; a user's template is any folder given
 by path.  Jinja2 resolves names through a ``ChoiceLoader`` — user folder → the template it
 extends → the shared base — so a template can be a few dozen lines of CSS (see ``base.html.j2``).
+
+``manifest.toml`` holds ``name``, ``description``, ``fonts`` (bundled families, most specific
+first), an optional ``extends`` (a built-in name) and a ``[colours]`` table whose entries become
+CSS custom properties (``accent = "#c8102e"`` → ``--accent``).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .errors import TemplateError
+from .fonts import FAMILIES
 
 __all__ = [
     "BASE_DIR",
     "DEFAULT_TEMPLATE",
+    "SAMPLE_STATEMENT",
     "STYLES_DIR",
     "TEMPLATES_DIR",
     "Template",
@@ -28,10 +36,14 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 BASE_DIR = TEMPLATES_DIR / "base"
 STYLES_DIR = PACKAGE_DIR / "styles"
+#: A short statement shipped with the package: the gallery's default text.
+SAMPLE_STATEMENT = TEMPLATES_DIR / "sample.md"
 DEFAULT_TEMPLATE = "classic"
 MANIFEST = "manifest.toml"
 ENTRY = "statement.html.j2"
 STYLESHEET = "style.css"
+_DEFAULT_COLOURS = {"accent": "#c8102e", "ink": "#000000"}
+_COLOUR_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,56 +53,108 @@ class Template:
     name: str
     description: str
     folder: Path
-    accent: str = "#c8102e"
+    colours: dict[str, str] = field(default_factory=lambda: dict(_DEFAULT_COLOURS))
     fonts: tuple[str, ...] = ()
     parent: Template | None = field(default=None, repr=False)
 
     @property
+    def accent(self) -> str:
+        """The accent colour (a statement's ``accent:`` overrides it)."""
+        return self.colours["accent"]
+
+    @property
+    def chain(self) -> list[Template]:
+        """This template and the ones it extends, most specific first."""
+        return [self, *(self.parent.chain if self.parent else [])]
+
+    @property
     def search_path(self) -> list[Path]:
         """Folders Jinja2 searches, most specific first, ending with the shared base."""
-        own = [self.folder]
-        inherited = self.parent.search_path if self.parent else [BASE_DIR]
-        return own + [path for path in inherited if path != self.folder]
+        folders = [template.folder for template in self.chain]
+        return list(dict.fromkeys([*folders, BASE_DIR]))
 
     @property
     def stylesheets(self) -> list[Path]:
         """CSS files in cascade order: shared base first, this template last."""
-        inherited = self.parent.stylesheets if self.parent else [STYLES_DIR / "base.css"]
-        own = self.folder / STYLESHEET
-        return inherited + ([own] if own.is_file() else [])
+        own = [template.folder / STYLESHEET for template in reversed(self.chain)]
+        return [STYLES_DIR / "base.css", *(path for path in own if path.is_file())]
 
 
-def _read_manifest(folder: Path, fallback_name: str) -> Template:
+def _read_manifest(folder: Path, fallback_name: str, seen: tuple[Path, ...] = ()) -> Template:
     manifest = folder / MANIFEST
-    data: dict[str, object] = {}
+    data: dict[str, Any] = {}
     if manifest.is_file():
         try:
             data = tomllib.loads(manifest.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise TemplateError(f"{manifest}: {error}") from None
-    parent_name = data.get("extends")
-    parent = get_template(str(parent_name)) if parent_name else None
-    colours = data.get("colours", {})
-    accent = colours.get("accent") if isinstance(colours, dict) else None
-    fonts = data.get("fonts", [])
+    parent = _parent(data.get("extends"), manifest, (*seen, folder))
+    colours = _colours(data.get("colours", {}), manifest)
+    fonts = _fonts(data.get("fonts", []), manifest)
+    inherited_fonts = parent.fonts if parent else ()
     return Template(
         name=str(data.get("name", fallback_name)),
         description=str(data.get("description", "")),
         folder=folder,
-        accent=str(accent or (parent.accent if parent else "#c8102e")),
-        fonts=tuple(str(font) for font in fonts) if isinstance(fonts, list) else (),
+        colours={**(parent.colours if parent else _DEFAULT_COLOURS), **colours},
+        fonts=tuple(dict.fromkeys([*fonts, *inherited_fonts])),
         parent=parent,
     )
 
 
+def _parent(extends: object, manifest: Path, seen: tuple[Path, ...]) -> Template | None:
+    """The template named by ``extends`` (a built-in name or a folder relative to *manifest*)."""
+    if extends is None:
+        return None
+    if not isinstance(extends, str):
+        raise TemplateError(f"{manifest}: 'extends' must be a template name, not {extends!r}")
+    folder = _builtin_folders().get(extends) or (manifest.parent / extends).resolve()
+    if folder in seen:
+        raise TemplateError(f"{manifest}: 'extends = {extends!r}' makes a loop")
+    if not (folder / MANIFEST).is_file() and not folder.is_dir():
+        raise TemplateError(f"{manifest}: extends unknown template {extends!r}{_known()}")
+    return _read_manifest(folder, folder.name, seen)
+
+
+def _colours(value: object, manifest: Path) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(colour, str) and _COLOUR_NAME.match(name) for name, colour in value.items()
+    ):
+        raise TemplateError(f'{manifest}: [colours] must hold lines like accent = "#c8102e"')
+    return dict(value)
+
+
+def _fonts(value: object, manifest: Path) -> list[str]:
+    bundled = ", ".join(FAMILIES)
+    if not isinstance(value, list) or not all(isinstance(font, str) for font in value):
+        raise TemplateError(f"{manifest}: 'fonts' must be a list of family names ({bundled})")
+    unknown = [font for font in value if font not in FAMILIES]
+    if unknown:
+        raise TemplateError(f"{manifest}: font {unknown[0]!r} is not bundled (bundled: {bundled})")
+    return list(value)
+
+
+@cache
+def _builtin_folders() -> dict[str, Path]:
+    """Built-in template folders by name: the default first, then alphabetical."""
+    folders = [
+        folder
+        for folder in TEMPLATES_DIR.iterdir()
+        if (folder / MANIFEST).is_file() and folder != BASE_DIR
+    ]
+    folders.sort(key=lambda folder: (folder.name != DEFAULT_TEMPLATE, folder.name))
+    return {folder.name: folder for folder in folders}
+
+
 @cache
 def builtin_templates() -> dict[str, Template]:
-    """Every built-in template by name (folders holding a manifest, except the base)."""
-    return {
-        folder.name: _read_manifest(folder, folder.name)
-        for folder in sorted(TEMPLATES_DIR.iterdir())
-        if (folder / MANIFEST).is_file() and folder != BASE_DIR
-    }
+    """Every built-in template by name (folders holding a manifest, except the base), the
+    default first."""
+    return {name: _read_manifest(folder, name) for name, folder in _builtin_folders().items()}
+
+
+def _known() -> str:
+    return f" (built-in: {', '.join(_builtin_folders())})"
 
 
 def get_template(name_or_path: str | Path) -> Template:
@@ -101,8 +165,8 @@ def get_template(name_or_path: str | Path) -> Template:
         return builtins[text]
     folder = Path(text).expanduser()
     if folder.is_dir():
-        return _read_manifest(folder.resolve(), folder.name)
-    known = ", ".join(builtins)
+        return _read_manifest(folder.resolve(), folder.resolve().name)
     raise TemplateError(
-        f"unknown template {text!r}: not a built-in template ({known}) and not a folder"
+        f"unknown template {text!r}: not a built-in template{_known()} and not a folder "
+        f"(searched {TEMPLATES_DIR} and {folder.resolve()})"
     )

@@ -48,6 +48,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="PDF to write (default: <source stem>-<format>.pdf)",
     )
     parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail when a character of the statement is in no bundled font of the template",
+    )
+    parser.add_argument(
         "--html",
         type=Path,
         metavar="FILE",
@@ -61,7 +66,9 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     from ..source import load_statement
     from ..templates import get_template
 
-    options = RenderOptions(format=get_format(args.format).name, template=args.template)
+    options = RenderOptions(
+        format=get_format(args.format).name, template=args.template, strict=args.strict
+    )
     get_template(options.template)  # an unknown template fails before any parsing
     source = Path(args.source)
     statement = load_statement(source)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["ITEM", "Consumed", "Hint", "SourceBlock"]
+__all__ = ["ITEM", "URL", "Consumed", "Hint", "SourceBlock"]
 
 Hint = Literal["title", "heading", "item", "quote"]
 
@@ -19,6 +19,9 @@ ITEM = re.compile(
     r"^(?:(?P<bullet>[-–—•*·▪◦‣])|(?P<number>\d{1,3})[.)]|(?P<letter>[a-zA-Z])\))"
     r"\s+(?P<text>\S.*)$"
 )
+
+#: A web address as pasted text shows it (Markdown's linkify finds the same ones).
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

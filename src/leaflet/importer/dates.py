@@ -39,19 +39,25 @@ _MONTH_STEMS: dict[str, int] = {
     "верас": 9, "каст": 10, "ліст": 11, "снеж": 12,
 }  # fmt: skip
 
-_WEEKDAYS = frozenset(
-    "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday "
-    "sun sunday lunes martes miércoles miercoles jueves viernes sábado sabado domingo lundi mardi "
-    "mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch donnerstag freitag samstag "
-    "sonnabend sonntag segunda terça terca quarta quinta sexta feira понеділок вівторок середа "
-    "четвер п'ятниця пʼятниця субота неділя понедельник вторник среда четверг пятница суббота "
-    "воскресенье панядзелак аўторак серада чацвер пятніца нядзеля".split()
-)
+_WEEKDAYS = frozenset({
+    "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs",
+    "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday",
+    "lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado",
+    "domingo",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend", "sonntag",
+    "segunda", "terça", "terca", "quarta", "quinta", "sexta", "feira",
+    "понеділок", "вівторок", "середа", "четвер", "п'ятниця", "пʼятниця", "субота", "неділя",
+    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье",
+    "панядзелак", "аўторак", "серада", "чацвер", "пятніца", "нядзеля",
+})  # fmt: skip
 
 #: Words that may stand between the parts of a date ("23 de julio de 2024", "23 липня 2024 р.").
-_FILLERS = frozenset(
-    "de del of the le am den el em do st nd rd th er e º ª року рік р года год г".split()
-)
+_FILLERS = frozenset({
+    "de", "del", "of", "the", "le", "am", "den", "el", "em", "do",
+    "st", "nd", "rd", "th", "er", "e", "º", "ª",
+    "року", "рік", "р", "года", "год", "г",
+})  # fmt: skip
 
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 _ALLOWED = re.compile(r"^[\w\s.,/'’ʼ()-]*$")

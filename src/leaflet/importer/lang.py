@@ -13,12 +13,17 @@ from collections import Counter
 __all__ = ["guess_lang"]
 
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the and of to is that in for are with this we our be not by it as".split()),
-    "es": frozenset("el la los las y que de del en por con una para es se no su lo".split()),
-    "fr": frozenset("le la les des et est du une que pour dans au sur qui nous pas ce".split()),
-    "de": frozenset("der die das und ist nicht mit ein eine den dem zu auf für wir sich".split()),
-    "pt": frozenset("o os as não que do da em com uma para são dos das no na ao".split()),
-}
+    "en": frozenset({"the", "and", "of", "to", "is", "that", "in", "for", "are", "with", "this",
+                     "we", "our", "be", "not", "by", "it", "as"}),
+    "es": frozenset({"el", "la", "los", "las", "y", "que", "de", "del", "en", "por", "con", "una",
+                     "para", "es", "se", "no", "su", "lo"}),
+    "fr": frozenset({"le", "la", "les", "des", "et", "est", "du", "une", "que", "pour", "dans",
+                     "au", "sur", "qui", "nous", "pas", "ce"}),
+    "de": frozenset({"der", "die", "das", "und", "ist", "nicht", "mit", "ein", "eine", "den",
+                     "dem", "zu", "auf", "für", "wir", "sich"}),
+    "pt": frozenset({"o", "os", "as", "não", "que", "do", "da", "em", "com", "uma", "para", "são",
+                     "dos", "das", "no", "na", "ao"}),
+}  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 

@@ -21,7 +21,7 @@ def read_text(text: str) -> tuple[list[SourceBlock], list[Consumed]]:
     consumed: list[Consumed] = []
     start = 0
     while start < len(lines) and _COMMENT.match(lines[start]):
-        consumed.append(Consumed(start + 1, lines[start], "comment line (not the statement)"))
+        consumed.append(Consumed(start + 1, lines[start], "comment line, not the statement"))
         start += 1
     blocks: list[SourceBlock] = []
     current: list[str] = []

@@ -5,7 +5,7 @@ Two halves, kept apart so the order tables are testable without any PDF:
 * **layouts** (one module each in this package: :mod:`.saddle`, :mod:`.two_up`,
   :mod:`.four_up`) are pure geometry — a page count and page size in, a :class:`Plan` of sheets,
   sides and slots out.  A module's docstring is its folding/cutting instruction (CLI help).
-  Adding a layout is adding a module that defines ``NAME``, ``FINISHING`` and ``plan()``.
+  Adding a layout is adding a module that defines what :class:`Layout` lists.
 * :mod:`leaflet.pdf` (the only module importing pypdf) reads the input and draws the plan.
 
 :func:`impose` joins the two; it is what ``leaflet impose`` and the renderer's booklet formats
@@ -15,18 +15,25 @@ call.
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from pathlib import Path
 from types import ModuleType
-from typing import Literal, Protocol, cast
+from typing import TYPE_CHECKING, Literal, Protocol, cast
 
 from ..errors import UsageError
 from ..papers import paper_size
+from ..units import POINTS_PER
+
+if TYPE_CHECKING:
+    from ..pdf import Source
 
 __all__ = [
     "STANDARD_SHEETS",
+    "TOLERANCE",
     "Box",
     "ImposeOptions",
     "ImposedPDF",
@@ -34,9 +41,11 @@ __all__ = [
     "Plan",
     "Sheet",
     "Slot",
+    "flyer_order",
     "get_layout",
     "impose",
     "layouts",
+    "oriented_sheet",
     "padded_order",
     "pick_sheet",
     "proof_plan",
@@ -51,6 +60,8 @@ Flip = Literal["short", "long"]
 
 #: Sizes closer than this (points) are equal: paper sizes in mm are not exact in points.
 TOLERANCE = 0.5
+
+_MM = POINTS_PER["mm"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +207,9 @@ def proof_plan(order: Sequence[int | None], page_width: float, page_height: floa
     """Reader spreads for checking on screen: page 1 alone on the right, then 2–3, 4–5, …"""
     spreads: list[tuple[int | None, int | None]] = [(None, order[0])]
     rest = list(order[1:])
-    spreads += [(rest[i], rest[i + 1] if i + 1 < len(rest) else None) for i in range(0, len(rest), 2)]
+    spreads += [
+        (rest[i], rest[i + 1] if i + 1 < len(rest) else None) for i in range(0, len(rest), 2)
+    ]
     sheets = []
     for left, right in spreads:
         slots = tuple(
@@ -209,6 +222,11 @@ def proof_plan(order: Sequence[int | None], page_width: float, page_height: floa
         )
         sheets.append(Sheet(slots))
     return Plan(2 * page_width, page_height, tuple(sheets), folds=(page_width,))
+
+
+def flyer_order(page_count: int, keep_last: int = 0) -> list[int | None]:
+    """Flyer pages are front/back pairs: padded to an even count, unless there is one page."""
+    return padded_order(page_count, 1 if page_count == 1 else 2, keep_last)
 
 
 def step_and_repeat(
@@ -224,7 +242,7 @@ def step_and_repeat(
     Sheet *k* carries reading-order page 2k on its front and 2k+1 on its back, *columns* ×
     *rows* times; a single-page document gets single-sided sheets.
     """
-    order = padded_order(page_count, 1 if page_count == 1 else 2, keep_last)
+    order = flyer_order(page_count, keep_last)
     cells = [
         Box(column * page_width, row * page_height, page_width, page_height)
         for row in reversed(range(rows))
@@ -241,42 +259,35 @@ def step_and_repeat(
     return Plan(columns * page_width, rows * page_height, sheets)
 
 
-def fits(area: tuple[float, float], paper: tuple[float, float]) -> bool:
-    """Whether an area (width, height) fits on a paper in the given orientation."""
-    return area[0] <= paper[0] + TOLERANCE and area[1] <= paper[1] + TOLERANCE
+def pick_sheet(area: tuple[float, float]) -> str:
+    """The smallest standard sheet holding *area* (e.g. two A5 pages side by side → ``a4``)."""
+    for name in sorted(STANDARD_SHEETS, key=lambda name: math.prod(paper_size(name))):
+        width, height = paper_size(name)
+        if _fits(area, (width, height)) or _fits(area, (height, width)):
+            return name
+    known = ", ".join(STANDARD_SHEETS)
+    raise UsageError(f"no standard sheet ({known}) holds a {_describe(area)} imposition")
 
 
-def sheet_size(name: str, area: tuple[float, float]) -> tuple[float, float]:
-    """The paper *name* turned so that *area* fits (landscape first for a landscape area)."""
+def oriented_sheet(name: str, area: tuple[float, float]) -> tuple[float, float]:
+    """Size of the paper *name*, turned so that *area* fits (landscape first if *area* is)."""
     landscape_first = area[0] >= area[1]
     for landscape in (landscape_first, not landscape_first):
         paper = paper_size(name, landscape=landscape)
-        if fits(area, paper):
+        if _fits(area, paper):
             return paper
     raise UsageError(
-        f"a {area[0] / _MM:.0f}×{area[1] / _MM:.0f} mm imposition does not fit on {name}"
-        f" (try --sheet {pick_sheet(area)})"
+        f"a {_describe(area)} imposition does not fit on {name}"
+        f" (the smallest sheet that holds it is {pick_sheet(area)})"
     )
 
 
-def pick_sheet(area: tuple[float, float]) -> str:
-    """The smallest standard sheet holding *area* (e.g. two A5 pages → ``a4``)."""
-    by_size = sorted(STANDARD_SHEETS, key=lambda name: _area(paper_size(name)))
-    for name in by_size:
-        width, height = paper_size(name)
-        if fits(area, (width, height)) or fits(area, (height, width)):
-            return name
-    raise UsageError(
-        f"no standard sheet ({', '.join(STANDARD_SHEETS)}) holds a"
-        f" {area[0] / _MM:.0f}×{area[1] / _MM:.0f} mm imposition"
-    )
+def _fits(area: tuple[float, float], paper: tuple[float, float]) -> bool:
+    return area[0] <= paper[0] + TOLERANCE and area[1] <= paper[1] + TOLERANCE
 
 
-def _area(size: tuple[float, float]) -> float:
-    return size[0] * size[1]
-
-
-_MM = 72 / 25.4
+def _describe(area: tuple[float, float]) -> str:
+    return f"{area[0] / _MM:.0f}×{area[1] / _MM:.0f} mm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,8 +320,8 @@ class ImposedPDF:
     instruction: str
 
 
-def impose(pdf: bytes, options: ImposeOptions | None = None) -> ImposedPDF:
-    """Impose the pages of *pdf* (bytes of a flat PDF, all pages one size) on sheets.
+def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPDF:
+    """Impose the pages of *pdf* (a flat PDF, bytes or path, all pages one size) on sheets.
 
     Raises :class:`~leaflet.errors.ImposeError` for unusable input and
     :class:`~leaflet.errors.UsageError` for impossible options.
@@ -319,26 +330,38 @@ def impose(pdf: bytes, options: ImposeOptions | None = None) -> ImposedPDF:
 
     options = options or ImposeOptions()
     layout = get_layout(options.layout)
+    if options.creep < 0:
+        raise UsageError("creep cannot be negative")
     if options.creep and layout.NAME != "saddle":
         raise UsageError(f"creep only applies to the saddle layout, not {layout.NAME!r}")
     source = pdf_module.read_source(pdf)
-    width, height = source.trim_size
     if options.proof:
-        order = layout.reading_order(source.page_count, keep_last=options.keep_last)
-        plan = proof_plan(order, width, height)
-    else:
-        plan = layout.plan(
-            source.page_count, width, height, keep_last=options.keep_last, creep=options.creep
-        )
+        return _proof(source, layout, options)
+    width, height = source.trim_size
+    plan = layout.plan(
+        source.page_count, width, height, keep_last=options.keep_last, creep=options.creep
+    )
     sheet = options.sheet or pick_sheet((plan.width, plan.height))
-    paper = sheet_size(sheet, (plan.width, plan.height))
+    paper = oriented_sheet(sheet, (plan.width, plan.height))
     landscape = paper[0] > paper[1]
     flip: Flip = options.flip or ("short" if landscape else "long")
-    if (flip == "long") == landscape:
+    if (flip == "long") == landscape:  # the back comes out upside down: turn it
         plan = _tumble_backs(plan)
     data = pdf_module.write_imposed(source, plan, paper, marks=options.marks)
-    instruction = _instruction(layout, plan, sheet, flip, source.page_count, options.proof)
+    instruction = _instruction(layout, plan, sheet, flip, source.page_count)
     return ImposedPDF(data, len(plan.sheets), source.page_count, sheet, instruction)
+
+
+def _proof(source: Source, layout: Layout, options: ImposeOptions) -> ImposedPDF:
+    """Reader spreads of the pages in *layout*'s reading order (blanks where they will be)."""
+    from ..pdf import write_imposed
+
+    order = layout.reading_order(source.page_count, keep_last=options.keep_last)
+    plan = proof_plan(order, *source.trim_size)
+    data = write_imposed(source, plan, (plan.width, plan.height))
+    count = len(plan.sheets)
+    instruction = f"{source.page_count} pages as {count} reader spreads, for checking on screen"
+    return ImposedPDF(data, count, source.page_count, "spread", instruction)
 
 
 def _tumble_backs(plan: Plan) -> Plan:
@@ -351,13 +374,11 @@ def _tumble_backs(plan: Plan) -> Plan:
     return replace(plan, sheets=sheets)
 
 
-def _instruction(
-    layout: Layout, plan: Plan, sheet: str, flip: Flip, pages: int, proof: bool
-) -> str:
+def _instruction(layout: Layout, plan: Plan, sheet: str, flip: Flip, pages: int) -> str:
+    """One line for the person printing: e.g. "8 pages on 2 A4 sheets: print double-sided, …"."""
     count = len(plan.sheets)
-    if proof:
-        return f"{pages} pages as {count} reader spreads: for checking on screen, not for print"
-    sheets = f"{count} {sheet.upper() if sheet.startswith('a') else sheet} sheet{'s' * (count != 1)}"
-    return (
-        f"{pages} pages on {sheets}: print double-sided, flip on {flip} edge, {layout.FINISHING}"
-    )
+    paper = sheet.upper() if sheet[0] == "a" else sheet
+    duplex = any(slot.page is not None for s in plan.sheets for slot in s.back or ())
+    printing = f"print double-sided, flip on {flip} edge" if duplex else "print single-sided"
+    plural = "s" * (count != 1)
+    return f"{pages} pages on {count} {paper} sheet{plural}: {printing}, {layout.FINISHING}"

@@ -9,22 +9,15 @@ double-sided (flip on the short edge of a landscape sheet), then cut along the m
 
 from __future__ import annotations
 
-from . import Plan, step_and_repeat
+from . import Plan, flyer_order, step_and_repeat
 
 NAME = "2up"
 FINISHING = "cut in half, stack"
 
 
 def reading_order(page_count: int, *, keep_last: int = 0) -> list[int | None]:
-    """Pages in reading order; front/back pairs, so padded to an even count."""
-    return padded_order_for_flyers(page_count, keep_last)
-
-
-def padded_order_for_flyers(page_count: int, keep_last: int) -> list[int | None]:
-    """Flyer pages are front/back pairs: pad to an even count unless there is one page."""
-    from . import padded_order
-
-    return padded_order(page_count, 1 if page_count == 1 else 2, keep_last)
+    """Pages in reading order, padded to front/back pairs."""
+    return flyer_order(page_count, keep_last)
 
 
 def plan(

@@ -1,0 +1,54 @@
+"""Preview every template: render one statement in each, for choosing by looking.
+
+Writes DIR/<template>.png (the first page of each template) and DIR/gallery.pdf (a contact
+sheet of all of them with their names).  SOURCE defaults to a short sample statement that
+ships with leaflet; give your own to see your text in every template.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from ..formats import FORMATS
+from ..pipeline import RenderOptions
+
+DEFAULTS = RenderOptions()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "source",
+        nargs="?",
+        type=Path,
+        metavar="SOURCE",
+        help="statement file (default: leaflet's sample statement)",
+    )
+    parser.add_argument(
+        "-f",
+        "--format",
+        default=DEFAULTS.format,
+        metavar="FORMAT",
+        help=f"page format: {', '.join(FORMATS)} (default: %(default)s)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="DIR", help="folder to write into"
+    )
+
+
+def run(args: argparse.Namespace, stdout: TextIO) -> int:
+    from ..formats import get_format
+    from ..gallery import render_gallery
+    from ..source import load_statement
+    from ..templates import SAMPLE_STATEMENT
+
+    fmt = get_format(args.format).name
+    statement = load_statement(args.source or SAMPLE_STATEMENT)
+
+    def progress(message: str) -> None:
+        stdout.write(message + "\n")
+        stdout.flush()
+
+    render_gallery(statement, args.output, fmt=fmt, progress=progress)
+    return 0

@@ -1,0 +1,87 @@
+"""Turn a pasted statement (plain text, a saved web page, a .docx) into a statement file.
+
+Recognizes the date, the headline (title and subtitle), section headings, lists, block quotes,
+the closing slogans, a signature block, the language, and the notes list at the end, whose
+markers in the text (``[3]``, ``¹``, ``oil)1.``, ``FSB2``) become footnote references.  Every
+word of the input is kept.  The report says what was recognized and lists every guess a person
+should check; --explain shows the decision taken for each paragraph.
+
+With -o the statement file is written there and the report goes to standard output; without
+it the statement goes to standard output and the report to standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import SourceError, UsageError
+from ..importer import ImportResult, import_file, import_html, import_text
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "input",
+        metavar="INPUT",
+        help="statement as .txt, .md, .html or .docx ('-' reads standard input)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="OUTPUT.md", type=Path, help="write the statement file here"
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="also show the decision taken for each paragraph"
+    )
+
+
+def run(args: argparse.Namespace, stdout: TextIO) -> int:
+    result = _import(args.input)
+    if args.output is None:
+        stdout.write(result.markdown)
+        _write_report(result, args.explain, args.stderr)
+        return 0
+    _write_atomically(args.output, result.markdown, args.input)
+    stdout.write(f"wrote {args.output}\n")
+    _write_report(result, args.explain, stdout)
+    return 0
+
+
+def _import(source: str) -> ImportResult:
+    """Import a file, or standard input (``-``: HTML if it looks like a web page)."""
+    if source != "-":
+        return import_file(source)
+    text = sys.stdin.read()
+    if text.lstrip().lower().startswith(("<!doctype html", "<html")):
+        return import_html(text, source_name="<stdin>")
+    return import_text(text, source_name="<stdin>")
+
+
+def _write_report(result: ImportResult, explain: bool, stream: TextIO) -> None:
+    for line in result.report:
+        stream.write(f"  {line}\n")
+    if result.guesses:
+        stream.write("check these guesses:\n")
+        stream.writelines(f"  {guess}\n" for guess in result.guesses)
+    if explain:
+        stream.write("decisions:\n")
+        stream.writelines(f"  {decision}\n" for decision in result.explain)
+
+
+def _write_atomically(path: Path, text: str, source: str) -> None:
+    """Write *text* to *path* via a temporary file in the same folder, then rename it."""
+    if source != "-" and path.resolve() == Path(source).resolve():
+        raise UsageError(f"the output {path} would overwrite the input")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise SourceError(f"cannot write: {error.strerror}", path) from None

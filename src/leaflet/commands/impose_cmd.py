@@ -1,0 +1,102 @@
+"""Place the pages of a flat PDF on press sheets, ready to print, fold or cut.
+
+INPUT is a PDF whose pages all have one size (e.g. 'leaflet render -f a5').  The imposed PDF
+is written to OUTPUT (default: <input stem>-<layout>.pdf in the current folder); its path is
+printed, then one line telling how to print and finish it.  Each page is stored once, so the
+imposed file is about the size of the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import UsageError
+from ..impose import STANDARD_SHEETS, ImposeOptions, layouts
+from ..units import format_length, parse_length
+
+DEFAULTS = ImposeOptions()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = _layouts_help()
+    parser.add_argument("input", type=Path, metavar="INPUT.pdf", help="flat PDF to impose")
+    parser.add_argument(
+        "-l", "--layout", default=DEFAULTS.layout, choices=list(layouts()),
+        help="imposition layout, described below (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--sheet", default=DEFAULTS.sheet, choices=STANDARD_SHEETS,
+        help="press sheet (default: the smallest that holds the layout, e.g. a4 for A5 pages)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--keep-last", type=int, default=DEFAULTS.keep_last, metavar="N",
+        help="keep the N final pages (a back cover) last; blank padding goes before them "
+             "(default: %(default)s, pad at the end)",
+    )  # fmt: skip
+    creep = parser.add_mutually_exclusive_group()
+    creep.add_argument(
+        "--creep", type=parse_length, metavar="LENGTH",
+        help="saddle: shift pages of each deeper sheet this much towards the spine "
+             f"(e.g. 0.1mm; default: {format_length(DEFAULTS.creep)})",
+    )  # fmt: skip
+    creep.add_argument(
+        "--paper-thickness", type=parse_length, metavar="LENGTH",
+        help="saddle: derive the creep from the paper thickness (e.g. 0.1mm)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--marks", action="store_true", default=DEFAULTS.marks,
+        help="draw crop and fold marks; the sheet grows to hold them",
+    )  # fmt: skip
+    parser.add_argument(
+        "--flip", choices=("short", "long"), default=DEFAULTS.flip,
+        help="duplex flip the printer will use (default: short edge for landscape sheets, "
+             "long edge for portrait ones); the other flip turns back sides 180°",
+    )  # fmt: skip
+    parser.add_argument(
+        "--proof", action="store_true", default=DEFAULTS.proof,
+        help="write reader spreads (1, 2-3, 4-5, …) to check on screen instead of press sheets",
+    )  # fmt: skip
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="OUTPUT",
+        help="PDF to write (default: <input stem>-<layout>.pdf)",
+    )  # fmt: skip
+
+
+def _layouts_help() -> str:
+    """Every layout's docstring (its folding or cutting instruction), for the help epilog."""
+    parts = ["layouts:"]
+    for name, layout in layouts().items():
+        body = textwrap.indent(textwrap.dedent((layout.__doc__ or "").strip()), "  ")
+        parts.append(f"{name}\n{body}")
+    return "\n\n".join(parts)
+
+
+def run(args: argparse.Namespace, stdout: TextIO) -> int:
+    from ..impose import impose
+    from ..impose.saddle import creep_from_thickness
+    from ..pipeline import write_atomic
+
+    creep = args.creep
+    if args.paper_thickness is not None:
+        creep = creep_from_thickness(args.paper_thickness)
+    options = ImposeOptions(
+        layout=args.layout,
+        sheet=args.sheet,
+        keep_last=args.keep_last,
+        creep=DEFAULTS.creep if creep is None else creep,
+        marks=args.marks,
+        flip=args.flip,
+        proof=args.proof,
+    )
+    input_path: Path = args.input
+    result = impose(input_path, options)
+    output = args.output or Path(f"{input_path.stem}-{options.layout}.pdf")
+    try:
+        write_atomic(output, result.data)
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+    stdout.write(f"{output}\n{result.instruction}\n")
+    return 0

@@ -1,0 +1,162 @@
+"""Copyfitting: choose a type scale so that a statement fills a page budget.
+
+WeasyPrint lays text out but will not fit it to a box, so the search lives here, as pure logic
+over a *measure* function (scale → pages used), testable without any rendering.  Each
+measurement is a full layout, so the search predicts the next scale from the measured overflow
+instead of bisecting blindly: the area text needs grows with the square of the type size
+(wider glyphs → more lines, and taller lines), so ``scale * sqrt(target / used)`` lands close to
+the answer from the first try.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["Fit", "Measure", "NoFit", "fit_scale", "natural_budget"]
+
+#: Aim the last page this full (not 100 %: the prediction is not exact, overshooting costs a pass).
+TARGET_FILL = 0.94
+#: What "a full last page" means when closing in from below.
+FULL = 0.995
+#: Stop when the bracket around the best scale is this narrow (relative).
+PRECISION = 0.01
+#: A last page filled less than this holds "a few lines": worth pulling back.
+FEW_LINES = 0.2
+#: A booklet overflowing a multiple of 4 pages by less than this many pages is pulled back.
+PULL_BACK = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """What one layout gives: pages used, and how full the last one is (0 … 1)."""
+
+    pages: int
+    fill: float
+
+    @property
+    def volume(self) -> float:
+        """Pages used as a continuous quantity (2.3 = two pages and a third)."""
+        return self.pages - 1 + self.fill
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """The chosen scale, its measurement, and how many layouts the search took."""
+
+    scale: float
+    measure: Measure
+    passes: int
+
+
+class NoFit(Exception):  # noqa: N818 (a search outcome; the caller raises a RenderError)
+    """Even at the smallest scale the text needs more pages than the budget."""
+
+    def __init__(self, needed: int, measure: Measure, passes: int):
+        super().__init__(f"needs {needed} pages at the smallest scale")
+        self.needed = needed
+        self.measure = measure
+        self.passes = passes
+
+
+def fit_scale(
+    measure: Callable[[float], Measure],
+    *,
+    pages: int,
+    low: float,
+    high: float,
+    start: float = 1.0,
+    max_passes: int = 8,
+) -> Fit:
+    """The largest scale in [*low*, *high*] at which the text takes at most *pages* pages,
+    found with at most *max_passes* calls of *measure* (one layout each).
+
+    Raises :class:`NoFit` when even *low* needs more pages.
+    """
+    tried: dict[float, Measure] = {}
+
+    def at(scale: float) -> Measure:
+        if scale not in tried:
+            tried[scale] = measure(scale)
+        return tried[scale]
+
+    fits: float | None = None  # largest scale known to fit
+    too_big: float | None = None  # smallest scale known not to fit
+    scale: float | None = min(max(start, low), high)
+    while scale is not None and len(tried) < max_passes:
+        result = at(scale)
+        if result.pages <= pages:
+            fits = scale if fits is None else max(fits, scale)
+        else:
+            too_big = scale if too_big is None else min(too_big, scale)
+        if _settled(fits, too_big, low, high):
+            break
+        scale = _next_scale(scale, result, pages, fits, too_big, low, high, tried)
+    if fits is None:
+        lowest = at(low)
+        if lowest.pages > pages:
+            raise NoFit(lowest.pages, lowest, len(tried))
+        fits = low
+    return Fit(fits, tried[fits], len(tried))
+
+
+def _settled(fits: float | None, too_big: float | None, low: float, high: float) -> bool:
+    if fits is None:
+        return too_big is not None and too_big <= low
+    if fits >= high:
+        return True
+    return too_big is not None and too_big / fits - 1 < PRECISION
+
+
+def _next_scale(
+    scale: float,
+    result: Measure,
+    pages: int,
+    fits: float | None,
+    too_big: float | None,
+    low: float,
+    high: float,
+    tried: dict[float, Measure],
+) -> float | None:
+    """Predict the next scale from the overflow, kept strictly inside the known bracket;
+    bisect when the prediction falls outside it.  None when nothing new is left to try."""
+    # Coming from above, aim a little short of a full last page so that the guess fits;
+    # coming from below, aim at a full page to close in on the largest fitting scale.
+    fill = FULL if result.pages <= pages else TARGET_FILL
+    predicted = scale * math.sqrt((pages - 1 + fill) / max(result.volume, 0.01))
+    guess = min(max(predicted, low), high)
+    floor = fits if fits is not None else low
+    ceiling = too_big if too_big is not None else high
+    inside = (fits is None or guess > fits) and (too_big is None or guess < too_big)
+    if not inside or _near(guess, tried):
+        # The prediction has converged on the largest fitting scale: a step just above it
+        # settles the search; without one yet, bisect.
+        step = fits * (1 + PRECISION * 0.99) if fits is not None else ceiling
+        guess = min(step, (floor + ceiling) / 2)
+    if _near(guess, tried) or (fits is not None and guess <= fits):
+        return None
+    return guess
+
+
+def _near(scale: float, tried: dict[float, Measure]) -> bool:
+    return any(abs(scale - other) < 1e-4 for other in tried)
+
+
+def natural_budget(measure: Measure, multiple: int) -> list[int]:
+    """Page budgets worth trying, best first, for a text measured at its normal size, when the
+    format wants a multiple of *multiple* pages (4 for booklets, 1 for flat leaflets).
+
+    A last page holding a few lines is pulled back onto the pages before it; a booklet is pulled
+    down to the multiple below when it overflows it by little, and otherwise filled up to the
+    multiple above rather than padded with blank pages.  An empty list: nothing to improve.
+    """
+    pages = measure.pages
+    if multiple <= 1:
+        return [pages - 1] if pages > 1 and measure.fill < FEW_LINES else []
+    if pages % multiple == 0:
+        return []
+    below = pages - pages % multiple
+    above = below + multiple
+    budgets = [below] if below and measure.volume - below < PULL_BACK else []
+    return [*budgets, above]

@@ -1,0 +1,104 @@
+"""The copyfitting search, with a fake measure function (no WeasyPrint)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leaflet.fit import Measure, NoFit, fit_scale, natural_budget
+
+
+def fake(volume_at_normal: float, calls: list[float] | None = None):  # type: ignore[no-untyped-def]
+    """Text whose volume (in pages) grows with the square of the scale, like real text."""
+
+    def measure(scale: float) -> Measure:
+        if calls is not None:
+            calls.append(scale)
+        volume = volume_at_normal * scale * scale
+        pages = max(1, math.ceil(volume - 1e-9))
+        return Measure(pages, volume - (pages - 1))
+
+    return measure
+
+
+def test_shrinks_to_fit_the_budget() -> None:
+    fit = fit_scale(fake(5.3), pages=4, low=0.7, high=1.0)
+    assert fit.measure.pages == 4
+    assert fake(5.3)(fit.scale * 1.01).pages > 4  # within 1 % of the largest fitting scale
+    assert fit.passes <= 5
+
+
+def test_grows_when_there_is_room() -> None:
+    fit = fit_scale(fake(2.4), pages=4, low=0.7, high=1.4)
+    assert fit.scale > 1.0
+    assert fit.measure.pages == 4
+    assert fit.measure.fill > 0.5  # room was used, not left half empty
+
+
+def test_growth_stops_at_the_template_maximum() -> None:
+    calls: list[float] = []
+    fit = fit_scale(fake(1.0, calls), pages=4, low=0.7, high=1.3)
+    assert fit.scale == pytest.approx(1.3)
+    assert fit.measure.pages == 2
+    assert max(calls) <= 1.3
+
+
+def test_already_fitting_at_the_maximum_takes_one_pass() -> None:
+    fit = fit_scale(fake(2.5), pages=3, low=0.7, high=1.0)
+    assert (fit.scale, fit.passes) == (1.0, 1)
+
+
+def test_impossible_reports_pages_needed_at_minimum() -> None:
+    with pytest.raises(NoFit) as caught:
+        fit_scale(fake(20.0), pages=4, low=0.8, high=1.0)
+    assert caught.value.needed == math.ceil(20.0 * 0.8 * 0.8)
+    assert caught.value.passes <= 3
+
+
+def test_never_measures_outside_bounds() -> None:
+    calls: list[float] = []
+    fit_scale(fake(6.9, calls), pages=4, low=0.75, high=1.2)
+    assert all(0.75 <= scale <= 1.2 for scale in calls)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    volume=st.floats(min_value=0.3, max_value=12.0),
+    pages=st.integers(min_value=1, max_value=8),
+    low=st.floats(min_value=0.5, max_value=1.0),
+    spread=st.floats(min_value=0.0, max_value=0.6),
+)
+def test_result_fits_and_is_nearly_the_largest(
+    volume: float, pages: int, low: float, spread: float
+) -> None:
+    high = low + spread
+    measure = fake(volume)
+    try:
+        fit = fit_scale(measure, pages=pages, low=low, high=high)
+    except NoFit as error:
+        assert measure(low).pages > pages
+        assert error.needed == measure(low).pages
+        return
+    assert low - 1e-9 <= fit.scale <= high + 1e-9
+    assert fit.measure.pages <= pages
+    assert fit.scale >= high - 1e-4 or measure(min(high, fit.scale * 1.02)).pages > pages
+    assert fit.passes <= 8
+
+
+@pytest.mark.parametrize(
+    ("pages", "fill", "multiple", "budgets"),
+    [
+        (1, 0.5, 1, []),
+        (3, 0.9, 1, []),
+        (3, 0.1, 1, [2]),  # a last page holding a few lines
+        (4, 0.3, 4, []),  # already a multiple of four
+        (5, 0.2, 4, [4, 8]),  # just over four pages: pull back, else grow to eight
+        (6, 0.9, 4, [8]),  # well over: fill eight pages rather than pad with blanks
+        (2, 0.5, 4, [4]),
+    ],
+)
+def test_natural_budgets(pages: int, fill: float, multiple: int, budgets: list[int]) -> None:
+    assert natural_budget(Measure(pages, fill), multiple) == budgets
