@@ -36,7 +36,7 @@ def test_impose_writes_the_default_output_and_says_how_to_print(folder: Path) ->
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "flyer-saddle.pdf",
-        "6 pages on 2 A4 sheets: print double-sided, flip on short edge, fold, staple",
+        "8 pages (2 blank) on 2 A4 sheets: print double-sided, flip on short edge, fold, staple",
     ]
     assert len(PdfReader(folder / "flyer-saddle.pdf").pages) == 4
 
@@ -49,7 +49,7 @@ def test_options_reach_the_imposition(folder: Path) -> None:
     )  # fmt: skip
     assert code == 0
     assert out.splitlines()[0] == "out/booklet.pdf"
-    assert "6 pages on 2 A3 sheets: print double-sided, flip on long edge" in out
+    assert "8 pages (2 blank) on 2 A3 sheets: print double-sided, flip on long edge" in out
     media = PdfReader(folder / "out" / "booklet.pdf").pages[0].mediabox
     assert float(media.width) > 2 * paper_size("a5")[0]  # grown for the marks
 

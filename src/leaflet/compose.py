@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from jinja2 import nodes
@@ -65,6 +65,10 @@ class _Page:
     margin: float
     body_size: float
     columns: int
+    #: A saddle-stitched booklet: the closing block becomes the back page.
+    booklet: bool = False
+    #: The paper of one page ("a5" for a5-fold too).
+    paper: str = ""
 
 
 @cache
@@ -97,13 +101,33 @@ def template_environment(template: Template) -> jinja2.Environment:
     return _environment(tuple((t.name, tuple(t.search_path)) for t in chain))
 
 
-def compose_html(statement: Statement, fmt: Format, template: Template) -> str:
-    """Render the template for *statement* on *fmt*; returns the complete HTML document."""
+def compose_html(
+    statement: Statement,
+    fmt: Format,
+    template: Template,
+    *,
+    entry: str = ENTRY,
+    extra: Mapping[str, object] | None = None,
+) -> str:
+    """Render the template for *statement* on *fmt*; returns the complete HTML document.
+
+    *entry* is the template file to render (posters use ``poster.html.j2``), *extra* more
+    context for it.
+    """
     environment = template_environment(template)
     lang = _language(statement.lang)
     context = {
         "s": statement,
-        "page": _Page(fmt.name, fmt.width, fmt.height, fmt.margin, fmt.body_size, fmt.columns),
+        "page": _Page(
+            fmt.name,
+            fmt.width,
+            fmt.height,
+            fmt.margin,
+            fmt.body_size,
+            fmt.columns,
+            fmt.booklet,
+            fmt.paper,
+        ),
         "labels": LABELS.get(lang, LABELS["en"]),
         "colours": {**template.colours, "accent": statement.accent or template.accent},
         "font_faces": font_face_css(template.fonts),
@@ -112,11 +136,13 @@ def compose_html(statement: Statement, fmt: Format, template: Template) -> str:
         "logo": _logo_uri(statement),
         "website_url": _website_url(statement.website),
         "qr_code": _qr_data_uri(statement.website, template.colours["ink"]),
+        **(extra or {}),
     }
     try:
-        entry = environment.get_template(ENTRY)
-        _check_blocks(environment, ENTRY)
-        return entry.render(context)
+        document = environment.get_template(entry)
+        if entry == ENTRY:
+            _check_blocks(environment, ENTRY)
+        return document.render(context)
     except jinja2.TemplateNotFound as error:
         searched = ", ".join(str(path) for path in template.search_path)
         raise TemplateError(
@@ -131,31 +157,34 @@ def compose_html(statement: Statement, fmt: Format, template: Template) -> str:
 def _check_blocks(environment: jinja2.Environment, name: str) -> None:
     """A block a child template defines must exist in the template it extends: otherwise it
     is silently never shown (usually a typo), so it is an error naming the file and line."""
-    source, filename, _ = environment.loader.get_source(environment, name)  # type: ignore[union-attr]
-    tree = environment.parse(source, name, filename)
-    extends = next(iter(tree.find_all(nodes.Extends)), None)
-    if extends is None or not isinstance(extends.template, nodes.Const):
+    tree, filename, parent = _parse(environment, name)
+    if parent is None:
         return
-    parent_name = str(extends.template.value)
-    known = _all_blocks(environment, parent_name)
+    known = _all_blocks(environment, parent)
     for block in tree.find_all(nodes.Block):
         if block.name not in known:
             raise TemplateError(
                 f"{filename}:{block.lineno}: block {block.name!r} is not defined by "
-                f"{parent_name!r} (its blocks: {', '.join(sorted(known))})"
+                f"{parent!r} (its blocks: {', '.join(sorted(known))})"
             )
-    _check_blocks(environment, parent_name)
+    _check_blocks(environment, parent)
 
 
 def _all_blocks(environment: jinja2.Environment, name: str) -> set[str]:
     """Every block name template *name* and the templates it extends define."""
-    source, filename, _ = environment.loader.get_source(environment, name)  # type: ignore[union-attr]
-    tree = environment.parse(source, name, filename)
+    tree, _, parent = _parse(environment, name)
     names = {block.name for block in tree.find_all(nodes.Block)}
+    return names | _all_blocks(environment, parent) if parent else names
+
+
+def _parse(environment: jinja2.Environment, name: str) -> tuple[nodes.Template, str, str | None]:
+    """Template *name*'s syntax tree, its file name, and the name it extends (if literal)."""
+    assert environment.loader is not None
+    source, filename, _ = environment.loader.get_source(environment, name)
+    tree = environment.parse(source, name, filename)
     extends = next(iter(tree.find_all(nodes.Extends)), None)
-    if extends is not None and isinstance(extends.template, nodes.Const):
-        names |= _all_blocks(environment, str(extends.template.value))
-    return names
+    parent = extends.template if extends is not None else None
+    return tree, str(filename), str(parent.value) if isinstance(parent, nodes.Const) else None
 
 
 def _where(error: BaseException, template: Template) -> str:
@@ -174,9 +203,9 @@ def _logo_uri(statement: Statement) -> str | None:
     (the renderer would refuse it too; this names the key instead of failing silently)."""
     if not statement.logo:
         return None
-    folder = statement.folder.resolve() if statement.folder else None
-    path = (folder / statement.logo).resolve() if folder else None
-    if path is None or not path.is_relative_to(folder) or not path.is_file():  # type: ignore[arg-type]
+    folder = (statement.folder or Path.cwd()).resolve()
+    path = (folder / statement.logo).resolve()
+    if statement.folder is None or not path.is_relative_to(folder) or not path.is_file():
         raise SourceError(
             f"logo {statement.logo!r} is not an image file in the statement's folder",
             statement.source,

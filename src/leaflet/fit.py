@@ -18,10 +18,12 @@ __all__ = ["Fit", "Measure", "NoFit", "fit_scale", "natural_budget"]
 
 #: Aim the last page this full (not 100 %: the prediction is not exact, overshooting costs a pass).
 TARGET_FILL = 0.94
+#: A last page this full ends the search (finer steps would not show on paper).
+FULL_ENOUGH = 0.97
 #: What "a full last page" means when closing in from below.
 FULL = 0.995
 #: Stop when the bracket around the best scale is this narrow (relative).
-PRECISION = 0.01
+PRECISION = 0.015
 #: A last page filled less than this holds "a few lines": worth pulling back.
 FEW_LINES = 0.2
 #: A booklet overflowing a multiple of 4 pages by less than this many pages is pulled back.
@@ -50,7 +52,7 @@ class Fit:
     passes: int
 
 
-class NoFit(Exception):  # noqa: N818 (a search outcome; the caller raises a RenderError)
+class NoFit(Exception):
     """Even at the smallest scale the text needs more pages than the budget."""
 
     def __init__(self, needed: int, measure: Measure, passes: int):
@@ -68,6 +70,7 @@ def fit_scale(
     high: float,
     start: float = 1.0,
     max_passes: int = 8,
+    precision: float = PRECISION,
 ) -> Fit:
     """The largest scale in [*low*, *high*] at which the text takes at most *pages* pages,
     found with at most *max_passes* calls of *measure* (one layout each).
@@ -90,9 +93,9 @@ def fit_scale(
             fits = scale if fits is None else max(fits, scale)
         else:
             too_big = scale if too_big is None else min(too_big, scale)
-        if _settled(fits, too_big, low, high):
+        if _settled(fits, too_big, low, high, precision) or _full(tried, fits, pages):
             break
-        scale = _next_scale(scale, result, pages, fits, too_big, low, high, tried)
+        scale = _next_scale(scale, result, pages, fits, too_big, low, high, tried, precision)
     if fits is None:
         lowest = at(low)
         if lowest.pages > pages:
@@ -101,12 +104,19 @@ def fit_scale(
     return Fit(fits, tried[fits], len(tried))
 
 
-def _settled(fits: float | None, too_big: float | None, low: float, high: float) -> bool:
+def _full(tried: dict[float, Measure], fits: float | None, pages: int) -> bool:
+    """The fitting scale found fills the budget to its last page: good enough to stop."""
+    return fits is not None and tried[fits].pages == pages and tried[fits].fill >= FULL_ENOUGH
+
+
+def _settled(
+    fits: float | None, too_big: float | None, low: float, high: float, precision: float
+) -> bool:
     if fits is None:
         return too_big is not None and too_big <= low
     if fits >= high:
         return True
-    return too_big is not None and too_big / fits - 1 < PRECISION
+    return too_big is not None and too_big / fits - 1 < precision
 
 
 def _next_scale(
@@ -118,13 +128,23 @@ def _next_scale(
     low: float,
     high: float,
     tried: dict[float, Measure],
+    precision: float,
 ) -> float | None:
     """Predict the next scale from the overflow, kept strictly inside the known bracket;
     bisect when the prediction falls outside it.  None when nothing new is left to try."""
     # Coming from above, aim a little short of a full last page so that the guess fits;
     # coming from below, aim at a full page to close in on the largest fitting scale.
     fill = FULL if result.pages <= pages else TARGET_FILL
-    predicted = scale * math.sqrt((pages - 1 + fill) / max(result.volume, 0.01))
+    target = pages - 1 + fill
+    if fits is not None and too_big is not None:
+        # Both sides known: interpolate the volume between them (page breaks make the
+        # square law unreliable this close), keeping clear of the bracket's ends.
+        below, above = tried[fits].volume, tried[too_big].volume
+        share = (target - below) / (above - below) if above > below else 0.5
+        share = min(max(share, 0.15), 0.85)
+        predicted = fits + share * (too_big - fits)
+    else:
+        predicted = scale * math.sqrt(target / max(result.volume, 0.01))
     guess = min(max(predicted, low), high)
     floor = fits if fits is not None else low
     ceiling = too_big if too_big is not None else high
@@ -132,7 +152,7 @@ def _next_scale(
     if not inside or _near(guess, tried):
         # The prediction has converged on the largest fitting scale: a step just above it
         # settles the search; without one yet, bisect.
-        step = fits * (1 + PRECISION * 0.99) if fits is not None else ceiling
+        step = fits * (1 + precision * 0.99) if fits is not None else ceiling
         guess = min(step, (floor + ceiling) / 2)
     if _near(guess, tried) or (fits is not None and guess <= fits):
         return None

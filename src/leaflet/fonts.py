@@ -1,8 +1,9 @@
 """The bundled fonts: which files make each family, and the ``@font-face`` rules for them.
 
-Only the families a template names are declared, because WeasyPrint loads every declared font
-file when it reads the stylesheet.  :data:`FALLBACK` covers every script leaflet supports and
-ends every font stack, so no text ever depends on the machine's fonts.
+Only the families a template names (and the few the base stylesheet uses) are declared, because
+WeasyPrint loads every declared font file when it reads the stylesheet.  :data:`FALLBACK` covers
+every script leaflet supports and ends every font stack, so no text ever depends on the
+machine's fonts.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from pathlib import Path
 
 from .errors import TemplateError
 
-__all__ = ["FALLBACK", "FAMILIES", "FONTS_DIR", "FontFace", "font_face_css"]
+__all__ = ["BASE_FAMILIES", "FALLBACK", "FAMILIES", "FONTS_DIR", "FontFace", "font_face_css"]
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 
 #: The family every stack ends with: Noto Serif has Latin, Cyrillic and Greek.
 FALLBACK = "Noto Serif"
+#: Families ``styles/base.css`` itself uses (page numbers, preformatted text, posters): declared
+#: for every template, so those never fall back to the serif whatever the template names.
+BASE_FAMILIES = ("Fira Sans", "Fira Sans Condensed", "Liberation Mono")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +71,10 @@ FAMILIES: dict[str, tuple[FontFace, ...]] = {
 
 
 def font_face_css(families: tuple[str, ...] | list[str]) -> str:
-    """``@font-face`` rules for *families* and the fallback, with absolute file URLs."""
+    """``@font-face`` rules for *families*, the base stylesheet's and the fallback, with
+    absolute file URLs."""
     rules = []
-    for family in dict.fromkeys([*families, FALLBACK]):
+    for family in dict.fromkeys([*families, *BASE_FAMILIES, FALLBACK]):
         if family not in FAMILIES:
             known = ", ".join(FAMILIES)
             raise TemplateError(f"font {family!r} is not bundled (bundled: {known})")

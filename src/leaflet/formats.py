@@ -6,13 +6,13 @@ Lengths are PDF points.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import FormatError
 from .papers import paper_size
 from .units import POINTS_PER
 
-__all__ = ["FORMATS", "Format", "get_format"]
+__all__ = ["FORMATS", "LARGER", "Format", "get_format"]
 
 _MM = POINTS_PER["mm"]
 
@@ -25,6 +25,8 @@ class Format:
 
     name: str
     description: str
+    #: The paper size of one page ("a5" for a5-fold too): templates refine per paper.
+    paper: str
     width: float
     height: float
     margin: float
@@ -34,28 +36,76 @@ class Format:
     imposition: str | None = None
     #: Press sheet for imposed formats.
     sheet: str | None = None
+    #: ``"leaflet"`` (the statement flows over pages) or ``"poster"`` (one slogan a page).
+    kind: str = "leaflet"
 
     @property
     def page_multiple(self) -> int:
         """Page counts are rounded up to this (4 for saddle-stitched booklets)."""
         return 4 if self.imposition == "saddle" else 1
 
+    @property
+    def booklet(self) -> bool:
+        return self.imposition == "saddle"
+
 
 def _flat(
     name: str, paper: str, description: str, margin_mm: float, body: float, columns: int = 1
 ) -> Format:
     width, height = paper_size(paper)
-    return Format(name, description, width, height, margin_mm * _MM, body, columns)
+    return Format(name, description, paper, width, height, margin_mm * _MM, body, columns)
 
+
+def _fold(name: str, page: Format, sheet: str, description: str) -> Format:
+    return replace(page, name=name, description=description, imposition="saddle", sheet=sheet)
+
+
+def _poster(paper: str) -> Format:
+    width, height = paper_size(paper)
+    margin = width * 0.07
+    return Format(
+        f"poster-{paper}",
+        f"{paper.upper()} posters: one slogan a page, set as large as it fits",
+        paper,
+        width,
+        height,
+        margin,
+        body_size=width / 60,
+        kind="poster",
+    )
+
+
+_A4 = _flat("a4", "a4", "A4 pages, as many as needed (flat)", 16, 10.0, columns=2)
+_A5 = _flat("a5", "a5", "A5 pages, as many as needed (flat)", 13, 9.5)
+_LETTER = _flat("letter", "letter", "US letter pages, as many as needed (flat)", 16, 10.0, 2)
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
-        _flat("a4", "a4", "A4 pages, as many as needed (flat)", 16, 10.0, columns=2),
-        _flat("a5", "a5", "A5 pages, as many as needed (flat)", 13, 9.5),
-        _flat("letter", "letter", "US letter pages, as many as needed (flat)", 16, 10.0, columns=2),
+        _A4,
+        _A5,
+        _LETTER,
+        _fold("a5-fold", _A5, "a4", "A5 booklet on A4 sheets, 2-up, saddle-stitch order, duplex"),
+        _fold(
+            "a4-fold",
+            replace(_A4, columns=1),
+            "a3",
+            "A4 booklet on A3 sheets, 2-up, saddle-stitch order, duplex",
+        ),
+        _fold(
+            "letter-fold",
+            replace(_LETTER, columns=1),
+            "tabloid",
+            "US letter booklet on tabloid sheets, 2-up, saddle-stitch order, duplex",
+        ),
+        _poster("a3"),
+        _poster("a2"),
+        _poster("a1"),
     )
 }
+
+#: The next larger format, suggested when a statement cannot fit a page budget.
+LARGER = {"a5": "a4", "a5-fold": "a4-fold", "letter-fold": "a4-fold"}
 
 
 def get_format(name: str) -> Format:

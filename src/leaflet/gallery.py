@@ -1,7 +1,8 @@
 """The template gallery: one statement rendered in every template, so organizers choose by
 looking.
 
-For each template the first page becomes ``<template>.png`` (rasterized with pypdfium2, the
+For each template the first page (for booklet formats: the first press sheet, front cover on
+the right) becomes ``<template>.png`` (rasterized with pypdfium2, the
 only module that imports it), and all of them are laid out with their names on a contact sheet,
 ``gallery.pdf`` (an HTML grid typeset by the same renderer as the leaflets).
 """
@@ -37,16 +38,18 @@ _SHEET_WIDTH, _SHEET_HEIGHT, _GAP, _CAPTION = 190.0, 250.0, 6.0, 14.0
 
 @dataclass(frozen=True, slots=True)
 class GalleryEntry:
-    """One template's preview: its name, description, picture and page count."""
+    """One template's preview: its name, description, picture (and the picture's height /
+    width: a page, or a press sheet for booklet formats) and page count."""
 
     template: str
     description: str
     png: Path
+    aspect: float
     page_count: int
 
 
-def page_png(pdf: bytes, width_px: int = PREVIEW_WIDTH_PX, page: int = 0) -> bytes:
-    """Page *page* of *pdf* as PNG bytes, *width_px* pixels wide."""
+def page_png(pdf: bytes, width_px: int = PREVIEW_WIDTH_PX, page: int = 0) -> tuple[bytes, float]:
+    """Page *page* of *pdf* as PNG bytes, *width_px* pixels wide, and its height / width."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
@@ -56,7 +59,7 @@ def page_png(pdf: bytes, width_px: int = PREVIEW_WIDTH_PX, page: int = 0) -> byt
         buffer = io.BytesIO()
         # 256 colours are plenty for type and flat colour, at a third of the file size.
         bitmap.to_pil().quantize(256).save(buffer, format="PNG", optimize=True)
-        return buffer.getvalue()
+        return buffer.getvalue(), pdf_page.get_height() / pdf_page.get_width()
     finally:
         document.close()
 
@@ -99,8 +102,9 @@ def _preview(statement: Statement, folder: Path, fmt: str, name: str) -> Gallery
     template = get_template(name)
     result = render_statement(statement, RenderOptions(format=fmt, template=name))
     png = folder / f"{template.name}.png"
-    write_atomic(png, page_png(result.pdf))
-    return GalleryEntry(template.name, template.description, png, result.page_count)
+    picture, aspect = page_png(result.pdf)
+    write_atomic(png, picture)
+    return GalleryEntry(template.name, template.description, png, aspect, result.page_count)
 
 
 def _contact_sheet(
@@ -109,8 +113,7 @@ def _contact_sheet(
     """The contact sheet PDF: every preview in a grid, each captioned with its template."""
     from . import render
 
-    page = get_format(fmt)
-    columns = grid_columns(len(entries), page.height / page.width)
+    columns = grid_columns(len(entries), max(entry.aspect for entry in entries))
     width = (_SHEET_WIDTH - _GAP * (columns - 1)) / columns
     document = _contact_sheet_html(statement, fmt, entries, columns, width)
     laid_out = render.layout(document, base_url=folder, roots=[PACKAGE_DIR, folder])
@@ -123,15 +126,17 @@ def _contact_sheet_html(
 ) -> str:
     figures = "\n".join(
         f'<figure><img src="{entry.png.resolve().as_uri()}" alt="">'
-        f"<figcaption><b>{html.escape(entry.template)}</b> "
+        f"<figcaption><b>{html.escape(entry.template)} "
+        f"<small>{entry.page_count} page{'s' * (entry.page_count != 1)}</small></b>"
         f"{html.escape(entry.description)}</figcaption></figure>"
         for entry in entries
     )
     title = html.escape(statement.title)
+    shown = "press sheet" if get_format(fmt).booklet else "page"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>leaflet templates</title>
 <style>
-{font_face_css(["Fira Sans"])}
+{font_face_css([])}
 @page {{ size: A4; margin: 10mm; }}
 body {{ font-family: "Fira Sans", "Noto Serif"; margin: 0; }}
 h1 {{ font-size: 13pt; margin: 0 0 5mm; }}
@@ -145,9 +150,10 @@ figure:nth-child({columns}n) {{ margin-right: 0; }}
 figure img {{ display: block; width: 100%; border: 0.5pt solid #999; box-sizing: border-box; }}
 figcaption {{ margin-top: 1.2mm; line-height: 1.2; min-height: {_CAPTION - 2:.0f}mm; }}
 figcaption b {{ font-size: 10pt; display: block; }}
+figcaption small {{ font-weight: normal; font-size: 8pt; color: #555; }}
 </style></head>
 <body>
-<h1>leaflet templates <small>“{title}”, {html.escape(fmt)}, first page</small></h1>
+<h1>leaflet templates <small>“{title}”, {html.escape(fmt)}, first {shown}</small></h1>
 <div class="grid">
 {figures}
 </div>

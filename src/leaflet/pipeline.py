@@ -1,21 +1,40 @@
 """The one-direction data flow: source → Statement → HTML → pages → PDF → file.
 
-Each step is its own module; this one only strings them together with the options.
+Each step is its own module; this one only strings them together with the options:
+compose the HTML, lay it out (fitting the type to a page budget when asked or when the format
+has a natural one), write the PDF, and impose it for booklet formats.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .formats import get_format
+from .errors import RenderError, UsageError
+from .fit import Fit, Measure, NoFit, fit_scale, natural_budget
+from .formats import LARGER, Format, get_format
 from .model import Statement
-from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, get_template
+from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
+
+if TYPE_CHECKING:
+    from .render import LaidOut, Typesetter
 
 __all__ = ["RenderOptions", "RenderResult", "render_statement", "write_atomic"]
+
+#: CSS pixels per point: WeasyPrint measures boxes in px (CSS Values 3: 1in = 96px = 72pt).
+PX = 96 / 72
+#: Never set body text below this size (points), whatever the budget.
+MIN_BODY_SIZE = 8.0
+#: Never grow type beyond this factor of the template's normal size.
+MAX_SCALE = 1.2
+#: Without an explicit budget, shrink at most this much to save a page (keeps the design).
+NATURAL_SHRINK = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,44 +45,220 @@ class RenderOptions:
     template: str = DEFAULT_TEMPLATE
     #: A character no bundled font has is an error, not a warning (see coverage.py).
     strict: bool = False
+    #: Fill exactly this many pages, scaling the type (``--pages``); None: the format decides.
+    pages: int | None = None
+    #: A small line at the foot of every poster (organization, date, URL).
+    poster_footer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class RenderResult:
-    pdf: bytes
-    html: str
+    """The PDF, the HTML it was made from, and how it was made."""
+
+    pdf: bytes = field(repr=False)
+    html: str = field(repr=False)
+    #: Pages of the statement (before imposition; blanks added for a booklet included).
     page_count: int
+    #: Type scale chosen by fitting (1.0: the template's normal size).
+    scale: float = 1.0
+    #: Layout passes the render took (1 without fitting).
+    passes: int = 1
+    #: For imposed formats: what to tell the person printing it.
+    instruction: str | None = None
 
 
 def render_statement(statement: Statement, options: RenderOptions | None = None) -> RenderResult:
     """Typeset *statement* as *options* say; returns the PDF bytes and the HTML used."""
     # Jinja2 and WeasyPrint load only when something is rendered (fast `leaflet --help`).
-    from . import render
     from .compose import compose_html
     from .coverage import check_coverage
 
     options = options or RenderOptions()
     fmt = get_format(options.format)
     template = get_template(options.template)
+    _check_budget(options.pages, fmt)
     check_coverage(statement, template, strict=options.strict)
+    if fmt.kind == "poster":
+        return _render_posters(statement, fmt, template, options)
     html = compose_html(statement, fmt, template)
-    folder = statement.folder or Path.cwd()
-    roots = (
-        [PACKAGE_DIR, template.folder, folder]
-        if statement.folder
-        else [PACKAGE_DIR, template.folder]
-    )
-    laid_out = render.layout(html, base_url=folder, roots=roots)
+    typesetter = _typesetter(statement, template, html)
+    fit = _fit(typesetter, fmt, options.pages, statement)
+    laid_out = _laid_out(typesetter, fmt, fit.scale)
+    pdf = _write(laid_out, options, html)
+    result = RenderResult(pdf, html, laid_out.page_count, fit.scale, typesetter.passes)
+    return _impose(result, fmt, statement) if fmt.booklet else result
+
+
+def _write(laid_out: LaidOut, options: RenderOptions, html: str) -> bytes:
+    """The PDF, with an identifier derived from the input: same input, same bytes."""
+    from .render import write_pdf
+
     identifier = hashlib.sha256(f"{options!r}\0{html}".encode()).hexdigest()[:32].encode()
-    pdf = render.write_pdf(laid_out, identifier=identifier)
-    return RenderResult(pdf, html, laid_out.page_count)
+    return write_pdf(laid_out, identifier=identifier)
+
+
+#: Room kept at the foot of a poster for the ``--poster-footer`` line (in body sizes).
+POSTER_FOOTER_LINES = 4
+
+
+def css_string(text: str) -> str:
+    """*text* as a CSS string literal (CSS Syntax 3 §4.3.5), safe inside a stylesheet."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:;!?·-–—/@()'" else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def _render_posters(
+    statement: Statement, fmt: Format, template: Template, options: RenderOptions
+) -> RenderResult:
+    """One page per slogan (the headline when there are none), each as large as it fits."""
+    from .compose import compose_html
+    from .posters import PosterMeasure, fit_posters
+
+    texts = list(statement.slogans) or [statement.title]
+    footer = options.poster_footer
+    # Keep the slogan clear of the footer line printed in the bottom margin.
+    text_height = fmt.height - 2 * fmt.margin - (fmt.body_size * 2 if footer else 0)
+    poster = {"texts": texts, "footer": footer, "text_height": text_height}
+    html = compose_html(statement, fmt, template, entry="poster.html.j2", extra={"poster": poster})
+    typesetter = _typesetter(statement, template, html)
+    width_px, height_px = (fmt.width - 2 * fmt.margin) * PX, text_height * PX
+
+    def css(sizes: Sequence[float], widths: Sequence[float], heights: Sequence[float] = ()) -> str:
+        rules = [
+            f"#poster-{n} .poster-text {{ font-size: {size:.3f}px !important; "
+            f"max-width: {width:.3f}px !important; }}"
+            for n, (size, width) in enumerate(zip(sizes, widths, strict=True), start=1)
+        ]
+        if footer:
+            # Stylesheets given to the renderer are user style: !important beats the template.
+            content = css_string(footer)
+            rules.append(f"@page {{ @bottom-center {{ content: {content} !important; }} }}")
+        # Centre each slogan vertically once its height is known.
+        rules += [
+            f"#poster-{n} {{ padding-top: {(height_px - height) / 2:.3f}px !important; }}"
+            for n, height in enumerate(heights, start=1)
+        ]
+        return "\n".join(rules)
+
+    def measure(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        laid_out = typesetter.layout(css(sizes, widths))
+        measures = []
+        for number in range(1, len(texts) + 1):
+            blocks = laid_out.blocks(f"poster-text-{number}")
+            lines = tuple(line for block in blocks for line in block.line_widths)
+            measures.append(PosterMeasure(len(blocks), sum(b.height for b in blocks), lines))
+        return measures
+
+    chosen = fit_posters(texts, measure, width_px, height_px)
+    heights = [result.height for result in measure(chosen.sizes, chosen.widths)]
+    laid_out = typesetter.layout(css(chosen.sizes, chosen.widths, heights))
+    pdf = _write(laid_out, options, html)
+    return RenderResult(pdf, html, laid_out.page_count, passes=typesetter.passes)
+
+
+def _check_budget(pages: int | None, fmt: Format) -> None:
+    if pages is None:
+        return
+    if pages < 1:
+        raise UsageError(f"--pages must be at least 1, not {pages}")
+    if pages % fmt.page_multiple:
+        raise UsageError(
+            f"--pages {pages}: {fmt.name} booklets have a multiple of {fmt.page_multiple} pages"
+        )
+
+
+def _typesetter(statement: Statement, template: Template, html: str) -> Typesetter:
+    from .render import Typesetter
+
+    folder = statement.folder or Path.cwd()
+    roots = [PACKAGE_DIR, template.folder] + ([folder] if statement.folder else [])
+    return Typesetter(html, base_url=folder, roots=roots)
+
+
+def _laid_out(typesetter: Typesetter, fmt: Format, scale: float) -> LaidOut:
+    """The layout with the type at *scale* times the template's size (kept by the typesetter,
+    so the search's layouts are reused)."""
+    if scale == 1:
+        return typesetter.layout()
+    return typesetter.layout(f"html {{ font-size: {fmt.body_size * scale:.4f}pt !important; }}")
+
+
+def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Statement) -> Fit:
+    """Choose the type scale: the budget asked for, or the format's natural budget."""
+
+    def measure(scale: float) -> Measure:
+        laid_out = _laid_out(typesetter, fmt, scale)
+        return Measure(laid_out.page_count, laid_out.last_page_fill)
+
+    low = MIN_BODY_SIZE / fmt.body_size
+    normal = measure(1.0)
+    if pages is not None:
+        try:
+            return fit_scale(measure, pages=pages, low=min(low, 1.0), high=MAX_SCALE)
+        except NoFit as error:
+            raise RenderError(_no_fit_message(statement, fmt, pages, error.needed)) from None
+    for budget in natural_budget(normal, fmt.page_multiple):
+        high = MAX_SCALE if budget > normal.pages else 1.0
+        try:
+            return fit_scale(
+                measure,
+                pages=budget,
+                low=max(low, NATURAL_SHRINK),
+                high=high,
+                max_passes=5,
+                precision=0.02,
+            )
+        except NoFit:
+            continue
+    return Fit(1.0, normal, 1)
+
+
+def _no_fit_message(statement: Statement, fmt: Format, pages: int, needed: int) -> str:
+    needed = math.ceil(needed / fmt.page_multiple) * fmt.page_multiple
+    name = statement.source.name if statement.source else "the statement"
+    message = (
+        f"{name} does not fit {pages} {fmt.name} page{'s' * (pages > 1)}: even at the smallest "
+        f"readable size ({MIN_BODY_SIZE:g} pt body) it needs {needed}; use --pages {needed}"
+    )
+    larger = LARGER.get(fmt.name)
+    return message + (f" or a larger format (--format {larger})" if larger else "")
+
+
+def _impose(result: RenderResult, fmt: Format, statement: Statement) -> RenderResult:
+    """Pad a booklet to a multiple of four pages and impose it in saddle-stitch order.
+
+    Blank pages go just before the back page (slogans, contact) when the statement has one, so
+    that text never continues after a blank; otherwise at the end.
+    """
+    from .impose import ImposeOptions, impose
+
+    back_page = 1 if (statement.slogans or statement.contact or statement.website) else 0
+    keep_last = back_page if result.page_count > 1 else 0
+    imposed = impose(
+        result.pdf, ImposeOptions(layout="saddle", sheet=fmt.sheet, keep_last=keep_last)
+    )
+    return RenderResult(
+        imposed.data,
+        result.html,
+        math.ceil(result.page_count / fmt.page_multiple) * fmt.page_multiple,
+        result.scale,
+        result.passes,
+        imposed.instruction,
+    )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write *data* to *path* through a temporary file and a rename: a failed run never leaves
     a partial file, and never replaces a good file with a broken one."""
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -26,6 +26,7 @@ from .fonts import FONTS_DIR
 os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
 
 import weasyprint
+from weasyprint.formatting_structure import boxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 __all__ = ["Block", "LaidOut", "SafeFetcher", "Typesetter", "layout", "write_pdf"]
@@ -81,7 +82,12 @@ class LaidOut:
         for number, page in enumerate(self.document.pages):
             for box in page._page_box.descendants():
                 element = getattr(box, "element", None)
-                if element is not None and element.get("id") == element_id and box.is_in_normal_flow():
+                # Line and text boxes share their block's element: keep the block itself.
+                if (
+                    isinstance(box, boxes.BlockBox)
+                    and element is not None
+                    and element.get("id") == element_id
+                ):
                     found.append(_block(box, number))
         return found
 
@@ -100,7 +106,7 @@ def _block(box: Any, page: int) -> Block:
     lines = tuple(
         sum(child.margin_width() for child in line.children)
         for line in box.descendants()
-        if type(line).__name__ == "LineBox"
+        if isinstance(line, boxes.LineBox)
     )
     return Block(page, box.width, box.height, lines)
 
@@ -117,14 +123,24 @@ class Typesetter:
             string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=self._fetcher
         )
         self._fonts = FontConfiguration()
+        self._layouts: dict[str, LaidOut] = {}
         self.passes = 0
 
     def layout(self, extra_css: str = "") -> LaidOut:
-        """Lay the document out, with *extra_css* (e.g. a type size) overriding its styles."""
+        """Lay the document out, with *extra_css* (e.g. a type size) overriding its styles.
+
+        Layouts are kept: asking again for the same styles costs nothing.
+        """
+        if extra_css not in self._layouts:
+            self._layouts[extra_css] = self._layout(extra_css)
+        return self._layouts[extra_css]
+
+    def _layout(self, extra_css: str) -> LaidOut:
         stylesheets = []
         if extra_css:
-            stylesheets.append(weasyprint.CSS(string=extra_css, font_config=self._fonts,
-                                              url_fetcher=self._fetcher))
+            stylesheets.append(
+                weasyprint.CSS(string=extra_css, font_config=self._fonts, url_fetcher=self._fetcher)
+            )
         self.passes += 1
         return LaidOut(self._html.render(font_config=self._fonts, stylesheets=stylesheets))
 

@@ -53,6 +53,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="fail when a character of the statement is in no bundled font of the template",
     )
     parser.add_argument(
+        "--pages",
+        type=int,
+        metavar="N",
+        help="fill exactly N pages, scaling the type within the template's bounds "
+        "(for booklets a multiple of 4)",
+    )
+    parser.add_argument(
+        "--poster-footer",
+        metavar="TEXT",
+        help="small line at the foot of every poster (organization, date, URL)",
+    )
+    parser.add_argument(
         "--html",
         type=Path,
         metavar="FILE",
@@ -67,7 +79,11 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     from ..templates import get_template
 
     options = RenderOptions(
-        format=get_format(args.format).name, template=args.template, strict=args.strict
+        format=get_format(args.format).name,
+        template=args.template,
+        strict=args.strict,
+        pages=args.pages,
+        poster_footer=args.poster_footer,
     )
     get_template(options.template)  # an unknown template fails before any parsing
     source = Path(args.source)
@@ -78,5 +94,8 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         write_atomic(args.html, result.html.encode("utf-8"))
     write_atomic(output, result.pdf)
     pages = "page" if result.page_count == 1 else "pages"
-    stdout.write(f"{output} ({result.page_count} {pages}, {options.format})\n")
+    scale = f", type at {result.scale:.0%}" if abs(result.scale - 1) > 1e-3 else ""
+    stdout.write(f"{output} ({result.page_count} {pages}, {options.format}{scale})\n")
+    if result.instruction:
+        stdout.write(f"{result.instruction}\n")
     return 0

@@ -381,4 +381,11 @@ def _instruction(layout: Layout, plan: Plan, sheet: str, flip: Flip, pages: int)
     duplex = any(slot.page is not None for s in plan.sheets for slot in s.back or ())
     printing = f"print double-sided, flip on {flip} edge" if duplex else "print single-sided"
     plural = "s" * (count != 1)
-    return f"{pages} pages on {count} {paper} sheet{plural}: {printing}, {layout.FINISHING}"
+    slots = sum(len(side) for s in plan.sheets for side in s.sides)
+    blanks = sum(slot.page is None for s in plan.sheets for side in s.sides for slot in side)
+    counted = (
+        f"{pages} pages"
+        if not blanks or layout.NAME != "saddle"
+        else (f"{slots} pages ({blanks} blank)")
+    )
+    return f"{counted} on {count} {paper} sheet{plural}: {printing}, {layout.FINISHING}"

@@ -1,0 +1,160 @@
+"""Slogan posters: each slogan set as large as it fits its box, its lines balanced.
+
+Pure search logic over a *measure* function that lays out every poster at once (one layout pass
+for all slogans) and reports, per poster, the height of the text and the width of each line.
+WeasyPrint does the line breaking; this module only chooses sizes and measures:
+
+1. **size**: per slogan, the largest type size at which the text fits the box with no word
+   broken or overflowing; the next size is predicted from the measured height (text area grows
+   with the square of the size) and kept inside the bracket found so far;
+2. **balance**: at that size, the narrowest measure that keeps the same number of lines, so the
+   lines come out even (no lone word on the last line when a better break exists).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["PosterLayout", "PosterMeasure", "first_guess", "fit_posters"]
+
+#: Sizes are settled when the largest fitting and the smallest failing differ by less than this.
+SIZE_PRECISION = 0.02
+#: Balancing stops when the measure is known to within this fraction of the box width.
+WIDTH_PRECISION = 0.01
+#: Width tolerance for line boxes (px): rounding in the layout engine.
+SLACK = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class PosterMeasure:
+    """One poster as laid out: on how many pages, how tall, each line's width (px)."""
+
+    pages: int
+    height: float
+    line_widths: tuple[float, ...]
+
+    @property
+    def lines(self) -> int:
+        return len(self.line_widths)
+
+    def fits(self, width: float, height: float) -> bool:
+        return (
+            self.pages == 1
+            and self.height <= height + SLACK
+            and all(line <= width + SLACK for line in self.line_widths)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PosterLayout:
+    """The chosen type size and measure (px) of each poster, and the layout passes used."""
+
+    sizes: tuple[float, ...]
+    widths: tuple[float, ...]
+    passes: int
+
+
+Measure = Callable[[Sequence[float], Sequence[float]], Sequence[PosterMeasure]]
+
+
+def first_guess(text: str, width: float, height: float) -> float:
+    """A starting size (px) from the text's length and its longest word: condensed type runs
+    about half an em a character, lines about 1.1 em apart."""
+    longest = max((len(word) for word in text.split()), default=1)
+    by_area = math.sqrt(width * height * 0.55 / (0.5 * 1.1 * max(len(text), 1)))
+    by_word = width / (0.55 * longest)
+    return min(by_area, by_word, height / 1.1)
+
+
+def fit_posters(
+    texts: Sequence[str], measure: Measure, width: float, height: float, max_passes: int = 16
+) -> PosterLayout:
+    """Size then balance every poster; *width* × *height* is the text box (px)."""
+    sizes, passes = _fit_sizes(texts, measure, width, height, max_passes - 5)
+    widths, balance_passes = _balance(sizes, measure, width, height)
+    return PosterLayout(tuple(sizes), tuple(widths), passes + balance_passes)
+
+
+def _fit_sizes(
+    texts: Sequence[str], measure: Measure, width: float, height: float, max_passes: int
+) -> tuple[list[float], int]:
+    count = len(texts)
+    fits: list[float | None] = [None] * count
+    fails: list[float | None] = [None] * count
+    sizes = [first_guess(text, width, height) for text in texts]
+    passes = 0
+    while passes < max_passes:
+        results = measure(sizes, [width] * count)
+        passes += 1
+        for index, result in enumerate(results):
+            size = sizes[index]
+            if result.fits(width, height):
+                fits[index] = max(fits[index] or size, size)
+            else:
+                fails[index] = min(fails[index] or size, size)
+            sizes[index] = _next_size(size, result, fits[index], fails[index], width, height)
+        if all(_settled(low, high) for low, high in zip(fits, fails, strict=True)):
+            break
+    # A poster never found to fit (a word wider than the box even tiny) keeps its smallest try.
+    return [
+        low if low is not None else (high or 1.0) / 2 for low, high in zip(fits, fails, strict=True)
+    ], passes
+
+
+def _settled(low: float | None, high: float | None) -> bool:
+    return low is not None and high is not None and high / low - 1 < SIZE_PRECISION
+
+
+def _next_size(
+    size: float,
+    result: PosterMeasure,
+    low: float | None,
+    high: float | None,
+    width: float,
+    height: float,
+) -> float:
+    """Predict from the measured overflow or room; bisect when that leaves the bracket."""
+    widest = max(result.line_widths, default=width)
+    by_height = size * math.sqrt(height / max(result.height, 1.0))
+    by_width = size * width / max(widest, 1.0) if widest > width + SLACK else by_height
+    aim = 1.0 if low is None or result.fits(width, height) else 0.99
+    guess = min(by_height, by_width) * aim
+    if result.fits(width, height):
+        # Grow towards the bracket's top, by at least a step that can settle it.
+        guess = max(guess, size * (1 + SIZE_PRECISION * 0.9))
+    floor = low if low is not None else 0.0
+    ceiling = high if high is not None else math.inf
+    if not floor < guess < ceiling:
+        guess = (
+            math.sqrt(floor * ceiling)
+            if low is not None and high is not None
+            else (size * 1.5 if high is None else size / 1.5)
+        )
+    return guess
+
+
+def _balance(
+    sizes: list[float], measure: Measure, width: float, height: float
+) -> tuple[list[float], int]:
+    """The narrowest measure keeping each poster's line count: even lines."""
+    results = measure(sizes, [width] * len(sizes))
+    lines = [result.lines for result in results]
+    # No narrower than the text would need if its lines were perfectly even.
+    narrow = [sum(result.line_widths) / max(result.lines, 1) for result in results]
+    wide = [width] * len(sizes)
+    passes = 1
+    while any(w - n > width * WIDTH_PRECISION for n, w in zip(narrow, wide, strict=True)):
+        trial = [
+            (n + w) / 2 if count > 1 else w for n, w, count in zip(narrow, wide, lines, strict=True)
+        ]
+        for index, result in enumerate(measure(sizes, trial)):
+            if lines[index] < 2:
+                narrow[index] = wide[index]
+            elif result.lines == lines[index] and result.fits(trial[index], height):
+                wide[index] = trial[index]
+            else:
+                narrow[index] = trial[index]
+        passes += 1
+    return wide, passes

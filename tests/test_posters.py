@@ -1,0 +1,164 @@
+"""Slogan posters: the pure size/balance search with a fake measure, then real posters."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import cache
+
+import pytest
+
+from leaflet.model import words
+from leaflet.pipeline import RenderOptions, RenderResult, render_statement
+from leaflet.posters import PosterMeasure, fit_posters
+from leaflet.source import load_statement, parse_statement
+from leaflet.units import POINTS_PER
+
+from conftest import EXAMPLES, pdf_reader
+
+MM = POINTS_PER["mm"]
+
+
+def greedy_lines(words: list[str], size: float, width: float) -> list[float]:
+    """Break *words* greedily: each character 0.5 em wide, a space 0.25 em."""
+    lines: list[float] = []
+    current = 0.0
+    for word in words:
+        word_width = len(word) * 0.5 * size
+        if current and current + 0.25 * size + word_width <= width:
+            current += 0.25 * size + word_width
+        else:
+            if current:
+                lines.append(current)
+            current = word_width
+    lines.append(current)
+    return lines
+
+
+def fake_measure(texts: list[str], box_height: float, calls: list[int] | None = None):  # type: ignore[no-untyped-def]
+    def measure(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        if calls is not None:
+            calls.append(1)
+        results = []
+        for text, size, width in zip(texts, sizes, widths, strict=True):
+            lines = greedy_lines(text.split(), size, width)
+            height = len(lines) * size * 1.1
+            results.append(PosterMeasure(1 if height <= box_height else 2, height, tuple(lines)))
+        return results
+
+    return measure
+
+
+TEXTS = [
+    "Bread and roses!",
+    "No war!",
+    "Housing for all, not for profit!",
+    "Solidarity forever",
+    "Reverse the cuts now and fund our schools!",
+]
+
+
+def test_each_poster_as_large_as_it_fits() -> None:
+    width, height = 1000.0, 1400.0
+    measure = fake_measure(TEXTS, height)
+    chosen = fit_posters(TEXTS, measure, width, height)
+    fitted = measure(chosen.sizes, chosen.widths)
+    assert all(result.fits(width, height) for result in fitted)
+    bigger = measure([size * 1.05 for size in chosen.sizes], [width] * len(TEXTS))
+    assert not any(result.fits(width, height) for result in bigger)
+    assert len(set(chosen.sizes)) == len(TEXTS)  # a size per slogan
+
+
+def test_balancing_keeps_lines_and_evens_them() -> None:
+    width, height = 1000.0, 1400.0
+    measure = fake_measure(TEXTS, height)
+    chosen = fit_posters(TEXTS, measure, width, height)
+    unbalanced = measure(chosen.sizes, [width] * len(TEXTS))
+    balanced = measure(chosen.sizes, chosen.widths)
+    for before, after in zip(unbalanced, balanced, strict=True):
+        assert after.lines == before.lines
+        if before.lines > 1:
+            spread_before = max(before.line_widths) - min(before.line_widths)
+            spread_after = max(after.line_widths) - min(after.line_widths)
+            assert spread_after <= spread_before + 1e-6
+
+
+def test_a_long_word_limits_the_size() -> None:
+    texts = ["Antidisestablishmentarianism"]
+    chosen = fit_posters(texts, fake_measure(texts, 1400.0), 1000.0, 1400.0)
+    assert chosen.sizes[0] * 0.5 * len(texts[0]) <= 1000.0
+    assert chosen.sizes[0] * 1.05 * 0.5 * len(texts[0]) > 1000.0
+
+
+def test_search_is_bounded() -> None:
+    calls: list[int] = []
+    fit_posters(TEXTS, fake_measure(TEXTS, 1400.0, calls), 1000.0, 1400.0)
+    assert len(calls) <= 20
+
+
+# --- real posters ---------------------------------------------------------------------------
+
+
+@cache
+def poster(fmt: str = "poster-a3", footer: str | None = None) -> RenderResult:
+    return render_statement(
+        load_statement(EXAMPLES / "en-free-transit.md"),
+        RenderOptions(format=fmt, poster_footer=footer),
+    )
+
+
+def test_one_page_per_slogan_with_every_word() -> None:
+    statement = load_statement(EXAMPLES / "en-free-transit.md")
+    result = poster()
+    reader = pdf_reader(result.pdf)
+    assert len(reader.pages) == len(statement.slogans) == 3
+    for page, slogan in zip(reader.pages, statement.slogans, strict=True):
+        text = "".join(page.extract_text().split()).casefold()
+        assert [word for word in words(slogan) if word.casefold() not in text] == []
+        assert float(page.mediabox.width) == pytest.approx(297 * MM, abs=0.5)
+        assert float(page.mediabox.height) == pytest.approx(420 * MM, abs=0.5)
+
+
+def _font_sizes(page) -> list[float]:  # type: ignore[no-untyped-def]
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            sizes.append(abs(size * tm[3] * cm[3]))
+
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_slogans_are_set_very_large_and_sized_each() -> None:
+    reader = pdf_reader(poster().pdf)
+    largest = [max(_font_sizes(page)) for page in reader.pages]
+    assert all(size > 100 for size in largest)  # points, on A3
+    assert len({round(size) for size in largest}) > 1
+
+
+def test_footer_on_every_poster() -> None:
+    reader = pdf_reader(poster(footer="Transit Union · 5 April · example.org").pdf)
+    for page in reader.pages:
+        assert "Transit Union · 5 April · example.org" in " ".join(page.extract_text().split())
+
+
+def test_headline_is_the_poster_without_slogans() -> None:
+    statement = parse_statement("---\ntitle: Hands off our library!\n---\n\nLead.\n")
+    result = render_statement(statement, RenderOptions(format="poster-a2"))
+    reader = pdf_reader(result.pdf)
+    assert len(reader.pages) == 1
+    assert "library!" in reader.pages[0].extract_text()
+    assert float(reader.pages[0].mediabox.width) == pytest.approx(420 * MM, abs=0.5)
+
+
+def test_no_word_is_broken_on_a_poster() -> None:
+    statement = parse_statement(
+        "---\ntitle: T\nslogans:\n  - Internationalisation of solidarity!\n---\n"
+    )
+    result = render_statement(statement, RenderOptions(format="poster-a3"))
+    lines = [line.strip() for line in pdf_reader(result.pdf).pages[0].extract_text().splitlines()]
+    words = {"Internationalisation", "of", "solidarity!"}
+    assert {word for line in lines for word in line.split()} >= words
+    assert not any(line.endswith("-") for line in lines)
+    assert math.isfinite(result.passes) and result.passes <= 20
