@@ -13,6 +13,7 @@ import pypdf
 import pytest
 
 from leaflet.cli import main
+from leaflet.fonts import FAMILIES
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -86,3 +87,14 @@ def embedded_fonts(pdf: bytes | Path) -> set[str]:
             font = ref.get_object()
             names.add(str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1])
     return names
+
+
+def not_bundled(fonts: set[str]) -> set[str]:
+    """Embedded font names (as WeasyPrint writes them: "Fira-Sans-Condensed,-Bold-Condensed")
+    that do not belong to a bundled family."""
+    families = [family.replace(" ", "-") for family in FAMILIES]
+    return {
+        name
+        for name in fonts
+        if not any(re.match(re.escape(family) + r"($|[-,])", name) for family in families)
+    }

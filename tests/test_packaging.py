@@ -44,6 +44,8 @@ def test_wheel_contains_assets(wheel: Path) -> None:
         "leaflet/templates/base/statement.html.j2",
         "leaflet/templates/classic/manifest.toml",
         "leaflet/templates/classic/style.css",
+        "leaflet/templates/base/poster.html.j2",
+        "leaflet/templates/sample.md",
         "leaflet/styles/base.css",
         "leaflet/fonts/fonts.conf",
         "leaflet/fonts/SHA256SUMS",
@@ -52,6 +54,11 @@ def test_wheel_contains_assets(wheel: Path) -> None:
         "leaflet/py.typed",
     ]
     assert [name for name in expected if name not in names] == []
+    from leaflet.templates import builtin_templates
+
+    for template in builtin_templates().values():
+        assert f"leaflet/templates/{template.folder.name}/manifest.toml" in names
+        assert f"leaflet/templates/{template.folder.name}/style.css" in names
     from leaflet.fonts import FAMILIES, FONTS_DIR
 
     for faces in FAMILIES.values():

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from leaflet.fonts import FAMILIES
 from leaflet.pipeline import RenderOptions, RenderResult, render_statement
 from leaflet.source import load_statement, parse_statement
 from leaflet.units import POINTS_PER
 
-from conftest import EXAMPLES, embedded_fonts, missing_words, pdf_reader
+from conftest import EXAMPLES, embedded_fonts, missing_words, not_bundled, pdf_reader
 
 MM = POINTS_PER["mm"]
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.md"))
@@ -22,17 +20,6 @@ EXAMPLE_FILES = sorted(EXAMPLES.glob("*.md"))
 @cache
 def rendered(path: Path, fmt: str) -> RenderResult:
     return render_statement(load_statement(path), RenderOptions(format=fmt))
-
-
-def not_bundled(fonts: set[str]) -> set[str]:
-    """Embedded font names (as WeasyPrint writes them: "Fira-Sans-Condensed,-Bold-Condensed")
-    that do not belong to a bundled family."""
-    families = [family.replace(" ", "-") for family in FAMILIES]
-    return {
-        name
-        for name in fonts
-        if not any(re.match(re.escape(family) + r"($|[-,])", name) for family in families)
-    }
 
 
 @pytest.mark.parametrize(("fmt", "width_mm", "height_mm"), [("a4", 210, 297), ("a5", 148, 210)])

@@ -19,9 +19,16 @@ from leaflet.model import Statement
 from leaflet.pipeline import RenderOptions, RenderResult, render_statement
 from leaflet.source import load_statement, parse_statement
 from leaflet.templates import BASE_DIR, STYLES_DIR, TEMPLATES_DIR, builtin_templates, get_template
-from test_render_pdf import not_bundled
 
-from conftest import EXAMPLES, embedded_fonts, joined_text, missing_words, pdf_reader, run_cli
+from conftest import (
+    EXAMPLES,
+    embedded_fonts,
+    joined_text,
+    missing_words,
+    not_bundled,
+    pdf_reader,
+    run_cli,
+)
 
 TEMPLATES = sorted(builtin_templates())
 FLAT_FORMATS = ["a4", "a5", "letter"]
