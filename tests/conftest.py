@@ -51,9 +51,19 @@ def pdf_reader(pdf: bytes | Path) -> pypdf.PdfReader:
     return pypdf.PdfReader(io.BytesIO(data))
 
 
+#: Lines that are only a list number ("12.") or the page number: WeasyPrint paints list
+#: markers and margin boxes after a page's text, so in the text layer they can land inside a
+#: word hyphenated across a page break.  They are not words of the statement.
+_MARKER_LINE = re.compile(r"^\s*\d+[.)]?\s*$")
+
+
 def pdf_text(pdf: bytes | Path) -> str:
-    """The text layer of every page, in page order."""
-    return "\n".join(page.extract_text() for page in pdf_reader(pdf).pages)
+    """The text layer of every page, in page order, without list-number and page-number lines."""
+    pages = []
+    for page in pdf_reader(pdf).pages:
+        lines = page.extract_text().splitlines()
+        pages.append("\n".join(line for line in lines if not _MARKER_LINE.match(line)))
+    return "\n".join(pages)
 
 
 def joined_text(pdf: bytes | Path) -> str:
@@ -79,14 +89,38 @@ def missing_words(words: list[str], pdf: bytes | Path) -> list[str]:
 
 
 def embedded_fonts(pdf: bytes | Path) -> set[str]:
-    """Base font names (subset prefix removed) of every font used on every page."""
-    names = set()
+    """Base font names (subset prefix removed) of every font on every page, including fonts
+    inside Form XObjects (imposed sheets place whole pages as XObjects)."""
+    names: set[str] = set()
     for page in pdf_reader(pdf).pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
-        for ref in fonts.values():
-            font = ref.get_object()
-            names.add(str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+        _collect_fonts(page["/Resources"].get_object(), names, set())
     return names
+
+
+def _collect_fonts(resources: dict, names: set[str], seen: set[int]) -> None:  # type: ignore[type-arg]
+    for ref in resources.get("/Font", {}).values():
+        names.add(str(ref.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    for ref in resources.get("/XObject", {}).values():
+        xobject = ref.get_object()
+        key = getattr(ref, "idnum", id(xobject))
+        if key in seen or xobject.get("/Subtype") != "/Form":
+            continue
+        seen.add(key)
+        if "/Resources" in xobject:
+            _collect_fonts(xobject["/Resources"].get_object(), names, seen)
+
+
+def pdfium_text(pdf: bytes) -> str:
+    """The text of every page as pdfium reads it (it follows Form XObjects)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        # pdfium marks a hyphen it judged a line-end hyphenation with U+FFFE: rejoin.
+        text = "\n".join(page.get_textpage().get_text_range() for page in document)
+        return text.replace("\ufffe", "")
+    finally:
+        document.close()
 
 
 def not_bundled(fonts: set[str]) -> set[str]:
