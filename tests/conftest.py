@@ -54,7 +54,7 @@ def pdf_reader(pdf: bytes | Path) -> pypdf.PdfReader:
 #: Lines that are only a list number ("12.") or the page number: WeasyPrint paints list
 #: markers and margin boxes after a page's text, so in the text layer they can land inside a
 #: word hyphenated across a page break.  They are not words of the statement.
-_MARKER_LINE = re.compile(r"^\s*\d+[.)]?\s*$")
+_MARKER_LINE = re.compile(r"^\s*\d+\.?\s*$")
 
 
 def pdf_text(pdf: bytes | Path) -> str:

@@ -188,9 +188,14 @@ def _laid_out(typesetter: Typesetter, fmt: Format, scale: float) -> LaidOut:
 def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Statement) -> Fit:
     """Choose the type scale: the budget asked for, or the format's natural budget."""
 
+    # A booklet's back page is a page of its own whatever the scale: how full the text is
+    # shows on the page before it.
+    last_text_page = -2 if fmt.booklet and _has_back_page(statement) else -1
+
     def measure(scale: float) -> Measure:
         laid_out = _laid_out(typesetter, fmt, scale)
-        return Measure(laid_out.page_count, laid_out.last_page_fill)
+        index = last_text_page if laid_out.page_count > 1 else -1
+        return Measure(laid_out.page_count, laid_out.page_fill(index))
 
     low = MIN_BODY_SIZE / fmt.body_size
     normal = measure(1.0)
@@ -234,8 +239,7 @@ def _impose(result: RenderResult, fmt: Format, statement: Statement) -> RenderRe
     """
     from .impose import ImposeOptions, impose
 
-    back_page = 1 if (statement.slogans or statement.contact or statement.website) else 0
-    keep_last = back_page if result.page_count > 1 else 0
+    keep_last = 1 if _has_back_page(statement) and result.page_count > 1 else 0
     imposed = impose(
         result.pdf, ImposeOptions(layout="saddle", sheet=fmt.sheet, keep_last=keep_last)
     )
@@ -247,6 +251,11 @@ def _impose(result: RenderResult, fmt: Format, statement: Statement) -> RenderRe
         result.passes,
         imposed.instruction,
     )
+
+
+def _has_back_page(statement: Statement) -> bool:
+    """Booklets set the closing block (slogans, contact) alone on the last page."""
+    return bool(statement.slogans or statement.contact or statement.website)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

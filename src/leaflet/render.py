@@ -71,10 +71,23 @@ class LaidOut:
     @property
     def last_page_fill(self) -> float:
         """How much of the last page's content area the flow uses (0 … 1)."""
-        page_box = self.document.pages[-1]._page_box
-        flow = [child for child in page_box.children if child.element_tag == "html"]
-        used = sum(child.margin_height() for child in flow)
-        return min(1.0, used / page_box.height) if page_box.height else 1.0
+        return self.page_fill(-1)
+
+    def page_fill(self, index: int) -> float:
+        """How much of page *index*'s content area the flow uses (0 … 1)."""
+        page_box = self.document.pages[index]._page_box
+        top = page_box.content_box_y()
+        # The bottom of the last block the body holds on this page (the html and body boxes
+        # of a page the flow continues from span the whole page, whatever they hold).
+        bottoms = [
+            block.position_y + block.margin_height()
+            for html in page_box.children
+            if html.element_tag == "html"
+            for body in html.children
+            for block in getattr(body, "children", [])
+        ]
+        used = max(bottoms, default=top) - top
+        return min(1.0, max(0.0, used / page_box.height)) if page_box.height else 1.0
 
     def blocks(self, element_id: str) -> list[Block]:
         """The laid-out fragments of the element with this id, on every page."""
