@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -239,8 +240,12 @@ def _where(path: Path | None, line: int | None) -> str:
 # --- body ----------------------------------------------------------------------------------
 
 
+@cache
 def _markdown(lang: str) -> MarkdownIt:
-    """CommonMark with footnotes, bare-URL links and language-aware typographic quotes."""
+    """CommonMark with footnotes, bare-URL links and language-aware typographic quotes.
+
+    One parser per language, reused: parsing state lives in the ``env`` of each parse.
+    """
     quotes = _QUOTES.get(lang.split("-")[0].lower(), _QUOTES["en"])
     md = MarkdownIt(
         "commonmark",

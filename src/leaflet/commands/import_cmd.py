@@ -13,14 +13,14 @@ it the statement goes to standard output and the report to standard error.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ..errors import SourceError, UsageError
-from ..importer import ImportResult, import_file, import_html, import_text
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..importer import ImportResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +51,8 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
 
 def _import(source: str) -> ImportResult:
     """Import a file, or standard input (``-``: HTML if it looks like a web page)."""
+    from ..importer import import_file, import_html, import_text
+
     if source != "-":
         return import_file(source)
     text = sys.stdin.read()
@@ -71,17 +73,11 @@ def _write_report(result: ImportResult, explain: bool, stream: TextIO) -> None:
 
 
 def _write_atomically(path: Path, text: str, source: str) -> None:
-    """Write *text* to *path* via a temporary file in the same folder, then rename it."""
+    """Write the statement file atomically, never over the input it was made from."""
+    from ..pipeline import write_atomic
+
     if source != "-" and path.resolve() == Path(source).resolve():
         raise UsageError(f"the output {path} would overwrite the input")
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise SourceError(f"cannot write: {error.strerror}", path) from None
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {path}: folder {path.parent} does not exist")
+    write_atomic(path, text.encode("utf-8"))
