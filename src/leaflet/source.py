@@ -320,7 +320,7 @@ class _BodyParser:
     def typeset(self, text: str) -> str:
         """Front-matter text with the body's typography (quotes, dashes); markup is dropped."""
         children = self.md.parseInline(text, {})[0].children or []
-        return _plain_text(children).strip() or text
+        return _tie_dashes(_plain_text(children).strip() or text)
 
     # -- safety: raw HTML and images ---------------------------------------------------------
 
@@ -332,6 +332,8 @@ class _BodyParser:
                 text = _html_text(token.content)
                 tokens[index] = _text_paragraph(text, token) if text else _empty(token)
             for child in token.children or []:
+                if child.type == "text":
+                    child.content = _tie_dashes(child.content)
                 if child.type == "html_inline":
                     self._warn(token, f"raw HTML {child.content!r} dropped")
                     child.type, child.content = "text", ""
@@ -474,6 +476,14 @@ class _BodyParser:
 
     def _warn(self, token: Token, message: str) -> None:
         LOGGER.warning("%s: %s", _where(self.path, self._line(token)), message)
+
+
+_SPACED_DASH = re.compile(r" ([–—])(?= )")
+
+
+def _tie_dashes(text: str) -> str:
+    """A spaced dash never starts a line: tie it to the word before (no-break space)."""
+    return _SPACED_DASH.sub("\u00a0\\1", text)
 
 
 def _closing(tokens: list[Token], index: int) -> int:
