@@ -162,3 +162,38 @@ def test_no_word_is_broken_on_a_poster() -> None:
     assert {word for line in lines for word in line.split()} >= words
     assert not any(line.endswith("-") for line in lines)
     assert math.isfinite(result.passes) and result.passes <= 20
+
+
+def test_at_five_percent_larger_no_slogan_would_fit() -> None:
+    """Read each slogan's size back from the PDF, lay it out again 5 % larger in the same
+    box: it no longer fits (too tall, a word too wide, or spilling onto another page)."""
+    from leaflet.compose import compose_html
+    from leaflet.formats import get_format
+    from leaflet.render import Typesetter
+    from leaflet.templates import PACKAGE_DIR, get_template
+
+    statement = load_statement(EXAMPLES / "en-free-transit.md")
+    fmt, template = get_format("poster-a3"), get_template("classic")
+    reader = pdf_reader(poster().pdf)
+    sizes = [max(_font_sizes(page)) for page in reader.pages]
+    box_height = fmt.height - 2 * fmt.margin
+    poster_context = {"texts": list(statement.slogans), "footer": None, "text_height": box_height}
+    html = compose_html(
+        statement, fmt, template, entry="poster.html.j2", extra={"poster": poster_context}
+    )
+    typesetter = Typesetter(html, base_url=EXAMPLES, roots=[PACKAGE_DIR])
+    px = 96 / 72
+    for scale, should_fit in [(1.0, True), (1.05, False)]:
+        css = "\n".join(
+            f"#poster-{n} .poster-text {{ font-size: {size * scale:.3f}pt !important; }}"
+            for n, size in enumerate(sizes, start=1)
+        )
+        laid_out = typesetter.layout(css)
+        for n in range(1, len(sizes) + 1):
+            blocks = laid_out.blocks(f"poster-text-{n}")
+            fits = (
+                len(blocks) == 1
+                and blocks[0].height <= box_height * px + 1
+                and max(blocks[0].line_widths) <= (fmt.width - 2 * fmt.margin) * px + 1
+            )
+            assert fits == should_fit, (n, scale)
