@@ -40,7 +40,7 @@ from .model import (
     ThematicBreak,
 )
 
-__all__ = ["FRONT_MATTER_KEYS", "load_statement", "parse_statement"]
+__all__ = ["FRONT_MATTER_KEYS", "load_statement", "parse_statement", "read_utf8"]
 
 LOGGER = logging.getLogger("leaflet.source")
 
@@ -82,20 +82,25 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_statement(path: Path | str) -> Statement:
     """Read and parse the statement file at *path* (UTF-8 Markdown with front matter)."""
     path = Path(path)
+    return parse_statement(read_utf8(path), path)
+
+
+def read_utf8(path: Path) -> str:
+    """The UTF-8 text of the file at *path*, or a :class:`SourceError` saying why not (the line
+    of the first byte that is not UTF-8, for a file saved in another encoding)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError("no such file", path) from None
     except IsADirectoryError:
-        raise SourceError("is a folder, not a statement file", path) from None
+        raise SourceError("is a folder, not a file", path) from None
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror}", path) from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise SourceError("not UTF-8 text (save the file as UTF-8)", path, line) from None
-    return parse_statement(text, path)
 
 
 def parse_statement(text: str, path: Path | str | None = None) -> Statement:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError, UsageError
+from ..source import read_utf8
 from .blocks import Consumed, SourceBlock
 from .html import read_html
 from .markdown import MarkerUse, write_markdown
@@ -28,7 +29,6 @@ __all__ = [
     "import_file",
     "import_html",
     "import_text",
-    "read_input",
 ]
 
 LOGGER = logging.getLogger("leaflet.importer")
@@ -39,11 +39,11 @@ Reader = Callable[[Path], Blocks]
 
 
 def _read_text_file(path: Path) -> Blocks:
-    return read_text(read_input(path))
+    return read_text(read_utf8(path))
 
 
 def _read_html_file(path: Path) -> Blocks:
-    return read_html(read_input(path)), []
+    return read_html(read_utf8(path)), []
 
 
 def _read_docx_file(path: Path) -> Blocks:
@@ -96,23 +96,6 @@ def import_file(path: Path | str) -> ImportResult:
         known = ", ".join(suffix for suffix in READERS if suffix)
         raise UsageError(f"cannot import '{path.suffix}' files: {path} (known: {known})")
     return _import(reader(path), str(path))
-
-
-def read_input(path: Path) -> str:
-    """The UTF-8 text of *path*, or a :class:`SourceError` saying why it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("no such file", path) from None
-    except IsADirectoryError:
-        raise SourceError("is a folder, not a file", path) from None
-    except OSError as error:
-        raise SourceError(f"cannot read: {error.strerror}", path) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise SourceError("not UTF-8 text (save the file as UTF-8)", path, line) from None
 
 
 def _import(read: Blocks, source_name: str) -> ImportResult:
