@@ -3,6 +3,8 @@
 #   - Pango (required): text layout.
 #   - libharfbuzz-subset0 (optional): font subsetting ~3x faster than the fontTools fallback,
 #     and no warning on every run.
+#   - qpdf, poppler-utils (optional): independent PDF readers the print tests check output
+#     with (`qpdf --check`, `pdftoppm`); those tests are skipped without them.
 # Debian/Ubuntu only (apt-get); elsewhere it prints what to install and carries on.
 set -u
 
@@ -12,6 +14,8 @@ missing=()
 have_lib 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
+command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

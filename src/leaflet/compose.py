@@ -7,11 +7,14 @@ Jinja2 with autoescape: every text from the statement is escaped; only the model
 from __future__ import annotations
 
 import datetime
+import io
+import re
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from jinja2 import nodes
@@ -69,6 +72,8 @@ class _Page:
     booklet: bool = False
     #: The paper of one page ("a5" for a5-fold too).
     paper: str = ""
+    #: Artwork beyond the trim on every edge (CSS Paged Media 3 §7.1 ``bleed``), in pt.
+    bleed: float = 0.0
 
 
 @cache
@@ -108,11 +113,14 @@ def compose_html(
     *,
     entry: str = ENTRY,
     extra: Mapping[str, object] | None = None,
+    bleed: float = 0.0,
+    print_colours: bool = False,
 ) -> str:
     """Render the template for *statement* on *fmt*; returns the complete HTML document.
 
     *entry* is the template file to render (posters use ``poster.html.j2``), *extra* more
-    context for it.
+    context for it, *bleed* the bleed in points (0: none).  With *print_colours* the styles
+    paint in CMYK with leaflet's output profile (:mod:`leaflet.pdfx`, for PDF/X).
     """
     environment = template_environment(template)
     lang = _language(statement.lang)
@@ -127,6 +135,7 @@ def compose_html(
             fmt.columns,
             fmt.booklet,
             fmt.paper,
+            bleed,
         ),
         "labels": LABELS.get(lang, LABELS["en"]),
         "colours": {**template.colours, "accent": statement.accent or template.accent},
@@ -135,14 +144,15 @@ def compose_html(
         "template": template,
         "logo": _logo_uri(statement),
         "website_url": _website_url(statement.website),
-        "qr_code": _qr_data_uri(statement.website, template.colours["ink"]),
+        "qr_code": _qr_data_uri(statement.website, template.colours["ink"], print_colours),
         **(extra or {}),
     }
     try:
         document = environment.get_template(entry)
         if entry == ENTRY:
             _check_blocks(environment, ENTRY)
-        return document.render(context)
+        html = document.render(context)
+        return _in_print_colours(html) if print_colours else html
     except jinja2.TemplateNotFound as error:
         searched = ", ".join(str(path) for path in template.search_path)
         raise TemplateError(
@@ -152,6 +162,20 @@ def compose_html(
         raise TemplateError(f"{error.filename}:{error.lineno}: {error.message}") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"{_where(error, template)}: {error}") from None
+
+
+_STYLE = re.compile(r"(<style>)(.*?)(</style>)", re.DOTALL)
+
+
+def _in_print_colours(html: str) -> str:
+    """The document's own styles in CMYK, with the output profile declared first.  Only
+    ``<style>`` elements change: the statement's text is never inside one (it is escaped)."""
+    from .pdfx import cmyk_css, profile_css
+
+    def convert(match: re.Match[str]) -> str:
+        return f"{match[1]}\n{profile_css()}\n{cmyk_css(match[2])}{match[3]}"
+
+    return _STYLE.sub(convert, html, count=1)
 
 
 def _check_blocks(environment: jinja2.Environment, name: str) -> None:
@@ -219,13 +243,23 @@ def _website_url(website: str | None) -> str | None:
     return website if "://" in website else f"https://{website}"
 
 
-def _qr_data_uri(website: str | None, colour: str) -> str | None:
+def _qr_data_uri(website: str | None, colour: str, print_colours: bool = False) -> str | None:
     """The website as a QR code: an SVG ``data:`` URI (no file is written; the renderer's
-    fetcher serves ``data:`` URLs).  Error correction M survives a smudged photocopy."""
+    fetcher serves ``data:`` URLs).  Error correction M survives a smudged photocopy.  In
+    print colours its ink is CMYK, and its (empty) fill too, so no RGB reaches a PDF/X file."""
     url = _website_url(website)
     if url is None:
         return None
     import segno
 
-    uri: str = segno.make(url, error="m", micro=False).svg_data_uri(border=0, dark=colour)
-    return uri
+    code = segno.make(url, error="m", micro=False)
+    if not print_colours:
+        uri: str = code.svg_data_uri(border=0, dark=colour)
+        return uri
+    from .pdfx import cmyk_css
+
+    buffer = io.BytesIO()
+    code.save(buffer, kind="svg", border=0, dark=colour, xmldecl=False)
+    svg = cmyk_css(buffer.getvalue().decode("utf-8"))
+    svg = svg.replace("<path ", '<path fill="device-cmyk(0 0 0 0)" ', 1)
+    return "data:image/svg+xml;charset=utf-8," + quote(svg)

@@ -8,17 +8,19 @@ file stays about the size of the flat one.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
+    ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
@@ -31,18 +33,32 @@ from pypdf.generic import (
 )
 
 from .errors import ImposeError
-from .impose import TOLERANCE, Box, Plan, Slot
+from .impose import TOLERANCE, Box, Plan, Sheet, Slot
 from .units import POINTS_PER
 
-__all__ = ["Source", "page_sizes", "read_file", "read_source", "write_imposed"]
+__all__ = [
+    "KEYWORD_LAYOUT",
+    "Source",
+    "add_marks",
+    "keywords",
+    "media_size",
+    "open_pdf",
+    "page_sizes",
+    "read_file",
+    "read_source",
+    "write_imposed",
+]
 
 _MM = POINTS_PER["mm"]
 #: Crop and fold marks: line length, least distance from the trim, line width (points).
-MARK_LENGTH = 5 * _MM
+MARK_LENGTH = 4 * _MM
 MARK_OFFSET = 3 * _MM
 MARK_WIDTH = 0.25
-#: Room kept between the marks and the edge of the sheet.
-MARK_SLUG = 2 * _MM
+#: Room kept between the marks and the edge of the sheet: with a 3 mm bleed, marks take
+#: 7.5 mm a side, so an A4 trim with its marks is exactly an SRA4 press sheet (225 × 320 mm).
+MARK_SLUG = 0.5 * _MM
+#: Prefix of the /Keywords entry naming the imposition layout (read back by ``leaflet check``).
+KEYWORD_LAYOUT = "layout:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +85,7 @@ def read_source(pdf: bytes | Path, name: str | None = None) -> Source:
         name = name or str(pdf)
         pdf = read_file(pdf)
     name = name or "input"
-    reader = _open(pdf, name)
+    reader = open_pdf(pdf, name)
     sizes = {_rounded(_trim(page)): _trim(page) for page in reader.pages}
     bleeds = {_rounded(_bleed_size(page)) for page in reader.pages}
     if len(sizes) > 1 or len(bleeds) > 1:
@@ -83,7 +99,13 @@ def read_source(pdf: bytes | Path, name: str | None = None) -> Source:
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
     """Trim size (width, height in points) of every page of *pdf*."""
-    return [_trim(page) for page in _open(pdf, "input").pages]
+    return [_trim(page) for page in open_pdf(pdf, "input").pages]
+
+
+def media_size(pdf: bytes) -> tuple[float, float]:
+    """Width and height (points) of the first page's MediaBox: the sheet a printer feeds."""
+    box = open_pdf(pdf, "input").pages[0].mediabox
+    return float(box.width), float(box.height)
 
 
 def read_file(path: Path) -> bytes:
@@ -94,7 +116,9 @@ def read_file(path: Path) -> bytes:
         raise ImposeError(f"cannot read {path}: {error.strerror}") from None
 
 
-def _open(pdf: bytes, name: str) -> PdfReader:
+def open_pdf(pdf: bytes, name: str) -> PdfReader:
+    """A reader for *pdf*; :class:`ImposeError` (a :class:`LeafletError`) when it is not a PDF,
+    is encrypted, damaged or has no pages."""
     if b"%PDF-" not in pdf[:1024]:
         raise ImposeError(f"{name}: not a PDF file")
     try:
@@ -135,16 +159,22 @@ def _rounded(size: tuple[float, float]) -> tuple[int, int]:
 
 
 def write_imposed(
-    source: Source, plan: Plan, paper: tuple[float, float], *, marks: bool = False
+    source: Source,
+    plan: Plan,
+    paper: tuple[float, float],
+    *,
+    marks: bool = False,
+    layout: str | None = None,
 ) -> bytes:
     """Draw *plan* with the pages of *source* and return the PDF bytes.
 
     The imposed area is centred on *paper* (width, height); with *marks* the sheet is instead
     the imposed area plus room for bleed, crop marks and fold marks around it.  Every sheet
-    side gets MediaBox ⊇ BleedBox ⊇ TrimBox, TrimBox being the imposed area.
+    side gets MediaBox ⊇ BleedBox ⊇ TrimBox, TrimBox being the imposed area.  *layout* (the
+    layout's name) is added to /Keywords as ``layout:NAME`` so a preflight knows the sheets.
     """
     writer = PdfWriter()
-    _copy_document_info(source.reader, writer)
+    _copy_document_info(source.reader, writer, layout)
     sheet = _SheetGeometry.for_plan(plan, paper, source.bleed, marks)
     forms = [_form_xobject(writer, page) for page in source.reader.pages]
     registration = writer._add_object(_registration_colour()) if marks else None
@@ -161,13 +191,64 @@ def write_imposed(
     return _serialize(writer)
 
 
-def _copy_document_info(reader: PdfReader, writer: PdfWriter) -> None:
+def _copy_document_info(reader: PdfReader, writer: PdfWriter, layout: str | None) -> None:
     """Keep the title, author…, XMP metadata and output intents (PDF/X, PDF/A) of the flat PDF."""
     metadata: dict[str, Any] = dict(reader.metadata or {})
+    if layout is not None:
+        metadata["/Keywords"] = ", ".join([*keywords(reader), f"{KEYWORD_LAYOUT}{layout}"])
     writer.add_metadata({key: value for key, value in metadata.items() if key != "/Producer"})
+    writer.pdf_header = reader.pdf_header
+    if "/ID" in reader.trailer:
+        writer._ID = cast(ArrayObject, reader.trailer["/ID"])
     for key in ("/Metadata", "/OutputIntents"):
         if key in reader.root_object:
-            writer.root_object[NameObject(key)] = reader.root_object[key].clone(writer)
+            # The reference, not the object: a stream (the XMP) cannot be a direct object.
+            writer.root_object[NameObject(key)] = reader.root_object.raw_get(key).clone(writer)
+
+
+def keywords(reader: PdfReader) -> list[str]:
+    """The document's /Keywords, split at commas (as WeasyPrint joins ``<meta name=keywords>``)."""
+    text = str(reader.metadata.get("/Keywords", "")) if reader.metadata else ""
+    return [word.strip() for word in text.split(",") if word.strip()]
+
+
+def add_marks(pdf: bytes) -> bytes:
+    """Crop marks at the trim corners of every page of a flat PDF, outside its bleed.
+
+    CSS Paged Media 3 §7.2 ``marks: crop`` would draw them inside the bleed area (WeasyPrint
+    does), where the bleed artwork covers them; here the MediaBox grows instead to hold them
+    beyond the BleedBox, which is kept, as is the TrimBox (PDF 1.7 §14.11.2).
+    """
+    reader = open_pdf(pdf, "input")
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header
+    registration = writer._add_object(_registration_colour())
+    for page in writer.pages:
+        _add_page_marks(writer, page, registration)
+    return _serialize(writer)
+
+
+def _add_page_marks(writer: PdfWriter, page: PageObject, registration: IndirectObject) -> None:
+    trim, bleed = _box(page.trimbox), _bleed_width(page)
+    whole = Box(0, 0, trim.width, trim.height)
+    plan = Plan(trim.width, trim.height, (Sheet((Slot(0, whole, whole),)),))
+    margin = max(bleed, MARK_OFFSET) + MARK_LENGTH + MARK_SLUG
+    sheet = _SheetGeometry(_grown(trim, margin), trim, bleed)
+    resources = cast(DictionaryObject, page["/Resources"].get_object())
+    colour_spaces = resources.setdefault(NameObject("/ColorSpace"), DictionaryObject())
+    cast(DictionaryObject, colour_spaces.get_object())[NameObject("/Reg")] = registration
+    contents = page.raw_get("/Contents")  # the reference: a stream cannot be a direct object
+    listed = contents.get_object()
+    streams = list(listed) if isinstance(listed, ArrayObject) else [contents]
+    # The page's own stream may leave the graphics state changed: isolate it (q … Q).
+    before = writer._add_object(_stream(b"q\n", {}))
+    after = writer._add_object(_stream(f"Q\n{_marks(plan, sheet)}\n".encode("ascii"), {}))
+    page[NameObject("/Contents")] = ArrayObject([before, *streams, after])
+    for key, box in (("/MediaBox", sheet.media), ("/BleedBox", sheet.bleed_box)):
+        page[NameObject(key)] = _rectangle(box)
+    page[NameObject("/TrimBox")] = _rectangle(trim)
+    if "/CropBox" in page:
+        del page["/CropBox"]
 
 
 def _serialize(writer: PdfWriter) -> bytes:
@@ -180,7 +261,7 @@ def _serialize(writer: PdfWriter) -> bytes:
     objects = writer._objects  # pypdf has no public way to list the objects it will write
     packed_number, xref_number = len(objects) + 1, len(objects) + 2
     output = io.BytesIO()
-    output.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    output.write(f"{_header(writer)}\n%\xe2\xe3\xcf\xd3\n".encode("latin-1"))
     entries = [(0, 0, 65535)]  # (type, offset | object stream, generation | index in it)
     index: list[str] = []
     body = io.BytesIO()
@@ -216,9 +297,25 @@ def _serialize(writer: PdfWriter) -> bytes:
     )
     if writer._info is not None:
         xref[NameObject("/Info")] = writer._info.indirect_reference
+    xref[NameObject("/ID")] = _identifier(writer, output.getvalue())
     _write_object(output, xref_number, xref)
     output.write(f"startxref\n{xref_offset}\n%%EOF\n".encode())
     return output.getvalue()
+
+
+def _header(writer: PdfWriter) -> str:
+    """The input's PDF version (a PDF/X-4 file stays 1.6); an input older than 1.5, which
+    object streams need, becomes 1.7."""
+    version = writer.pdf_header.removeprefix("%PDF-")
+    return f"%PDF-{version if version >= '1.5' else '1.7'}"
+
+
+def _identifier(writer: PdfWriter, body: bytes) -> ArrayObject:
+    """The trailer's /ID (PDF 1.7 §14.4; PDF/X requires it): the input's permanent identifier
+    when it had one, and a hash of the body as the changing one — same input, same bytes."""
+    changing = ByteStringObject(hashlib.md5(body, usedforsecurity=False).digest())
+    permanent = writer._ID[0] if writer._ID else changing
+    return ArrayObject([ByteStringObject(bytes(permanent.original_bytes)), changing])
 
 
 def _write_object(output: io.BytesIO, number: int, obj: PdfObject) -> None:

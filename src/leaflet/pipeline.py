@@ -8,11 +8,12 @@ has a natural one), write the PDF, and impose it for booklet formats.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,12 +21,23 @@ from .errors import RenderError, UsageError
 from .fit import Fit, Measure, NoFit, fit_scale, natural_budget
 from .formats import LARGER, Format, get_format
 from .model import Statement
+from .pdfx import PDF_VARIANTS, is_print_variant
 from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
+from .units import POINTS_PER
 
 if TYPE_CHECKING:
     from .render import LaidOut, Typesetter
 
-__all__ = ["RenderOptions", "RenderResult", "render_statement", "write_atomic"]
+__all__ = [
+    "MARKS_BLEED",
+    "UNDATED",
+    "RenderOptions",
+    "RenderResult",
+    "render_statement",
+    "write_atomic",
+]
+
+LOGGER = logging.getLogger("leaflet.pipeline")
 
 #: CSS pixels per point: WeasyPrint measures boxes in px (CSS Values 3: 1in = 96px = 72pt).
 PX = 96 / 72
@@ -35,6 +47,11 @@ MIN_BODY_SIZE = 8.0
 MAX_SCALE = 1.2
 #: Without an explicit budget, shrink at most this much to save a page (keeps the design).
 NATURAL_SHRINK = 0.9
+#: The date of a PDF/X or PDF/A file made from a statement without one (reproducible builds
+#: use the same: the ZIP epoch).
+UNDATED = "1980-01-01"
+#: The bleed given with ``--marks`` when ``--bleed`` is not: the usual print-shop request.
+MARKS_BLEED = 3 * POINTS_PER["mm"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +66,20 @@ class RenderOptions:
     pages: int | None = None
     #: A small line at the foot of every poster (organization, date, URL).
     poster_footer: str | None = None
+    #: Artwork past the trim on every edge, in points (``--bleed 3mm``; CSS ``bleed``).
+    #: None: :data:`MARKS_BLEED` when marks are drawn (marks without bleed help no one), else 0.
+    bleed: float | None = None
+    #: Crop marks (and fold marks on booklet sheets) outside the bleed (``--marks``).
+    marks: bool = False
+    #: ``pdf/x-4`` … (see :data:`pdfx.PDF_VARIANTS`); PDF/X variants paint in CMYK.
+    pdf_variant: str | None = None
+
+    @property
+    def bleed_width(self) -> float:
+        """The bleed to render, in points, once the default is applied."""
+        if self.bleed is not None:
+            return self.bleed
+        return MARKS_BLEED if self.marks else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +101,6 @@ class RenderResult:
 def render_statement(statement: Statement, options: RenderOptions | None = None) -> RenderResult:
     """Typeset *statement* as *options* say; returns the PDF bytes and the HTML used."""
     # Jinja2 and WeasyPrint load only when something is rendered (fast `leaflet --help`).
-    from .compose import compose_html
     from .coverage import check_coverage
 
     options = options or RenderOptions()
@@ -78,23 +108,79 @@ def render_statement(statement: Statement, options: RenderOptions | None = None)
     template = get_template(options.template)
     _check_budget(options.pages, fmt)
     check_coverage(statement, template, strict=options.strict)
+    _check_print_options(options)
     if fmt.kind == "poster":
-        return _render_posters(statement, fmt, template, options)
-    html = compose_html(statement, fmt, template)
-    typesetter = _typesetter(statement, template, html)
+        result = _render_posters(statement, fmt, template, options)
+    else:
+        result = _render_leaflet(statement, fmt, template, options)
+    if is_print_variant(options.pdf_variant):
+        _warn_rgb_images(result.pdf)
+    if fmt.booklet:
+        return _impose(result, fmt, statement, options)
+    return _add_marks(result) if options.marks else result
+
+
+def _render_leaflet(
+    statement: Statement, fmt: Format, template: Template, options: RenderOptions
+) -> RenderResult:
+    """The statement flowing over pages, its type fitted to the format's page budget."""
+    from .compose import compose_html
+
+    html = compose_html(
+        statement,
+        fmt,
+        template,
+        bleed=options.bleed_width,
+        print_colours=is_print_variant(options.pdf_variant),
+    )
+    typesetter = _typesetter(statement, template, html, options)
     fit = _fit(typesetter, fmt, options.pages, statement)
     laid_out = _laid_out(typesetter, fmt, fit.scale)
-    pdf = _write(laid_out, options, html)
-    result = RenderResult(pdf, html, laid_out.page_count, fit.scale, typesetter.passes)
-    return _impose(result, fmt, statement) if fmt.booklet else result
+    pdf = _write(laid_out, options, html, statement)
+    return RenderResult(pdf, html, laid_out.page_count, fit.scale, typesetter.passes)
 
 
-def _write(laid_out: LaidOut, options: RenderOptions, html: str) -> bytes:
-    """The PDF, with an identifier derived from the input: same input, same bytes."""
+def _warn_rgb_images(pdf: bytes) -> None:
+    """PDF/X wants CMYK: images stay as they are (RGB photos, logos), so name them."""
+    from .pdfscan import scan_pdf
+
+    for page in scan_pdf(pdf, "output").pages:
+        for image in page.images:
+            if image.rgb:
+                LOGGER.warning(
+                    "page %d: an RGB image (%d×%d px) in a PDF/X file; the print shop will "
+                    "convert it, or supply it in CMYK",
+                    page.number,
+                    image.width,
+                    image.height,
+                )
+
+
+def _check_print_options(options: RenderOptions) -> None:
+    if options.bleed_width < 0:
+        raise UsageError(f"--bleed cannot be negative ({options.bleed_width:g} pt)")
+    if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
+        known = ", ".join(PDF_VARIANTS)
+        raise UsageError(f"unknown --pdf-variant {options.pdf_variant!r} (known: {known})")
+
+
+def _add_marks(result: RenderResult) -> RenderResult:
+    """Flat pages get crop marks outside the bleed (:func:`pdf.add_marks`)."""
+    from .pdf import add_marks
+
+    return replace(result, pdf=add_marks(result.pdf))
+
+
+def _write(laid_out: LaidOut, options: RenderOptions, html: str, statement: Statement) -> bytes:
+    """The PDF, with an identifier derived from the input: same input, same bytes.
+
+    PDF variants need dates: the statement's, else :data:`UNDATED` (never the clock).
+    """
     from .render import write_pdf
 
     identifier = hashlib.sha256(f"{options!r}\0{html}".encode()).hexdigest()[:32].encode()
-    return write_pdf(laid_out, identifier=identifier)
+    date = statement.date.isoformat() if statement.date else UNDATED
+    return write_pdf(laid_out, identifier=identifier, variant=options.pdf_variant, date=date)
 
 
 #: Room kept at the foot of a poster for the ``--poster-footer`` line (in body sizes).
@@ -121,8 +207,16 @@ def _render_posters(
     # Keep the slogan clear of the footer line printed in the bottom margin.
     text_height = fmt.height - 2 * fmt.margin - (fmt.body_size * 2 if footer else 0)
     poster = {"texts": texts, "footer": footer, "text_height": text_height}
-    html = compose_html(statement, fmt, template, entry="poster.html.j2", extra={"poster": poster})
-    typesetter = _typesetter(statement, template, html)
+    html = compose_html(
+        statement,
+        fmt,
+        template,
+        entry="poster.html.j2",
+        extra={"poster": poster},
+        bleed=options.bleed_width,
+        print_colours=is_print_variant(options.pdf_variant),
+    )
+    typesetter = _typesetter(statement, template, html, options)
     width_px, height_px = (fmt.width - 2 * fmt.margin) * PX, text_height * PX
 
     def css(sizes: Sequence[float], widths: Sequence[float], heights: Sequence[float] = ()) -> str:
@@ -154,7 +248,7 @@ def _render_posters(
     chosen = fit_posters(texts, measure, width_px, height_px)
     heights = [result.height for result in measure(chosen.sizes, chosen.widths)]
     laid_out = typesetter.layout(css(chosen.sizes, chosen.widths, heights))
-    pdf = _write(laid_out, options, html)
+    pdf = _write(laid_out, options, html, statement)
     return RenderResult(pdf, html, laid_out.page_count, passes=typesetter.passes)
 
 
@@ -169,12 +263,19 @@ def _check_budget(pages: int | None, fmt: Format) -> None:
         )
 
 
-def _typesetter(statement: Statement, template: Template, html: str) -> Typesetter:
+def _typesetter(
+    statement: Statement, template: Template, html: str, options: RenderOptions
+) -> Typesetter:
     from .render import Typesetter
 
     folder = statement.folder or Path.cwd()
     roots = [PACKAGE_DIR, template.folder] + ([folder] if statement.folder else [])
-    return Typesetter(html, base_url=folder, roots=roots)
+    return Typesetter(
+        html,
+        base_url=folder,
+        roots=roots,
+        print_colours=is_print_variant(options.pdf_variant),
+    )
 
 
 def _laid_out(typesetter: Typesetter, fmt: Format, scale: float) -> LaidOut:
@@ -231,17 +332,21 @@ def _no_fit_message(statement: Statement, fmt: Format, pages: int, needed: int) 
     return message + (f" or a larger format (--format {larger})" if larger else "")
 
 
-def _impose(result: RenderResult, fmt: Format, statement: Statement) -> RenderResult:
+def _impose(
+    result: RenderResult, fmt: Format, statement: Statement, options: RenderOptions
+) -> RenderResult:
     """Pad a booklet to a multiple of four pages and impose it in saddle-stitch order.
 
     Blank pages go just before the back page (slogans, contact) when the statement has one, so
-    that text never continues after a blank; otherwise at the end.
+    that text never continues after a blank; otherwise at the end.  The flat pages carry the
+    bleed; the imposition keeps it on the sheet and draws the crop and fold marks.
     """
     from .impose import ImposeOptions, impose
 
     keep_last = 1 if _has_back_page(statement) and result.page_count > 1 else 0
     imposed = impose(
-        result.pdf, ImposeOptions(layout="saddle", sheet=fmt.sheet, keep_last=keep_last)
+        result.pdf,
+        ImposeOptions(layout="saddle", sheet=fmt.sheet, keep_last=keep_last, marks=options.marks),
     )
     return RenderResult(
         imposed.data,

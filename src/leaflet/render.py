@@ -11,10 +11,13 @@ Two promises are kept here:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 import os
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,11 +38,15 @@ LOGGER = logging.getLogger("leaflet.render")
 
 
 class SafeFetcher(URLFetcher):  # type: ignore[misc]
-    """Serve ``file:`` URLs inside *roots* (and inline ``data:`` URLs); refuse everything else."""
+    """Serve ``file:`` URLs inside *roots* (and inline ``data:`` URLs); refuse everything else.
 
-    def __init__(self, roots: Iterable[Path]):
+    With *print_colours*, stylesheets are served with their colours in CMYK (for PDF/X).
+    """
+
+    def __init__(self, roots: Iterable[Path], *, print_colours: bool = False):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = tuple(Path(root).resolve() for root in roots)
+        self.print_colours = print_colours
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -50,12 +57,19 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                 mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 headers = {"Content-Type": mime_type}
-                return URLFetcherResponse(url, body=path.read_bytes(), headers=headers)
+                return URLFetcherResponse(url, body=self._body(path, mime_type), headers=headers)
         LOGGER.warning(
             "refused to load %s (only the statement's folder and leaflet's own files may be read)",
             url,
         )
         raise ValueError(f"leaflet does not load {url}")
+
+    def _body(self, path: Path, mime_type: str) -> bytes:
+        if self.print_colours and mime_type == "text/css":
+            from .pdfx import cmyk_css
+
+            return cmyk_css(path.read_text(encoding="utf-8")).encode("utf-8")
+        return path.read_bytes()
 
 
 @dataclass(frozen=True)
@@ -128,10 +142,12 @@ class Typesetter:
     """One HTML document laid out as often as a search needs: the HTML is parsed once, and the
     fonts are loaded once (WeasyPrint's font configuration is reused between layouts)."""
 
-    def __init__(self, html: str, *, base_url: Path, roots: Iterable[Path]):
+    def __init__(
+        self, html: str, *, base_url: Path, roots: Iterable[Path], print_colours: bool = False
+    ):
         from weasyprint.text.fonts import FontConfiguration
 
-        self._fetcher = SafeFetcher(roots)
+        self._fetcher = SafeFetcher(roots, print_colours=print_colours)
         self._html = weasyprint.HTML(
             string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=self._fetcher
         )
@@ -163,7 +179,36 @@ def layout(html: str, *, base_url: Path, roots: Iterable[Path]) -> LaidOut:
     return Typesetter(html, base_url=base_url, roots=roots).layout()
 
 
-def write_pdf(laid_out: LaidOut, *, identifier: bytes) -> bytes:
-    """The PDF bytes; *identifier* (derived from the input) makes the output reproducible."""
-    pdf: bytes = laid_out.document.write_pdf(pdf_identifier=identifier)
+def write_pdf(
+    laid_out: LaidOut, *, identifier: bytes, variant: str | None = None, date: str = ""
+) -> bytes:
+    """The PDF bytes; *identifier* (derived from the input) makes the output reproducible.
+
+    *variant* is a WeasyPrint PDF variant (``pdf/x-4`` …).  Variants need creation and
+    modification dates and an XMP document ID: *date* (W3C date) stands for both when the
+    document has none, and the ID derives from *identifier* — never the clock or chance.
+    """
+    if variant is None:
+        pdf: bytes = laid_out.document.write_pdf(pdf_identifier=identifier)
+        return pdf
+    metadata = laid_out.document.metadata
+    metadata.created = metadata.created or date
+    metadata.modified = metadata.modified or metadata.created
+    with _document_id(identifier):
+        pdf = laid_out.document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
     return pdf
+
+
+@contextmanager
+def _document_id(identifier: bytes) -> Iterator[None]:
+    """WeasyPrint draws the XMP ``xmpMM:DocumentID`` of PDF/X-4 from ``uuid4()``: make it the
+    UUID of *identifier* while writing, so the same input gives the same bytes."""
+    from weasyprint.pdf import metadata as metadata_module
+
+    fixed = uuid.UUID(bytes=hashlib.md5(identifier, usedforsecurity=False).digest())
+    original = metadata_module.uuid4
+    metadata_module.uuid4 = lambda: fixed
+    try:
+        yield
+    finally:
+        metadata_module.uuid4 = original

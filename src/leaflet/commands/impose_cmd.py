@@ -60,6 +60,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write reader spreads (1, 2-3, 4-5, …) to check on screen instead of press sheets",
     )  # fmt: skip
     parser.add_argument(
+        "--job", action="store_true",
+        help="also write a job ticket for the print shop: <output stem>.job.txt and .job.json",
+    )  # fmt: skip
+    parser.add_argument(
         "-o", "--output", type=Path, metavar="OUTPUT",
         help="PDF to write (default: <input stem>-<layout>.pdf)",
     )  # fmt: skip
@@ -99,4 +103,10 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror}") from None
     stdout.write(f"{output}\n{result.instruction}\n")
+    if args.job:
+        from ..jobticket import impose_ticket, write_job_ticket
+
+        ticket = impose_ticket(output, result, marks=options.marks)
+        for path in write_job_ticket(output, ticket):
+            stdout.write(f"{path}\n")
     return 0

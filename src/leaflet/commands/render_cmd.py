@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import TextIO
 
 from ..formats import FORMATS
-from ..pipeline import RenderOptions
+from ..pdfx import PDF_VARIANTS
+from ..pipeline import MARKS_BLEED, RenderOptions
+from ..units import format_length, parse_length
 
 DEFAULTS = RenderOptions()
 
@@ -65,6 +67,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="small line at the foot of every poster (organization, date, URL)",
     )
     parser.add_argument(
+        "--bleed",
+        type=parse_length,
+        default=DEFAULTS.bleed,
+        metavar="LENGTH",
+        help="extend page backgrounds this far past the trim for the print shop's cutter "
+        f"(e.g. 3mm; default: {format_length(MARKS_BLEED)} with --marks, else none)",
+    )
+    parser.add_argument(
+        "--marks",
+        action="store_true",
+        default=DEFAULTS.marks,
+        help="draw crop marks (and fold marks on booklet sheets) outside the bleed",
+    )
+    parser.add_argument(
+        "--pdf-variant",
+        choices=PDF_VARIANTS,
+        default=DEFAULTS.pdf_variant,
+        help="write a PDF/X (print colours in CMYK, with an output intent) or PDF/A file",
+    )
+    parser.add_argument(
+        "--job",
+        action="store_true",
+        help="also write a job ticket for the print shop: <output stem>.job.txt and .job.json",
+    )
+    parser.add_argument(
         "--html",
         type=Path,
         metavar="FILE",
@@ -84,6 +111,9 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         strict=args.strict,
         pages=args.pages,
         poster_footer=args.poster_footer,
+        bleed=args.bleed,
+        marks=args.marks,
+        pdf_variant=args.pdf_variant,
     )
     get_template(options.template)  # an unknown template fails before any parsing
     source = Path(args.source)
@@ -98,4 +128,9 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     stdout.write(f"{output} ({result.page_count} {pages}, {options.format}{scale})\n")
     if result.instruction:
         stdout.write(f"{result.instruction}\n")
+    if args.job:
+        from ..jobticket import job_ticket, write_job_ticket
+
+        for path in write_job_ticket(output, job_ticket(output, statement, options, result)):
+            stdout.write(f"{path}\n")
     return 0

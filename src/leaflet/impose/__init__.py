@@ -318,6 +318,14 @@ class ImposedPDF:
     page_count: int
     sheet: str
     instruction: str
+    #: For the job ticket: "double-sided, flip on short edge" or "single-sided" …
+    printing: str = ""
+    #: … the layout's finishing ("fold, staple"), and the input's page size and bleed (pt).
+    finishing: str = ""
+    page_size: tuple[float, float] = (0.0, 0.0)
+    bleed: float = 0.0
+    #: Pages as the reader meets them, blanks added to fill the layout included.
+    padded_count: int = 0
 
 
 def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPDF:
@@ -347,9 +355,21 @@ def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPD
     flip: Flip = options.flip or ("short" if landscape else "long")
     if (flip == "long") == landscape:  # the back comes out upside down: turn it
         plan = _tumble_backs(plan)
-    data = pdf_module.write_imposed(source, plan, paper, marks=options.marks)
-    instruction = _instruction(layout, plan, sheet, flip, source.page_count)
-    return ImposedPDF(data, len(plan.sheets), source.page_count, sheet, instruction)
+    data = pdf_module.write_imposed(source, plan, paper, marks=options.marks, layout=layout.NAME)
+    printing = _printing(plan, flip)
+    instruction = _instruction(layout, plan, sheet, printing, source.page_count)
+    return ImposedPDF(
+        data,
+        len(plan.sheets),
+        source.page_count,
+        sheet,
+        instruction,
+        printing,
+        layout.FINISHING,
+        source.trim_size,
+        source.bleed,
+        len(layout.reading_order(source.page_count, keep_last=options.keep_last)),
+    )
 
 
 def _proof(source: Source, layout: Layout, options: ImposeOptions) -> ImposedPDF:
@@ -374,12 +394,15 @@ def _tumble_backs(plan: Plan) -> Plan:
     return replace(plan, sheets=sheets)
 
 
-def _instruction(layout: Layout, plan: Plan, sheet: str, flip: Flip, pages: int) -> str:
+def _printing(plan: Plan, flip: Flip) -> str:
+    duplex = any(slot.page is not None for s in plan.sheets for slot in s.back or ())
+    return f"double-sided, flip on {flip} edge" if duplex else "single-sided"
+
+
+def _instruction(layout: Layout, plan: Plan, sheet: str, printing: str, pages: int) -> str:
     """One line for the person printing: e.g. "8 pages on 2 A4 sheets: print double-sided, …"."""
     count = len(plan.sheets)
     paper = sheet.upper() if sheet[0] == "a" else sheet
-    duplex = any(slot.page is not None for s in plan.sheets for slot in s.back or ())
-    printing = f"print double-sided, flip on {flip} edge" if duplex else "print single-sided"
     plural = "s" * (count != 1)
     slots = sum(len(side) for s in plan.sheets for side in s.sides)
     blanks = sum(slot.page is None for s in plan.sheets for side in s.sides for slot in side)
@@ -388,4 +411,4 @@ def _instruction(layout: Layout, plan: Plan, sheet: str, flip: Flip, pages: int)
         if not blanks or layout.NAME != "saddle"
         else (f"{slots} pages ({blanks} blank)")
     )
-    return f"{counted} on {count} {paper} sheet{plural}: {printing}, {layout.FINISHING}"
+    return f"{counted} on {count} {paper} sheet{plural}: print {printing}, {layout.FINISHING}"

@@ -1,0 +1,279 @@
+"""Preflight: what a print shop checks before printing a PDF, as plain one-line findings.
+
+:func:`check_pdf` reads the file with :mod:`leaflet.pdfscan` and judges it:
+
+* boxes — MediaBox ⊇ BleedBox ⊇ TrimBox on every page (PDF 1.7 §14.11.2), and a bleed when
+  the page has room for crop marks;
+* booklets — a saddle-stitched booklet has a multiple of 4 pages (leaflet writes the format
+  and the imposition layout in /Keywords: ``format:a5-fold``, ``layout:saddle``);
+* fonts — every font embedded;
+* PDF/X (ISO 15930-7 for PDF/X-4) — an output intent, a TrimBox, and no RGB colour or images;
+* images — at least :data:`MIN_DPI` as printed (a warning);
+* lines — none thinner than :data:`MIN_LINE` (presses lose them);
+* with the statement — every word of it in the text layer (hyphenated words rejoined).
+
+Problems make ``leaflet check`` exit 1; warnings are shown but do not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import FormatError
+from .formats import get_format
+from .model import Statement, words
+from .pdf import KEYWORD_LAYOUT, read_file
+from .pdfscan import PageFacts, PdfFacts, scan_pdf
+from .units import POINTS_PER
+
+__all__ = ["MIN_DPI", "MIN_LINE", "CheckReport", "check_pdf"]
+
+#: Images printed below this resolution look soft (dots per inch).
+MIN_DPI = 200
+#: Lines thinner than this (points) may not print.
+MIN_LINE = 0.25
+#: Keyword prefix naming the format a file was rendered in.
+KEYWORD_FORMAT = "format:"
+#: Box edges closer than this (points) are the same edge.
+_EPSILON = 0.01
+_MM = POINTS_PER["mm"]
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """What :func:`check_pdf` found: a summary of the pages, problems and warnings."""
+
+    name: str
+    facts: PdfFacts = field(repr=False)
+    problems: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> list[str]:
+        """Human lines describing the file: page sizes and boxes, PDF/X, fonts."""
+        sizes: dict[str, list[int]] = {}
+        for page in self.facts.pages:
+            sizes.setdefault(_describe(page), []).append(page.number)
+        lines = [f"{_pages(numbers)}: {description}" for description, numbers in sizes.items()]
+        fonts = self.facts.fonts
+        embedded = sum(fonts.values())
+        lines.append(f"fonts: {embedded} of {len(fonts)} embedded")
+        if self.facts.pdfx:
+            lines.append(f"PDF/X: {self.facts.pdfx}")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view (``leaflet check --json``); lengths in millimetres."""
+        return {
+            "file": self.name,
+            "ok": self.ok,
+            "pages": [
+                {
+                    "number": page.number,
+                    "trim_mm": _size_mm(page.trim),
+                    "bleed_mm": round(_bleed(page) / _MM, 2),
+                    "media_mm": _size_mm(page.media),
+                }
+                for page in self.facts.pages
+            ],
+            "pdfx": self.facts.pdfx,
+            "fonts": dict(sorted(self.facts.fonts.items())),
+            "problems": list(self.problems),
+            "warnings": list(self.warnings),
+        }
+
+
+def check_pdf(
+    pdf: bytes | Path, *, statement: Statement | None = None, name: str | None = None
+) -> CheckReport:
+    """Preflight *pdf*; with *statement*, also check that every word of it is in the text.
+
+    Raises :class:`~leaflet.errors.LeafletError` when the file is not a readable PDF.
+    """
+    if isinstance(pdf, Path):
+        name = name or str(pdf)
+        pdf = read_file(pdf)
+    name = name or "input"
+    facts = scan_pdf(pdf, name)
+    problems = [
+        *_box_problems(facts),
+        *_booklet_problems(facts),
+        *_font_problems(facts),
+        *_pdfx_problems(facts),
+        *_line_problems(facts),
+    ]
+    if statement is not None:
+        problems += _missing_word_problems(facts, _expected_words(facts, statement))
+    return CheckReport(name, facts, tuple(problems), tuple(_image_warnings(facts)))
+
+
+def _box_problems(facts: PdfFacts) -> list[str]:
+    problems = []
+    for page in facts.pages:
+        if not _contains(page.media, page.bleed):
+            problems.append(f"page {page.number}: the BleedBox reaches outside the MediaBox")
+        if not _contains(page.bleed, page.trim):
+            problems.append(f"page {page.number}: the TrimBox reaches outside the BleedBox")
+        if _margin(page.media, page.trim) > _EPSILON and _bleed(page) <= _EPSILON:
+            problems.append(
+                f"page {page.number}: room for crop marks but no bleed "
+                "(artwork stops at the cut; render with --bleed 3mm)"
+            )
+    return _first_few(problems)
+
+
+def _booklet_problems(facts: PdfFacts) -> list[str]:
+    saddle = f"{KEYWORD_LAYOUT}saddle" in facts.keywords
+    booklet = saddle or any(_format_kind(name) == "booklet" for name in _formats(facts))
+    # A saddle-imposed sheet side carries two pages.
+    pages = 2 * len(facts.pages) if saddle else len(facts.pages)
+    if not booklet or pages % 4 == 0:
+        return []
+    return [
+        f"booklet has {pages} pages: a saddle-stitched booklet needs a multiple of 4 "
+        f"(add {-pages % 4} blank or re-render it)"
+    ]
+
+
+def _formats(facts: PdfFacts) -> list[str]:
+    """Formats the file says it was rendered in (``format:NAME`` in /Keywords)."""
+    return [
+        word.removeprefix(KEYWORD_FORMAT)
+        for word in facts.keywords
+        if word.startswith(KEYWORD_FORMAT)
+    ]
+
+
+def _format_kind(name: str) -> str | None:
+    """``"booklet"``, ``"poster"`` or ``"leaflet"`` for a known format name, else None."""
+    try:
+        fmt = get_format(name)
+    except FormatError:
+        return None
+    return "booklet" if fmt.booklet else fmt.kind
+
+
+def _font_problems(facts: PdfFacts) -> list[str]:
+    return [
+        f"font {name} is not embedded (the printer would substitute another)"
+        for name, embedded in sorted(facts.fonts.items())
+        if not embedded
+    ]
+
+
+def _pdfx_problems(facts: PdfFacts) -> list[str]:
+    if not facts.pdfx:
+        return []
+    problems = []
+    if not facts.has_output_intent:
+        problems.append(f"claims {facts.pdfx} but has no output intent (ISO 15930 requires one)")
+    problems += [
+        f"page {page.number}: no TrimBox (PDF/X requires the final size)"
+        for page in facts.pages
+        if not page.has_trim_box
+    ]
+    for page in facts.pages:
+        if page.rgb_operations:
+            problems.append(
+                f"page {page.number}: RGB colour in a PDF/X file ({page.rgb_operations} times); "
+                "print colours must be CMYK"
+            )
+        problems += [
+            f"page {page.number}: RGB image ({image.width}×{image.height} px) in a PDF/X file"
+            for image in page.images
+            if image.rgb
+        ]
+    return _first_few(problems)
+
+
+def _line_problems(facts: PdfFacts) -> list[str]:
+    return _first_few(
+        [
+            f"page {page.number}: a line {page.thinnest_line:.2f} pt wide "
+            f"(thinner than {MIN_LINE} pt may not print)"
+            for page in facts.pages
+            if page.thinnest_line is not None and page.thinnest_line < MIN_LINE - 0.005
+        ]
+    )
+
+
+def _image_warnings(facts: PdfFacts) -> list[str]:
+    return [
+        f"page {page.number}: image of {image.width}×{image.height} px printed at "
+        f"{image.dpi:.0f} dpi (under {MIN_DPI} dpi looks soft)"
+        for page in facts.pages
+        for image in page.images
+        if image.dpi < MIN_DPI
+    ]
+
+
+def _expected_words(facts: PdfFacts, statement: Statement) -> list[str]:
+    """Every word of the statement; posters print only the slogans (or the headline)."""
+    if any(_format_kind(name) == "poster" for name in _formats(facts)):
+        return [word for text in statement.slogans or (statement.title,) for word in words(text)]
+    return statement.words()
+
+
+def _missing_word_problems(facts: PdfFacts, expected: list[str]) -> list[str]:
+    """Words of *expected* not in the text layer; line-end hyphens and spaces are removed
+    first, so words hyphenated or URLs broken across lines read whole again."""
+    text = re.sub(r"-\s*\n\s*", "", facts.text)
+    haystack = re.sub(r"\s+", "", text).casefold()
+    missing = list(dict.fromkeys(w for w in expected if w.casefold() not in haystack))
+    if not missing:
+        return []
+    shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+    return [f"{len(missing)} words of the statement are not in the text: {shown}"]
+
+
+def _first_few(problems: list[str], limit: int = 10) -> list[str]:
+    """At most *limit* findings of one kind, then one line saying how many more."""
+    if len(problems) <= limit:
+        return problems
+    return [*problems[:limit], f"… and {len(problems) - limit} more like these"]
+
+
+def _contains(outer: Box, inner: Box) -> bool:
+    return (
+        outer[0] <= inner[0] + _EPSILON
+        and outer[1] <= inner[1] + _EPSILON
+        and outer[2] >= inner[2] - _EPSILON
+        and outer[3] >= inner[3] - _EPSILON
+    )
+
+
+def _margin(outer: Box, inner: Box) -> float:
+    """The narrowest distance from *inner*'s edges out to *outer*'s."""
+    return min(inner[0] - outer[0], inner[1] - outer[1], outer[2] - inner[2], outer[3] - inner[3])
+
+
+def _bleed(page: PageFacts) -> float:
+    return max(0.0, _margin(page.bleed, page.trim))
+
+
+def _size_mm(box: Box) -> list[float]:
+    return [round((box[2] - box[0]) / _MM, 1), round((box[3] - box[1]) / _MM, 1)]
+
+
+def _describe(page: PageFacts) -> str:
+    trim, media = _size_mm(page.trim), _size_mm(page.media)
+    bleed = _bleed(page) / _MM
+    return (
+        f"trim {trim[0]:g}×{trim[1]:g} mm, bleed {bleed:.3g} mm, media {media[0]:g}×{media[1]:g} mm"
+    )
+
+
+def _pages(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"page {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"pages {numbers[0]}–{numbers[-1]}"
+    return "pages " + ", ".join(map(str, numbers))

@@ -1,0 +1,49 @@
+"""Preflight a PDF as a print shop would: boxes, bleed, page count, fonts, colour, images.
+
+Checks that MediaBox ⊇ BleedBox ⊇ TrimBox on every page and that pages with room for crop
+marks have a bleed; that a booklet has a multiple of 4 pages; that every font is embedded;
+that a PDF/X file has an output intent and no RGB colour; that no line is a hairline; and
+warns about images under 200 dpi.  With --source, every word of the statement must be in the
+PDF's text.  Exit code 0: no problems; 1: problems found (one line each); 2: unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TextIO
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("pdf", type=Path, metavar="PDF", help="the PDF to check")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        metavar="SOURCE",
+        help="the statement it was made from: every word must be in the PDF's text",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the report as JSON instead of lines"
+    )
+
+
+def run(args: argparse.Namespace, stdout: TextIO) -> int:
+    from ..check import check_pdf
+    from ..source import load_statement
+
+    statement = load_statement(args.source) if args.source is not None else None
+    report = check_pdf(args.pdf, statement=statement)
+    if args.json:
+        json.dump(report.to_dict(), stdout, ensure_ascii=False, indent=2)
+        stdout.write("\n")
+    else:
+        lines = [
+            f"{report.name}:",
+            *(f"  {line}" for line in report.summary()),
+            *(f"problem: {problem}" for problem in report.problems),
+            *(f"warning: {warning}" for warning in report.warnings),
+            f"{len(report.problems)} problems" if report.problems else "ok: no problems found",
+        ]
+        stdout.write("\n".join(lines) + "\n")
+    return 0 if report.ok else 1

@@ -1,0 +1,226 @@
+"""The job ticket: what a print shop needs to know besides the PDF, as text and JSON.
+
+It is the email an organizer would otherwise write by hand: finished size, press sheet and how
+many per copy, duplex and flip, folding and stapling, colours, bleed and marks, and a blank for
+the quantity.  ``leaflet render --job`` writes ``<output>.job.txt`` and ``<output>.job.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .formats import Format, get_format
+from .model import Statement
+from .papers import PAPER_SIZES, paper_size
+from .pdfx import cmyk, is_print_variant
+from .templates import get_template
+from .units import POINTS_PER
+
+if TYPE_CHECKING:
+    from .impose import ImposedPDF
+    from .pipeline import RenderOptions, RenderResult
+
+__all__ = ["JobTicket", "impose_ticket", "job_ticket", "write_job_ticket"]
+
+_MM = POINTS_PER["mm"]
+#: Sheets a press room stocks, smallest first among those that fit (SRA: room for marks).
+_PRESS_SHEETS = ("a5", "a4", "sra4", "a3", "sra3", "a2", "a1", "letter", "tabloid")
+
+
+@dataclass(frozen=True, slots=True)
+class JobTicket:
+    """One print job; sizes are human strings, lengths in millimetres."""
+
+    file: str
+    finished_size: str
+    pages: int
+    press_sheet: str
+    sheets_per_copy: int
+    printing: str
+    finishing: str
+    colours: str
+    bleed_mm: float
+    crop_marks: bool
+    pdf_standard: str
+    #: None: not known (a PDF leaflet did not make); ``leaflet check`` tells.
+    fonts_embedded: bool | None = True
+    quantity: str = "____ copies"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
+
+    def to_text(self) -> str:
+        """The ticket as the lines of an email to the print shop."""
+        bleed = f"{self.bleed_mm:g} mm on every edge" if self.bleed_mm else "none"
+        lines = [
+            f"Print job: {self.file}",
+            f"Quantity: {self.quantity}",
+            f"Finished size: {self.finished_size}",
+            f"Pages: {self.pages}",
+            f"Press sheet: {self.press_sheet}, {self.sheets_per_copy} per copy",
+            f"Printing: {self.printing}",
+            f"Finishing: {self.finishing}",
+            f"Colours: {self.colours}",
+            f"Bleed: {bleed}; crop marks: {'yes' if self.crop_marks else 'no'}",
+            f"PDF: {self.pdf_standard}" + (", fonts embedded" if self.fonts_embedded else ""),
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def job_ticket(
+    output: Path, statement: Statement, options: RenderOptions, result: RenderResult
+) -> JobTicket:
+    """The ticket for the render *result* of *statement* with *options*, written to *output*."""
+    from .pdf import media_size
+
+    fmt = get_format(options.format)
+    template = get_template(options.template)
+    colours = {**template.colours, "accent": statement.accent or template.accent}
+    ticket = _ticket(
+        output, fmt, result.page_count, media_size(result.pdf), colours,
+        bleed=options.bleed_width, marks=options.marks,
+    )  # fmt: skip
+    variant = options.pdf_variant
+    if variant is None:
+        return ticket
+    if is_print_variant(variant):
+        return replace(ticket, pdf_standard=variant.upper(), colours=_describe_inks(colours))
+    return replace(ticket, pdf_standard=variant.upper())
+
+
+def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicket:
+    """The ticket for sheets made by ``leaflet impose`` (colours and PDF standard are those of
+    the input, which imposition keeps)."""
+    from .pdf import media_size
+
+    finishing = imposed.finishing if not marks else f"trim at the crop marks; {imposed.finishing}"
+    return JobTicket(
+        file=output.name,
+        finished_size=_describe_size(imposed.page_size),
+        pages=imposed.padded_count or imposed.page_count,
+        press_sheet=_press_sheet(media_size(imposed.data)),
+        sheets_per_copy=imposed.sheet_count,
+        printing=imposed.printing,
+        finishing=finishing,
+        colours="as in the PDF",
+        bleed_mm=round(imposed.bleed / _MM, 2),
+        crop_marks=marks,
+        pdf_standard="as supplied",
+        fonts_embedded=None,
+    )
+
+
+def write_job_ticket(path: Path, ticket: JobTicket) -> tuple[Path, Path]:
+    """Write ``<stem>.job.txt`` and ``<stem>.job.json`` beside *path* (atomically)."""
+    from .pipeline import write_atomic
+
+    text, data = path.with_suffix(".job.txt"), path.with_suffix(".job.json")
+    write_atomic(text, ticket.to_text().encode("utf-8"))
+    write_atomic(data, ticket.to_json().encode("utf-8"))
+    return text, data
+
+
+def _ticket(
+    output: Path,
+    fmt: Format,
+    pages: int,
+    sheet_size: tuple[float, float],
+    colours: dict[str, str],
+    *,
+    bleed: float,
+    marks: bool,
+) -> JobTicket:
+    """*pages* finished pages of *fmt*, printed on sheets whose PDF page (MediaBox) is
+    *sheet_size* points; *colours* are the template's (name → colour)."""
+    if fmt.booklet:
+        sheets, printing = pages // 4, "double-sided, flip on short edge"
+        finishing = "fold in half, staple twice on the fold (saddle stitch), in the order printed"
+    elif fmt.kind == "poster":
+        sheets, printing, finishing = pages, "single-sided", "none"
+    else:
+        sheets = math.ceil(pages / 2) if pages > 1 else 1
+        printing = "double-sided, flip on long edge" if pages > 1 else "single-sided"
+        finishing = "none"
+    if marks:
+        finishing = f"trim at the crop marks; {finishing}" if finishing != "none" else "trim"
+    return JobTicket(
+        file=output.name,
+        finished_size=_describe_paper(fmt.paper, fmt.width, fmt.height),
+        pages=pages,
+        press_sheet=_press_sheet(sheet_size),
+        sheets_per_copy=sheets,
+        printing=printing,
+        finishing=finishing,
+        colours=_describe_colours(colours),
+        bleed_mm=round(bleed / _MM, 2),
+        crop_marks=marks,
+        pdf_standard="PDF 1.7",
+    )
+
+
+def _describe_paper(name: str, width: float, height: float) -> str:
+    shape = "portrait" if width < height else "landscape"
+    label = name.upper() if name[0] in "as" else name
+    return f"{label}, {width / _MM:.0f} × {height / _MM:.0f} mm {shape}"
+
+
+def _press_sheet(size: tuple[float, float]) -> str:
+    """The paper *size* is (either way round), else the smallest stock sheet holding it."""
+    width, height = size
+    exact = [name for name in PAPER_SIZES if _fits(size, name, exact=True)]
+    for name in exact or [name for name in _PRESS_SHEETS if _fits(size, name)]:
+        turned = paper_size(name, landscape=width > height)
+        return _describe_paper(name, *turned)
+    return f"custom, {width / _MM:.0f} × {height / _MM:.0f} mm"
+
+
+def _describe_size(size: tuple[float, float]) -> str:
+    """A page size by its paper name when it has one (``A5, 148 × 210 mm portrait``)."""
+    for name in PAPER_SIZES:
+        if _fits(size, name, exact=True):
+            return _describe_paper(name, *size)
+    return f"{size[0] / _MM:.0f} × {size[1] / _MM:.0f} mm"
+
+
+def _fits(size: tuple[float, float], name: str, *, exact: bool = False) -> bool:
+    short, long = paper_size(name)
+    small, large = min(size), max(size)
+    if exact:
+        return abs(small - short) < 0.5 and abs(large - long) < 0.5
+    return small <= short + 0.5 and large <= long + 0.5
+
+
+def _describe_colours(colours: dict[str, str]) -> str:
+    """ "black only", or black and the template's other (non-grey) colours."""
+    inks = sorted({value.lower() for value in colours.values() if not _is_grey(value)})
+    if not inks:
+        return "black only (one colour)"
+    return f"black and {len(inks)} colour{'s' * (len(inks) > 1)} ({', '.join(inks)}); full colour"
+
+
+def _describe_inks(colours: dict[str, str]) -> str:
+    """The colours as CMYK inks, as the PDF/X file paints them."""
+    inks = sorted({value.lower() for value in colours.values() if not _is_grey(value)})
+    mixes = [
+        f"{ink} as "
+        + " ".join(f"{name}{round(v * 100)}" for name, v in zip("CMYK", cmyk(ink), strict=True))
+        for ink in inks
+    ]
+    return "CMYK; black text and greys in black ink (K) only" + "".join(f"; {m}" for m in mixes)
+
+
+def _inks(values: tuple[float, float, float, float]) -> str:
+    return " ".join(f"{name}{round(v * 100)}" for name, v in zip("CMYK", values, strict=True))
+
+
+def _is_grey(colour: str) -> bool:
+    value = colour.lstrip("#")
+    if len(value) == 3:
+        value = "".join(ch * 2 for ch in value)
+    if len(value) != 6:
+        return False
+    return value[0:2] == value[2:4] == value[4:6]

@@ -1,0 +1,226 @@
+"""``leaflet check``: leaflet's own outputs pass; hand-made bad PDFs fail with the right line."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+)
+
+from leaflet.check import check_pdf
+from leaflet.pipeline import RenderOptions, render_statement
+from leaflet.source import load_statement
+
+from conftest import EXAMPLES, CliResult
+
+EXAMPLE = EXAMPLES / "en-free-transit.md"
+Cli = Callable[..., CliResult]
+
+
+@cache
+def rendered(fmt: str, marks: bool = False) -> bytes:
+    options = RenderOptions(format=fmt, marks=marks)
+    return render_statement(load_statement(EXAMPLE), options).pdf
+
+
+def write(tmp_path: Path, pdf: bytes, name: str = "file.pdf") -> Path:
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marks"), [("a5", False), ("a4", True), ("a5-fold", True), ("poster-a3", False)]
+)
+def test_leaflets_own_output_is_clean(cli: Cli, tmp_path: Path, fmt: str, marks: bool) -> None:
+    path = write(tmp_path, rendered(fmt, marks))
+    result = cli("check", path, "--source", EXAMPLE)
+    assert result.code == 0, result.out
+    assert result.out.splitlines()[-1] == "ok: no problems found"
+    assert re.search(r"fonts: (\d+) of \1 embedded", result.out), result.out
+
+
+def test_summary_gives_sizes_in_mm(cli: Cli, tmp_path: Path) -> None:
+    result = cli("check", write(tmp_path, rendered("a4", marks=True)))
+    assert "trim 210×297 mm, bleed 3 mm, media 225×312 mm" in result.out
+
+
+def test_json_report(cli: Cli, tmp_path: Path) -> None:
+    result = cli("check", write(tmp_path, rendered("a5-fold", marks=True)), "--json")
+    report = json.loads(result.out)
+    assert report["ok"] is True and report["problems"] == []
+    assert report["pages"][0]["trim_mm"] == [296.0, 210.0]
+    assert report["pages"][0]["bleed_mm"] == 3.0
+
+
+def test_missing_words_are_named(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "other.md"
+    other.write_text("---\ntitle: Zebras unite\n---\n\nQuokkas demand rights.\n")
+    result = cli("check", write(tmp_path, rendered("a5")), "--source", other)
+    assert result.code == 1
+    assert "problem: 4 words of the statement are not in the text: Zebras, unite, Quokkas" in (
+        result.out
+    )
+
+
+def test_unreadable_input_is_exit_2(cli: Cli, tmp_path: Path) -> None:
+    result = cli("check", write(tmp_path, b"not a pdf at all"))
+    assert result.code == 2
+    assert result.err.startswith("leaflet: error: ") and "not a PDF" in result.err
+
+
+def test_missing_file_is_exit_2(cli: Cli, tmp_path: Path) -> None:
+    assert cli("check", tmp_path / "nowhere.pdf").code == 2
+
+
+# Hand-made PDFs -------------------------------------------------------------------------------
+
+
+def crafted(
+    content: bytes = b"",
+    *,
+    pages: int = 1,
+    resources: DictionaryObject | None = None,
+    info: dict[str, str] | None = None,
+    pdfx: bool = False,
+    boxes: dict[str, list[float]] | None = None,
+) -> bytes:
+    """A PDF of *pages* A5 pages drawing *content* with *resources*; *pdfx* makes it claim
+    PDF/X-4 (XMP-less: /Info GTS_PDFXVersion) with an output intent."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        page = writer.add_blank_page(420, 595)
+        stream = DecodedStreamObject()
+        stream.set_data(content)
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        page[NameObject("/Resources")] = resources or DictionaryObject()
+        page[NameObject("/TrimBox")] = RectangleObject([0, 0, 420, 595])
+        for key, values in (boxes or {}).items():
+            page[NameObject(key)] = RectangleObject(values)
+    metadata = dict(info or {})
+    if pdfx:
+        metadata["/GTS_PDFXVersion"] = "PDF/X-4"
+        intent = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/OutputIntent"),
+                NameObject("/S"): NameObject("/GTS_PDFX"),
+            }
+        )
+        writer.root_object[NameObject("/OutputIntents")] = ArrayObject([intent])
+    writer.add_metadata(metadata)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def problems_of(pdf: bytes) -> list[str]:
+    return list(check_pdf(pdf).problems)
+
+
+def test_a_clean_hand_made_pdf_passes() -> None:
+    assert problems_of(crafted(b"0 0 0 1 k 10 10 100 100 re f", pdfx=True)) == []
+
+
+def test_unembedded_font() -> None:
+    helvetica = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    resources = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): helvetica})}
+    )
+    pdf = crafted(b"BT /F1 12 Tf 50 50 Td (Hello) Tj ET", resources=resources)
+    assert problems_of(pdf) == [
+        "font Helvetica is not embedded (the printer would substitute another)"
+    ]
+
+
+def test_rgb_colour_in_a_pdfx_file(cli: Cli, tmp_path: Path) -> None:
+    pdf = crafted(b"1 0 0 rg 10 10 100 100 re f 0 1 0 RG 0 0 m 50 50 l S", pdfx=True)
+    result = cli("check", write(tmp_path, pdf))
+    assert result.code == 1
+    assert (
+        "problem: page 1: RGB colour in a PDF/X file (2 times); print colours must be CMYK"
+        in result.out.splitlines()
+    )
+    assert problems_of(crafted(b"1 0 0 rg 10 10 100 100 re f")) == []  # not PDF/X: fine
+
+
+def rgb_image(width: int = 4, height: int = 4) -> DictionaryObject:
+    image = DecodedStreamObject()
+    image.set_data(b"\xff\x00\x00" * width * height)
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(width),
+            NameObject("/Height"): NumberObject(height),
+            NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+        }
+    )
+    return DictionaryObject({NameObject("/XObject"): DictionaryObject({NameObject("/Im1"): image})})
+
+
+def test_rgb_image_in_a_pdfx_file_and_low_resolution() -> None:
+    pdf = crafted(b"q 144 0 0 144 10 10 cm /Im1 Do Q", resources=rgb_image(), pdfx=True)
+    report = check_pdf(pdf)
+    assert report.problems == ("page 1: RGB image (4×4 px) in a PDF/X file",)
+    # 4 pixels over 2 inches: 2 dpi.
+    assert report.warnings == (
+        "page 1: image of 4×4 px printed at 2 dpi (under 200 dpi looks soft)",
+    )
+
+
+def test_pdfx_without_output_intent() -> None:
+    pdf = crafted(b"", info={"/GTS_PDFXVersion": "PDF/X-4"})
+    assert problems_of(pdf) == ["claims PDF/X-4 but has no output intent (ISO 15930 requires one)"]
+
+
+def test_seven_page_booklet(cli: Cli, tmp_path: Path) -> None:
+    pdf = crafted(b"", pages=7, info={"/Keywords": "format:a5-fold"})
+    result = cli("check", write(tmp_path, pdf))
+    assert result.code == 1
+    assert (
+        "problem: booklet has 7 pages: a saddle-stitched booklet needs a multiple of 4 "
+        "(add 1 blank or re-render it)"
+    ) in result.out.splitlines()
+    assert problems_of(crafted(b"", pages=8, info={"/Keywords": "format:a5-fold"})) == []
+    assert problems_of(crafted(b"", pages=7, info={"/Keywords": "format:a5"})) == []
+
+
+def test_odd_sides_of_a_saddle_imposed_file() -> None:
+    pdf = crafted(b"", pages=3, info={"/Keywords": "format:a5-fold, layout:saddle"})
+    assert problems_of(pdf)[0].startswith("booklet has 6 pages")
+
+
+def test_hairline() -> None:
+    # 0.5 units wide, scaled by 0.3: 0.15 pt as printed.
+    pdf = crafted(b"q 0.3 0 0 0.3 0 0 cm 0.5 w 0 0 m 100 100 l S Q 1 w 0 0 m 9 9 l S")
+    assert problems_of(pdf) == ["page 1: a line 0.15 pt wide (thinner than 0.25 pt may not print)"]
+
+
+def test_boxes_out_of_order() -> None:
+    pdf = crafted(b"", boxes={"/BleedBox": [-9, -9, 429, 604]})
+    assert problems_of(pdf) == ["page 1: the BleedBox reaches outside the MediaBox"]
+    pdf = crafted(b"", boxes={"/MediaBox": [-30, -30, 450, 625], "/BleedBox": [0, 0, 420, 595]})
+    assert problems_of(pdf) == [
+        "page 1: room for crop marks but no bleed (artwork stops at the cut; "
+        "render with --bleed 3mm)"
+    ]

@@ -1,0 +1,94 @@
+"""``leaflet render --job``: the job ticket a print shop needs, as text and JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import EXAMPLES, CliResult, pdf_reader
+
+Cli = Callable[..., CliResult]
+EXAMPLE = EXAMPLES / "en-free-transit.md"
+
+
+def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
+    output = tmp_path / "transit.pdf"
+    result = cli("render", EXAMPLE, "-f", "a5-fold", "--marks", "--job", "-o", output)
+    assert result.code == 0, result.err
+    text, data = tmp_path / "transit.job.txt", tmp_path / "transit.job.json"
+    assert f"{text}\n{data}\n" in result.out
+    ticket = json.loads(data.read_text())
+    pages = ticket["pages"]
+    assert pages % 4 == 0
+    assert ticket == {
+        "file": "transit.pdf",
+        "finished_size": "A5, 148 × 210 mm portrait",
+        "pages": pages,
+        "press_sheet": "SRA4, 320 × 225 mm landscape",
+        "sheets_per_copy": pages // 4,
+        "printing": "double-sided, flip on short edge",
+        "finishing": "trim at the crop marks; fold in half, staple twice on the fold "
+        "(saddle stitch), in the order printed",
+        "colours": "black and 1 colour (#c8102e); full colour",
+        "bleed_mm": 3.0,
+        "crop_marks": True,
+        "pdf_standard": "PDF 1.7",
+        "fonts_embedded": True,
+        "quantity": "____ copies",
+    }
+    lines = text.read_text().splitlines()
+    assert lines[0] == "Print job: transit.pdf"
+    assert "Quantity: ____ copies" in lines
+    assert f"Press sheet: SRA4, 320 × 225 mm landscape, {pages // 4} per copy" in lines
+    assert "Bleed: 3 mm on every edge; crop marks: yes" in lines
+
+
+def test_flat_ticket_without_bleed_and_black_only_template(cli: Cli, tmp_path: Path) -> None:
+    output = tmp_path / "flat.pdf"
+    assert cli("render", EXAMPLE, "-f", "a4", "-t", "copier", "--job", "-o", output).code == 0
+    ticket = json.loads((tmp_path / "flat.job.json").read_text())
+    assert ticket["press_sheet"] == "A4, 210 × 297 mm portrait"
+    assert ticket["colours"] == "black only (one colour)"
+    assert (ticket["bleed_mm"], ticket["crop_marks"], ticket["finishing"]) == (0, False, "none")
+    assert ticket["printing"] in ("single-sided", "double-sided, flip on long edge")
+    assert "Bleed: none; crop marks: no" in (tmp_path / "flat.job.txt").read_text()
+
+
+def test_no_ticket_without_the_option(cli: Cli, tmp_path: Path) -> None:
+    assert cli("render", EXAMPLE, "-f", "a5", "-o", tmp_path / "x.pdf").code == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["x.pdf"]
+
+
+def test_pdfx_ticket_names_the_inks(cli: Cli, tmp_path: Path) -> None:
+    output = tmp_path / "x.pdf"
+    args = ("render", EXAMPLE, "-f", "a4", "--pdf-variant", "pdf/x-4", "--job", "-o", output)
+    assert cli(*args).code == 0
+    ticket = json.loads((tmp_path / "x.job.json").read_text())
+    assert ticket["pdf_standard"] == "PDF/X-4"
+    assert ticket["colours"] == (
+        "CMYK; black text and greys in black ink (K) only; #c8102e as C0 M92 Y77 K22"
+    )
+
+
+def test_impose_ticket(cli: Cli, tmp_path: Path) -> None:
+    flat = tmp_path / "flat.pdf"
+    assert cli("render", EXAMPLE, "-f", "a5", "--bleed", "3mm", "-o", flat).code == 0
+    pages = len(pdf_reader(flat).pages)
+    output = tmp_path / "booklet.pdf"
+    result = cli("impose", flat, "--marks", "--job", "-o", output)
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-2:] == [
+        str(tmp_path / "booklet.job.txt"),
+        str(tmp_path / "booklet.job.json"),
+    ]
+    ticket = json.loads((tmp_path / "booklet.job.json").read_text())
+    padded = -(-pages // 4) * 4
+    assert ticket["pages"] == padded and ticket["sheets_per_copy"] == padded // 4
+    assert ticket["finished_size"] == "A5, 148 × 210 mm portrait"
+    assert ticket["press_sheet"] == "SRA4, 320 × 225 mm landscape"
+    assert ticket["printing"] == "double-sided, flip on short edge"
+    assert ticket["finishing"] == "trim at the crop marks; fold, staple"
+    assert (ticket["bleed_mm"], ticket["crop_marks"]) == (3.0, True)
+    text = (tmp_path / "booklet.job.txt").read_text()
+    assert "PDF: as supplied\n" in text  # leaflet did not make it: fonts are check's job
