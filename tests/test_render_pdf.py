@@ -117,6 +117,22 @@ def test_same_input_gives_identical_bytes() -> None:
     assert pdf_reader(first).trailer["/ID"] != pdf_reader(other).trailer["/ID"]
 
 
+@pytest.mark.parametrize(("fmt", "template"), [("a5-fold", "bold"), ("poster-a3", "zine")])
+def test_identical_bytes_whatever_the_clock(
+    fmt: str, template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Variable fonts (Oswald, Roboto Slab) are rewritten by fontTools, which would stamp them
+    with the current time; booklets and posters go through more steps than a flat render."""
+    import time
+
+    options = RenderOptions(format=fmt, template=template)
+    first = render_statement(load_statement(EXAMPLES / "en-free-transit.md"), options).pdf
+    later = time.time() + 86400 * 400
+    monkeypatch.setattr(time, "time", lambda: later)
+    second = render_statement(load_statement(EXAMPLES / "en-free-transit.md"), options).pdf
+    assert first == second
+
+
 def test_metadata_from_front_matter() -> None:
     reader = pdf_reader(rendered(EXAMPLES / "es-vivienda.md", "a5").pdf)
     info = reader.metadata

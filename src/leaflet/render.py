@@ -27,6 +27,9 @@ from .fonts import FONTS_DIR
 
 # Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
 os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
+# fontTools stamps the fonts it rewrites (variable fonts instanced at a weight) with the current
+# time unless SOURCE_DATE_EPOCH says otherwise (reproducible-builds.org): same input, same bytes.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
 import weasyprint
 from weasyprint.formatting_structure import boxes
