@@ -49,10 +49,13 @@ _EXPORTS = {
     "RenderError": "errors",
     "ImposeError": "errors",
     "FormatError": "errors",
+    "check_pdf": "check",
+    "CheckReport": "check",
 }
 
 __all__ = [
     "FORMATS",
+    "CheckReport",
     "Format",
     "FormatError",
     "ImportResult",
@@ -70,6 +73,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "builtin_templates",
+    "check_pdf",
     "get_format",
     "get_template",
     "import_file",
@@ -84,6 +88,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .check import CheckReport, check_pdf
     from .errors import (
         FormatError,
         ImposeError,
