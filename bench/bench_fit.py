@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_render import BIN, command, median_pair
+from bench_render import BIN, command, compile_package, median_pair
 
 PARAGRAPH = (
     "The assembly met on Saturday and agreed to continue the campaign until the council "
@@ -57,6 +57,7 @@ def main() -> int:
     from leaflet.pipeline import RenderOptions, render_statement
     from leaflet.source import load_statement
 
+    compile_package()
     leaflet, weasyprint = BIN / "leaflet", BIN / "weasyprint"
     print(f"# cold runs as processes, median of {args.runs} alternating runs each")
     with tempfile.TemporaryDirectory() as tmp:

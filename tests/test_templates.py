@@ -358,3 +358,13 @@ def test_website_link_and_qr_code_without_files(tmp_path: Path) -> None:
 def test_no_qr_code_without_website() -> None:
     html = compose_html(STATEMENT, A5, get_template("classic"))
     assert 'class="qr"' not in html
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_builtin_templates_only_override_blocks_their_parents_have(template: str) -> None:
+    """Renders skip this check for built-in templates (it costs more than rendering): it is
+    done here instead."""
+    from leaflet.compose import _check_blocks, template_environment
+    from leaflet.templates import ENTRY, get_template
+
+    _check_blocks(template_environment(get_template(template)), ENTRY)

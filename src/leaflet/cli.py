@@ -34,7 +34,9 @@ class _UsageExit(LeafletError):
     pass
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with *command*, only that subcommand is set up (and its module
+    imported), which is all a run of one command needs."""
     parser = _Parser(
         prog=PROG,
         description="Typeset campaign and political statements into print-ready PDFs.",
@@ -45,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show a Python traceback on errors (for bug reports)"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in [command] if command in COMMANDS else COMMANDS:
         module = importlib.import_module(f".commands.{name.replace('-', '_')}_cmd", __package__)
         doc = (module.__doc__ or "").strip()
         summary = doc.splitlines()[0] if doc else ""
@@ -86,7 +88,8 @@ def main(
     propagate, logger.propagate = logger.propagate, False
     debug = "--debug" in argv
     try:
-        parser = build_parser()
+        command = next((arg for arg in argv if not arg.startswith("-")), None)
+        parser = build_parser(command)
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help(stdout)

@@ -23,7 +23,7 @@ from .errors import SourceError, TemplateError
 from .fonts import font_face_css
 from .formats import Format
 from .model import Statement
-from .templates import BASE_DIR, ENTRY, Template
+from .templates import BASE_DIR, ENTRY, TEMPLATES_DIR, Template
 
 __all__ = ["LABELS", "compose_html", "localized_date", "template_environment"]
 
@@ -149,8 +149,8 @@ def compose_html(
     }
     try:
         document = environment.get_template(entry)
-        if entry == ENTRY:
-            _check_blocks(environment, ENTRY)
+        if entry == ENTRY and not template.folder.is_relative_to(TEMPLATES_DIR):
+            _check_blocks(environment, ENTRY)  # built-in templates are checked by the tests
         html = document.render(context)
         return _in_print_colours(html) if print_colours else html
     except jinja2.TemplateNotFound as error:
@@ -178,9 +178,13 @@ def _in_print_colours(html: str) -> str:
     return _STYLE.sub(convert, html, count=1)
 
 
+@cache
 def _check_blocks(environment: jinja2.Environment, name: str) -> None:
     """A block a child template defines must exist in the template it extends: otherwise it
-    is silently never shown (usually a typo), so it is an error naming the file and line."""
+    is silently never shown (usually a typo), so it is an error naming the file and line.
+
+    Checked once per environment (they are cached too): parsing costs more than rendering.
+    """
     tree, filename, parent = _parse(environment, name)
     if parent is None:
         return
@@ -243,6 +247,7 @@ def _website_url(website: str | None) -> str | None:
     return website if "://" in website else f"https://{website}"
 
 
+@cache  # a QR code takes longer to make than the rest of the HTML
 def _qr_data_uri(website: str | None, colour: str, print_colours: bool = False) -> str | None:
     """The website as a QR code: an SVG ``data:`` URI (no file is written; the renderer's
     fetcher serves ``data:`` URLs).  Error correction M survives a smudged photocopy.  In
