@@ -77,13 +77,13 @@ def main() -> int:
             html = render_statement(statement, RenderOptions(format=plain_fmt)).html
             html_file = work / f"{source.stem}-{plain_fmt}.html"
             html_file.write_text(html, encoding="utf-8")
-            ours, plain = median_pair(
+            pair = median_pair(
                 command(leaflet, "render", source, *options, "-o", work / "out.pdf"),
                 command(weasyprint, html_file, work / "plain.pdf"),
                 args.runs,
             )
             print(
-                f"{name:14} {ours:6.3f}s vs plain {plain:6.3f}s = {ours / plain:.2f}x "
+                f"{name:14} {pair.first:6.3f}s vs plain {pair.second:6.3f}s = {pair.ratio:.2f}x "
                 f"(target <= {target}x)  layout passes: {result.passes}, "
                 f"scale {result.scale:.3f}, {result.page_count} pages"
             )

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,17 +29,26 @@ EXAMPLES = sorted((REPO / "examples").glob("*.md"))
 BIN = Path(sys.executable).parent
 
 
-def median_pair(
-    first: Callable[[], object], second: Callable[[], object], runs: int
-) -> tuple[float, float]:
-    """Median seconds of *first* and *second*, run alternately *runs* times each."""
+@dataclass(frozen=True)
+class Pair:
+    """Medians of two alternately run commands, and the median of their run-by-run ratios
+    (each ratio compares runs made moments apart, so machine noise mostly cancels)."""
+
+    first: float
+    second: float
+    ratio: float
+
+
+def median_pair(first: Callable[[], object], second: Callable[[], object], runs: int) -> Pair:
+    """Time *first* and *second* alternately, *runs* times each."""
     times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
         for index, function in enumerate((first, second)):
             start = time.perf_counter()
             function()
             times[index].append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
+    ratios = [a / b for a, b in zip(*times, strict=True)]
+    return Pair(statistics.median(times[0]), statistics.median(times[1]), statistics.median(ratios))
 
 
 def compile_package() -> None:
@@ -92,18 +102,18 @@ def main() -> int:
                 return weasyprint.HTML(string=html, base_url=base_url).write_pdf()
 
             ours(), plain()  # warm-up: fonts, caches, imports
-            leaflet_warm, plain_warm = median_pair(ours, plain, args.runs)
-            leaflet_cold, plain_cold = median_pair(
+            warm = median_pair(ours, plain, args.runs)
+            cold = median_pair(
                 command(leaflet_cli, "render", example, "-f", args.fmt, "-o", work / "l.pdf"),
                 command(weasyprint_cli, html_file, work / "w.pdf"),
                 max(3, args.runs // 2),
             )
-            warm_ratios.append(leaflet_warm / plain_warm)
-            cold_ratios.append(leaflet_cold / plain_cold)
+            warm_ratios.append(warm.ratio)
+            cold_ratios.append(cold.ratio)
             print(
-                f"{example.stem:24} warm {leaflet_warm:6.3f}s vs {plain_warm:6.3f}s "
-                f"= {warm_ratios[-1]:.3f}x   cold {leaflet_cold:6.3f}s vs {plain_cold:6.3f}s "
-                f"= {cold_ratios[-1]:.3f}x"
+                f"{example.stem:24} warm {warm.first:6.3f}s vs {warm.second:6.3f}s "
+                f"= {warm.ratio:.3f}x   cold {cold.first:6.3f}s vs {cold.second:6.3f}s "
+                f"= {cold.ratio:.3f}x"
             )
     print(
         f"warm overhead (median over examples): {statistics.median(warm_ratios):.3f}x "
@@ -113,10 +123,12 @@ def main() -> int:
         f"cold ratio    (median over examples): {statistics.median(cold_ratios):.3f}x "
         "(target <= 1.25x)"
     )
-    help_time, python_time = median_pair(
+    start = median_pair(
         command(leaflet_cli, "--help"), command(sys.executable, "-c", "pass"), args.runs
     )
-    print(f"leaflet --help: {help_time:.3f}s (python -c pass: {python_time:.3f}s; target <= 0.3s)")
+    print(
+        f"leaflet --help: {start.first:.3f}s (python -c pass: {start.second:.3f}s; target <= 0.3s)"
+    )
     return 0
 
 
