@@ -187,3 +187,19 @@ def test_python_dash_m_is_the_same_program(tmp_path: Path) -> None:
 def test_repo_layout_exposes_styles_and_fonts() -> None:
     assert (REPO / "styles" / "base.css").is_file()
     assert (REPO / "fonts" / "SHA256SUMS").is_file()
+
+
+def test_preview_writes_one_picture_per_page(tmp_path: Path) -> None:
+    from PIL import Image
+
+    result = run_cli(
+        "render", EXAMPLE, "-f", "a5", "-o", tmp_path / "x.pdf", "--preview", tmp_path / "look"
+    )
+    assert result.code == 0, result.err
+    pages = len(pdf_reader(tmp_path / "x.pdf").pages)
+    pictures = sorted((tmp_path / "look").glob("x-*.png"))
+    assert [p.name for p in pictures] == [f"x-{n}.png" for n in range(1, pages + 1)]
+    with Image.open(pictures[0]) as image:
+        width, height = image.size
+        assert height / width == pytest.approx(210 / 148, rel=0.02)
+        assert image.convert("L").getextrema()[0] < 100  # something dark is drawn

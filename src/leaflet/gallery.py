@@ -24,7 +24,14 @@ from .model import Statement
 from .pipeline import RenderOptions, render_statement, write_atomic
 from .templates import PACKAGE_DIR, builtin_templates, get_template
 
-__all__ = ["CONTACT_SHEET", "GalleryEntry", "grid_columns", "page_png", "render_gallery"]
+__all__ = [
+    "CONTACT_SHEET",
+    "GalleryEntry",
+    "grid_columns",
+    "page_png",
+    "render_gallery",
+    "write_previews",
+]
 
 #: File name of the contact sheet inside the gallery folder.
 CONTACT_SHEET = "gallery.pdf"
@@ -46,6 +53,23 @@ class GalleryEntry:
     png: Path
     aspect: float
     page_count: int
+
+
+def write_previews(pdf: bytes, folder: Path, stem: str) -> list[Path]:
+    """Every page of *pdf* as ``folder/<stem>-<n>.png`` (``render --preview``); the paths."""
+    import pypdfium2
+
+    folder.mkdir(parents=True, exist_ok=True)
+    document = pypdfium2.PdfDocument(pdf)
+    count = len(document)
+    document.close()
+    paths = []
+    for index in range(count):
+        png, _ = page_png(pdf, page=index)
+        path = folder / f"{stem}-{index + 1}.png"
+        write_atomic(path, png)
+        paths.append(path)
+    return paths
 
 
 def page_png(pdf: bytes, width_px: int = PREVIEW_WIDTH_PX, page: int = 0) -> tuple[bytes, float]:

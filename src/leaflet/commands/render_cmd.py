@@ -92,6 +92,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write a job ticket for the print shop: <output stem>.job.txt and .job.json",
     )
     parser.add_argument(
+        "--preview",
+        type=Path,
+        metavar="DIR",
+        help="also write every page of the PDF as a PNG picture into DIR, to look at",
+    )
+    parser.add_argument(
         "--html",
         type=Path,
         metavar="FILE",
@@ -128,6 +134,11 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     stdout.write(f"{output} ({result.page_count} {pages}, {options.format}{scale})\n")
     if result.instruction:
         stdout.write(f"{result.instruction}\n")
+    if args.preview is not None:
+        from ..gallery import write_previews
+
+        for path in write_previews(result.pdf, args.preview, output.stem):
+            stdout.write(f"{path}\n")
     if args.job:
         from ..jobticket import job_ticket, write_job_ticket
 
