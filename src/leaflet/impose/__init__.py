@@ -357,7 +357,7 @@ def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPD
         plan = _tumble_backs(plan)
     data = pdf_module.write_imposed(source, plan, paper, marks=options.marks, layout=layout.NAME)
     printing = _printing(plan, flip)
-    instruction = _instruction(layout, plan, sheet, printing, source.page_count)
+    instruction = _instruction(layout, plan, sheet, printing, source.page_count, options.marks)
     return ImposedPDF(
         data,
         len(plan.sheets),
@@ -399,7 +399,9 @@ def _printing(plan: Plan, flip: Flip) -> str:
     return f"double-sided, flip on {flip} edge" if duplex else "single-sided"
 
 
-def _instruction(layout: Layout, plan: Plan, sheet: str, printing: str, pages: int) -> str:
+def _instruction(
+    layout: Layout, plan: Plan, sheet: str, printing: str, pages: int, marks: bool = False
+) -> str:
     """One line for the person printing: e.g. "8 pages on 2 A4 sheets: print double-sided, …"."""
     count = len(plan.sheets)
     paper = sheet.upper() if sheet[0] == "a" else sheet
@@ -411,4 +413,8 @@ def _instruction(layout: Layout, plan: Plan, sheet: str, printing: str, pages: i
         if not blanks or layout.NAME != "saddle"
         else (f"{slots} pages ({blanks} blank)")
     )
-    return f"{counted} on {count} {paper} sheet{plural}: print {printing}, {layout.FINISHING}"
+    line = f"{counted} on {count} {paper} sheet{plural}: print {printing}, {layout.FINISHING}"
+    # With marks the sheet grew to hold them (A4 → SRA4): say what it is trimmed to.
+    return (
+        f"{line}; sheets larger than {paper} carry crop marks: trim to {paper}" if marks else line
+    )
