@@ -224,3 +224,27 @@ def test_boxes_out_of_order() -> None:
         "page 1: room for crop marks but no bleed (artwork stops at the cut; "
         "render with --bleed 3mm)"
     ]
+
+
+def test_a_word_hyphenated_across_booklet_pages_is_found() -> None:
+    from leaflet.check import _split_across_pages
+
+    # Pages are out of reading order on booklet sheets: the word's end comes first.
+    text = "ment, who were sent.\nOther text here\nbuy their own equip-\n"
+    assert _split_across_pages("equipment", text)
+    assert not _split_across_pages("equipping", text)
+    assert not _split_across_pages("department", "depart\nment\n")  # no hyphen: not a split
+
+
+def test_imported_long_statement_booklet_checks_clean(cli: Cli, tmp_path: Path) -> None:
+    """A long booklet has words hyphenated across pages on different sheets."""
+    from conftest import CORPUS
+
+    source = CORPUS / "en-mobilization-referendums.txt"
+    if not source.exists():
+        pytest.skip("the shared corpus is not beside this checkout")
+    statement = tmp_path / "statement.md"
+    assert cli("import", source, "-o", statement).code == 0
+    assert cli("render", statement, "-f", "a5-fold", "-o", tmp_path / "b.pdf").code == 0
+    result = cli("check", tmp_path / "b.pdf", "--source", statement)
+    assert result.code == 0, result.out
