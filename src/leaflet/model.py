@@ -157,11 +157,11 @@ class Statement:
             yield self.lead.content.text
         yield from _block_texts(self.blocks)
         yield from self.slogans
+        for note in self.notes:
+            yield from _block_texts(note.blocks)
         for value in (self.contact, self.website):
             if value:
                 yield value
-        for note in self.notes:
-            yield from _block_texts(note.blocks)
 
     def words(self) -> list[str]:
         """Every word of the statement (metadata, body, slogans, notes), in reading order."""
