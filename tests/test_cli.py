@@ -203,3 +203,19 @@ def test_preview_writes_one_picture_per_page(tmp_path: Path) -> None:
         width, height = image.size
         assert height / width == pytest.approx(210 / 148, rel=0.02)
         assert image.convert("L").getextrema()[0] < 100  # something dark is drawn
+
+
+def test_output_to_a_device_writes_into_it(tmp_path: Path) -> None:
+    """``-o /dev/stdout`` (or a pipe) is written to, never renamed over."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run_cli("render", EXAMPLE, "-f", "a5", "-o", fifo)
+    reader.join(timeout=60)
+    assert result.code == 0, result.err
+    assert received and received[0].startswith(b"%PDF-")
+    assert fifo.is_fifo()

@@ -368,3 +368,31 @@ def test_builtin_templates_only_override_blocks_their_parents_have(template: str
     from leaflet.templates import ENTRY, get_template
 
     _check_blocks(template_environment(get_template(template)), ENTRY)
+
+
+def test_css_mistakes_in_a_user_template_are_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "manifest.toml").write_text('name = "mine"\nextends = "classic"\n')
+    (folder / "style.css").write_text(".title { colour: red; }\n")
+    result = run_cli("render", EXAMPLES / "es-vivienda.md", "-t", folder, "-o", tmp_path / "x.pdf")
+    assert result.code == 0
+    assert "leaflet: warning: WeasyPrint: Ignored `colour: red`" in result.err
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_builtin_templates_give_weasyprint_nothing_to_complain_about(
+    template: str, tmp_path: Path
+) -> None:
+    result = run_cli(
+        "render",
+        EXAMPLES / "en-free-transit.md",
+        "-t",
+        template,
+        "-f",
+        "a5-fold",
+        "-o",
+        tmp_path / "x.pdf",
+    )
+    assert result.code == 0
+    assert "WeasyPrint:" not in result.err

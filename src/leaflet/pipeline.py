@@ -365,8 +365,19 @@ def _has_back_page(statement: Statement) -> bool:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write *data* to *path* through a temporary file and a rename: a failed run never leaves
-    a partial file, and never replaces a good file with a broken one."""
+    a partial file, and never replaces a good file with a broken one.
+
+    A target that exists but is not a regular file (``/dev/stdout``, a pipe) is written to
+    directly: renaming over it would replace the device itself.
+    """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("wb") as stream:
+                stream.write(data)
+        except OSError as error:
+            raise UsageError(f"cannot write {path}: {error.strerror}") from None
+        return
     try:
         handle, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent

@@ -174,7 +174,8 @@ class Typesetter:
                 weasyprint.CSS(string=extra_css, font_config=self._fonts, url_fetcher=self._fetcher)
             )
         self.passes += 1
-        return LaidOut(self._html.render(font_config=self._fonts, stylesheets=stylesheets))
+        with _forwarded_warnings():
+            return LaidOut(self._html.render(font_config=self._fonts, stylesheets=stylesheets))
 
 
 def layout(html: str, *, base_url: Path, roots: Iterable[Path]) -> LaidOut:
@@ -200,6 +201,34 @@ def write_pdf(
     with _document_id(identifier):
         pdf = laid_out.document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
     return pdf
+
+
+class _Forward(logging.Handler):
+    """Passes WeasyPrint's warnings (a CSS declaration it ignores, a glyph no font has) on to
+    leaflet's logger, once each: a template author sees them as ``leaflet: warning:`` lines.
+    The built-in templates cause none (tested)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        # Refused URLs are already reported by SafeFetcher, in plainer words.
+        if record.levelno == logging.WARNING and message not in self.seen:
+            self.seen.add(message)
+            LOGGER.warning("WeasyPrint: %s", message)
+
+
+@contextmanager
+def _forwarded_warnings() -> Iterator[None]:
+    handler = _Forward()
+    weasyprint_logger = logging.getLogger("weasyprint")
+    weasyprint_logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        weasyprint_logger.removeHandler(handler)
 
 
 @contextmanager
