@@ -164,3 +164,19 @@ def test_the_profile_is_a_cmyk_output_profile_that_lcms_reads() -> None:
         Image.new("CMYK", (1, 1), (c, m, y, k)), to_rgb
     ).getpixel((0, 0))  # type: ignore[union-attr, misc]
     assert abs(red - 200) < 12 and abs(green - 16) < 16 and abs(blue - 46) < 12
+
+
+@pytest.mark.parametrize(("fmt", "marks"), [("a5", False), ("a5-fold", True)])
+def test_pdfx_1a_is_pdf_1_4_without_object_streams(fmt: str, marks: bool) -> None:
+    """PDF/X-1a:2003 is PDF 1.4: no object streams or cross-reference streams, through
+    imposition too; CMYK output intent; the preflight accepts it."""
+    options = RenderOptions(format=fmt, marks=marks, pdf_variant="pdf/x-1a")
+    pdf = render_statement(load_statement(EXAMPLE), options).pdf
+    assert pdf.startswith(b"%PDF-1.4")
+    assert b"/ObjStm" not in pdf and b"/XRef" not in pdf
+    reader = pdf_reader(pdf)
+    assert reader.metadata["/GTS_PDFXVersion"] == "PDF/X-1a:2003"
+    (intent,) = reader.root_object["/OutputIntents"]
+    assert intent.get_object()["/DestOutputProfile"].get_object()["/N"] == 4
+    report = check_pdf(pdf, statement=load_statement(EXAMPLE))
+    assert report.problems == () and report.facts.pdfx == "PDF/X-1a:2003"

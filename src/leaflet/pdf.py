@@ -258,6 +258,8 @@ def _serialize(writer: PdfWriter) -> bytes:
     ~300 bytes per imposed page; like WeasyPrint, we pack every non-stream object into an
     object stream indexed by a cross-reference stream (PDF 1.7 §7.5.7, §7.5.8).
     """
+    if _pdfx_before_1_5(writer):
+        return _serialize_classic(writer)
     objects = writer._objects  # pypdf has no public way to list the objects it will write
     packed_number, xref_number = len(objects) + 1, len(objects) + 2
     output = io.BytesIO()
@@ -300,6 +302,42 @@ def _serialize(writer: PdfWriter) -> bytes:
     xref[NameObject("/ID")] = _identifier(writer, output.getvalue())
     _write_object(output, xref_number, xref)
     output.write(f"startxref\n{xref_offset}\n%%EOF\n".encode())
+    return output.getvalue()
+
+
+def _pdfx_before_1_5(writer: PdfWriter) -> bool:
+    """A PDF/X-1a or X-3 input (ISO 15930-4/-6: PDF 1.3 or 1.4) must stay at its version,
+    which has no object streams; any other old input is upgraded to PDF 1.7 and packed."""
+    metadata = writer.metadata
+    version = str(metadata.get("/GTS_PDFXVersion", "")) if metadata is not None else ""
+    return version.startswith(("PDF/X-1", "PDF/X-3"))
+
+
+def _serialize_classic(writer: PdfWriter) -> bytes:
+    """The PDF bytes of *writer* with a classic cross-reference table and no object streams,
+    keeping its PDF 1.3 or 1.4 header (PDF 1.7 §7.5.4)."""
+    objects = writer._objects
+    output = io.BytesIO()
+    output.write(f"{writer.pdf_header}\n%\xe2\xe3\xcf\xd3\n".encode("latin-1"))
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(output.tell() if obj is not None else None)
+        if obj is not None:
+            _write_object(output, number, obj)
+    xref_offset = output.tell()
+    output.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        line = f"{offset:010d} 00000 n \n" if offset is not None else "0000000000 00000 f \n"
+        output.write(line.encode())
+    trailer = _dictionary(
+        {"/Size": _int(len(objects) + 1), "/Root": writer.root_object.indirect_reference}
+    )
+    if writer._info is not None:
+        trailer[NameObject("/Info")] = writer._info.indirect_reference
+    trailer[NameObject("/ID")] = _identifier(writer, output.getvalue())
+    output.write(b"trailer\n")
+    trailer.write_to_stream(output)
+    output.write(f"\nstartxref\n{xref_offset}\n%%EOF\n".encode())
     return output.getvalue()
 
 

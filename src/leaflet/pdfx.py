@@ -32,9 +32,8 @@ __all__ = [
 ]
 
 #: ``--pdf-variant`` values leaflet offers (WeasyPrint writes their identification).
-#: (PDF/X-1a and X-3 are left out: they forbid the object streams and transparency leaflet's
-#: imposition and WeasyPrint write.)
-PDF_VARIANTS = ("pdf/x-4", "pdf/a-3b")
+#: PDF/X-1a:2003 (ISO 15930-4) is PDF 1.4: imposition keeps it without object streams.
+PDF_VARIANTS = ("pdf/x-4", "pdf/x-1a", "pdf/a-3b")
 PROFILE_NAME = "leaflet generic CMYK"
 
 _HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
