@@ -23,7 +23,10 @@ demo: setup
 	$(BIN)/leaflet render examples/en-free-transit.md -f a5 -o out/en-free-transit-a5.pdf
 	$(BIN)/leaflet render examples/uk-labour-rights.md -f a5 -o out/uk-labour-rights-a5.pdf
 	$(BIN)/leaflet render examples/es-vivienda.md -f a5 -o out/es-vivienda-a5.pdf
-	@echo "Rendered PDFs are in out/"
+	$(BIN)/leaflet render examples/en-free-transit.md -f a5-fold -o out/en-free-transit-a5-fold.pdf
+	$(BIN)/leaflet render examples/uk-labour-rights.md -f poster-a3 -t bold -o out/uk-posters-a3.pdf
+	$(BIN)/leaflet gallery -o out/gallery
+	@echo "Rendered PDFs are in out/, template previews in out/gallery/"
 
 lint: setup
 	$(BIN)/ruff check src tests bench
