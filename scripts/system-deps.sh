@@ -32,6 +32,11 @@ fi
 echo "system-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null 2>&1 || true
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
-  || echo "system-deps: could not install ${missing[*]} (carrying on)" >&2
+if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
+  # One package that cannot be had must not keep the others out: try them one by one.
+  for package in "${missing[@]}"; do
+    $SUDO apt-get install -y -qq --no-install-recommends "$package" >/dev/null 2>&1 \
+      || echo "system-deps: could not install $package (carrying on)" >&2
+  done
+fi
 exit 0
