@@ -34,3 +34,16 @@ def _discover() -> list[str]:
 
 
 COMMANDS = _discover()
+
+
+def length_argument(text: str) -> float:
+    """An argparse ``type`` for lengths (``3mm``): a bad one is reported with its option."""
+    import argparse
+
+    from ..errors import UsageError
+    from ..units import parse_length
+
+    try:
+        return parse_length(text)
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None

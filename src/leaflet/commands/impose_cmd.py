@@ -15,7 +15,8 @@ from typing import TextIO
 
 from ..errors import UsageError
 from ..impose import STANDARD_SHEETS, ImposeOptions, layouts
-from ..units import format_length, parse_length
+from ..units import format_length
+from . import length_argument
 
 DEFAULTS = ImposeOptions()
 
@@ -38,12 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     creep = parser.add_mutually_exclusive_group()
     creep.add_argument(
-        "--creep", type=parse_length, metavar="LENGTH",
+        "--creep", type=length_argument, metavar="LENGTH",
         help="saddle: shift pages of each deeper sheet this much towards the spine "
              f"(e.g. 0.1mm; default: {format_length(DEFAULTS.creep)})",
     )  # fmt: skip
     creep.add_argument(
-        "--paper-thickness", type=parse_length, metavar="LENGTH",
+        "--paper-thickness", type=length_argument, metavar="LENGTH",
         help="saddle: derive the creep from the paper thickness (e.g. 0.1mm)",
     )  # fmt: skip
     parser.add_argument(

@@ -14,7 +14,8 @@ from typing import TextIO
 from ..formats import FORMATS
 from ..pdfx import PDF_VARIANTS
 from ..pipeline import MARKS_BLEED, RenderOptions
-from ..units import format_length, parse_length
+from ..units import format_length
+from . import length_argument
 
 DEFAULTS = RenderOptions()
 
@@ -68,7 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--bleed",
-        type=parse_length,
+        type=length_argument,
         default=DEFAULTS.bleed,
         metavar="LENGTH",
         help="extend page backgrounds this far past the trim for the print shop's cutter "
