@@ -9,6 +9,7 @@ only, so ``leaflet --help`` stays fast.
 from __future__ import annotations
 
 import pkgutil
+from argparse import ArgumentParser
 
 #: Order in ``leaflet --help``; commands not listed follow in alphabetical order.
 _ORDER = [
@@ -47,3 +48,17 @@ def length_argument(text: str) -> float:
         return parse_length(text)
     except UsageError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_format_argument(parser: ArgumentParser) -> None:
+    """``-f/--format``, with the registered formats and the library's default."""
+    from ..formats import FORMATS
+    from ..pipeline import RenderOptions
+
+    parser.add_argument(
+        "-f",
+        "--format",
+        default=RenderOptions().format,
+        metavar="FORMAT",
+        help=f"page format: {', '.join(FORMATS)} (default: %(default)s)",
+    )

@@ -11,10 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..formats import FORMATS
-from ..pipeline import RenderOptions
-
-DEFAULTS = RenderOptions()
+from . import add_format_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,13 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SOURCE",
         help="statement file (default: leaflet's sample statement)",
     )
-    parser.add_argument(
-        "-f",
-        "--format",
-        default=DEFAULTS.format,
-        metavar="FORMAT",
-        help=f"page format: {', '.join(FORMATS)} (default: %(default)s)",
-    )
+    add_format_argument(parser)
     parser.add_argument(
         "-o", "--output", type=Path, required=True, metavar="DIR", help="folder to write into"
     )

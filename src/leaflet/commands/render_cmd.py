@@ -11,11 +11,10 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..formats import FORMATS
 from ..pdfx import PDF_VARIANTS
 from ..pipeline import MARKS_BLEED, RenderOptions
 from ..units import format_length
-from . import length_argument
+from . import add_format_argument, length_argument
 
 DEFAULTS = RenderOptions()
 
@@ -28,13 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SOURCE",
         help="statement file (default: %(default)s)",
     )
-    parser.add_argument(
-        "-f",
-        "--format",
-        default=DEFAULTS.format,
-        metavar="FORMAT",
-        help=f"page format: {', '.join(FORMATS)} (default: %(default)s)",
-    )
+    add_format_argument(parser)
     parser.add_argument(
         "-t",
         "--template",
