@@ -132,3 +132,70 @@ def not_bundled(fonts: set[str]) -> set[str]:
         for name in fonts
         if not any(re.match(re.escape(family) + r"($|[-,])", name) for family in families)
     }
+
+
+# --- bounded runs for hostile inputs ------------------------------------------------------------
+
+#: Generous bounds for one hostile input: a good run takes ~2 s and ~100 MB resident.
+BOUND_SECONDS = 20.0
+BOUND_MEMORY = 1 << 30
+
+
+@dataclass
+class BoundedResult(CliResult):
+    seconds: float
+
+
+def run_bounded(
+    *args: str | Path,
+    cwd: Path | None = None,
+    timeout: float = BOUND_SECONDS,
+    memory: int = BOUND_MEMORY,
+    stdin: bytes | None = None,
+) -> BoundedResult:
+    """Run ``python -m leaflet ARGS`` in a subprocess limited to *memory* bytes of address space;
+    fail the test if it runs past *timeout* seconds (the child is killed)."""
+    import os
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "leaflet", *map(str, args)],
+            cwd=cwd,
+            input=stdin if stdin is not None else b"",
+            capture_output=True,
+            timeout=timeout,
+            preexec_fn=limit,
+            env={**os.environ, "PYTHONFAULTHANDLER": ""},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"leaflet {' '.join(map(str, args))} ran past {timeout:.0f} s")
+    return BoundedResult(
+        done.returncode,
+        done.stdout.decode("utf-8", "replace"),
+        done.stderr.decode("utf-8", "replace"),
+        time.monotonic() - started,
+    )
+
+
+def assert_refused(result: CliResult, *, mentions: str = "") -> None:
+    """A bad input's contract: exit 2, exactly one ``leaflet: error:`` line (warnings may come
+    before it), no traceback; the error names *mentions* when given."""
+    assert result.code == 2, (result.code, result.err[-2000:])
+    assert "Traceback" not in result.err, result.err[-2000:]
+    errors = [line for line in result.err.splitlines() if line.startswith("leaflet: error: ")]
+    assert len(errors) == 1, result.err[-2000:]
+    others = [
+        line
+        for line in result.err.splitlines()
+        if line and not line.startswith(("leaflet: error: ", "leaflet: warning: "))
+    ]
+    assert not others, result.err[-2000:]
+    assert mentions in errors[0], errors[0]
