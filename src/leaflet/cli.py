@@ -12,11 +12,13 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TextIO
 
 from . import __version__
 from .commands import COMMANDS
 from .errors import LeafletError
+from .limits import DEFAULT_LIMITS, Limits, parse_size, size_text, using_limits
 
 __all__ = ["build_parser", "main"]
 
@@ -46,6 +48,23 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="show a Python traceback on errors (for bug reports)"
     )
+    parser.add_argument(
+        "--max-size",
+        type=_size_argument,
+        metavar="SIZE",
+        help="largest input file to read: statement, import, PDF or image "
+        f"(e.g. 50MB; default: {size_text(DEFAULT_LIMITS.statement_bytes)} for statements, "
+        f"{size_text(DEFAULT_LIMITS.import_bytes)} for imports, "
+        f"{size_text(DEFAULT_LIMITS.image_bytes)} for images, "
+        f"{size_text(DEFAULT_LIMITS.pdf_bytes)} for PDFs)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=_seconds_argument,
+        default=DEFAULT_LIMITS.render_seconds,
+        metavar="SECONDS",
+        help="stop a render that takes longer than this (default: %(default)g)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in [command] if command in COMMANDS else COMMANDS:
         module = importlib.import_module(f".commands.{name.replace('-', '_')}_cmd", __package__)
@@ -62,6 +81,39 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _size_argument(text: str) -> int:
+    try:
+        size = parse_size(text)
+    except LeafletError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"a size must be positive, not {text!r}")
+    return size
+
+
+def _seconds_argument(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"cannot read seconds {text!r}") from None
+    if not 0 < seconds < 1e7:
+        raise argparse.ArgumentTypeError(f"a time limit must be a positive number, not {text!r}")
+    return seconds
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    limits = DEFAULT_LIMITS
+    if args.max_size is not None:
+        limits = limits.with_max_size(args.max_size)
+    return replace(limits, render_seconds=args.time_limit)
+
+
+def _one_line(text: str, limit: int = 1000) -> str:
+    """*text* as one line of at most *limit* characters: a message may quote hostile input."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 class _StderrHandler(logging.Handler):
     """Show library warnings as ``leaflet: warning: …`` lines."""
 
@@ -70,7 +122,7 @@ class _StderrHandler(logging.Handler):
         self.stream = stream
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.stream.write(f"{PROG}: warning: {record.getMessage()}\n")
+        self.stream.write(f"{PROG}: warning: {_one_line(record.getMessage())}\n")
 
 
 def main(
@@ -88,22 +140,32 @@ def main(
     propagate, logger.propagate = logger.propagate, False
     debug = "--debug" in argv
     try:
-        command = next((arg for arg in argv if not arg.startswith("-")), None)
+        command = next((arg for arg in argv if arg in COMMANDS), None)
         parser = build_parser(command)
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help(stdout)
             return 2
         args.stderr = stderr  # for commands that report on stderr while stdout carries data
-        return int(args.run(args, stdout))
+        with using_limits(_limits(args)):
+            return int(args.run(args, stdout))
     except LeafletError as error:
         if debug:
             raise
-        stderr.write(f"{PROG}: error: {error}\n")
+        stderr.write(f"{PROG}: error: {_one_line(str(error))}\n")
         return 2
     except KeyboardInterrupt:
         stderr.write(f"{PROG}: interrupted\n")
         return 130
+    except Exception as error:  # a bug, but never a traceback for users: one line, exit 2
+        if debug:
+            raise
+        what = _one_line(f"{type(error).__name__}: {error}", 300)
+        stderr.write(
+            f"{PROG}: error: unexpected failure ({what}); nothing was written. "
+            "Run again with --debug and report it as a bug\n"
+        )
+        return 2
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate

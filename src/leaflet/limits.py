@@ -44,16 +44,18 @@ class Limits:
     #: Wall-clock time of one render, fitting passes included.
     render_seconds: float = 300.0
 
-    def scaled_sizes(self, factor: float) -> Limits:
-        """These limits with every size multiplied by *factor* (``--max-size``)."""
+    def with_max_size(self, size: int) -> Limits:
+        """These limits with every file size set to *size* (``--max-size``); what a file may
+        unpack or decode to grows with it."""
+        factor = size / self.image_bytes
         return replace(
             self,
-            statement_bytes=int(self.statement_bytes * factor),
-            import_bytes=int(self.import_bytes * factor),
-            unpacked_bytes=int(self.unpacked_bytes * factor),
-            image_bytes=int(self.image_bytes * factor),
-            image_pixels=int(self.image_pixels * factor),
-            pdf_bytes=int(self.pdf_bytes * factor),
+            statement_bytes=size,
+            import_bytes=size,
+            unpacked_bytes=max(self.unpacked_bytes, 5 * size),
+            image_bytes=size,
+            image_pixels=max(self.image_pixels, int(self.image_pixels * factor)),
+            pdf_bytes=size,
         )
 
 
