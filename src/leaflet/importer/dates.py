@@ -2,71 +2,48 @@
 
 A date line is accepted only when *every* word on it is date vocabulary (a month name, a
 weekday, a filler such as "de" or "року", an ordinal suffix), so a sentence that merely
-mentions a date is never taken for the statement's date.  Month names are matched by stem,
-which covers full names, abbreviations and grammatical cases ("июля", "липня", "julio").
+mentions a date is never taken for the statement's date.
+
+Month and weekday names come from the CLDR data Babel ships, for every language the templates
+support: wide and abbreviated names, in the forms used inside a date (Polish "lipca", Ukrainian
+"липня", Greek "Ιουλίου") and standing alone ("lipiec", "липень", "Ιούλιος").  Matching ignores
+case and accents; a word that starts only one month's names ("Sept", "juil") is that month.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+import unicodedata
 
-__all__ = ["parse_date_line"]
+from babel.dates import get_day_names, get_month_names
 
-#: Month stems (lower case) → month number; the longest matching stem wins.
-_MONTH_STEMS: dict[str, int] = {
-    # English, Spanish, French, Portuguese, German (Latin script)
-    "jan": 1, "ene": 1, "jän": 1,
-    "feb": 2, "fév": 2, "fev": 2,
-    "mar": 3, "mär": 3,
-    "apr": 4, "abr": 4, "avr": 4,
-    "may": 5, "mai": 5,
-    "jun": 6, "juin": 6,
-    "jul": 7, "juil": 7,
-    "aug": 8, "ago": 8, "aoû": 8, "aou": 8,
-    "sep": 9, "set": 9,
-    "oct": 10, "okt": 10, "out": 10,
-    "nov": 11,
-    "dec": 12, "dic": 12, "déc": 12, "dez": 12,
-    # Ukrainian
-    "січ": 1, "лют": 2, "бер": 3, "квіт": 4, "трав": 5, "черв": 6,
-    "лип": 7, "серп": 8, "верес": 9, "жовт": 10, "листоп": 11, "груд": 12,
-    # Russian
-    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "июн": 6,
-    "июл": 7, "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
-    # Belarusian
-    "студз": 1, "сак": 3, "крас": 4, "чэрв": 6, "ліп": 7, "жнів": 8,
-    "верас": 9, "каст": 10, "ліст": 11, "снеж": 12,
-}  # fmt: skip
+__all__ = ["DATE_LANGUAGES", "parse_date_line"]
 
-_WEEKDAYS = frozenset({
-    "mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs",
-    "thursday", "fri", "friday", "sat", "saturday", "sun", "sunday",
-    "lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado",
-    "domingo",
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend", "sonntag",
-    "segunda", "terça", "terca", "quarta", "quinta", "sexta", "feira",
-    "понеділок", "вівторок", "середа", "четвер", "п'ятниця", "пʼятниця", "субота", "неділя",
-    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье",
-    "панядзелак", "аўторак", "серада", "чацвер", "пятніца", "нядзеля",
-})  # fmt: skip
+#: Languages whose month and weekday names are read (the languages templates support).
+DATE_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "pl", "uk", "ru", "be", "el")
 
-#: Words that may stand between the parts of a date ("23 de julio de 2024", "23 липня 2024 р.").
+#: Words that may stand between the parts of a date ("23 de julio de 2024", "23 липня 2024 р."),
+#: and ordinal suffixes ("23rd", "1er", "1º"); accents removed, as matching does.
 _FILLERS = frozenset({
-    "de", "del", "of", "the", "le", "am", "den", "el", "em", "do",
-    "st", "nd", "rd", "th", "er", "e", "º", "ª",
-    "року", "рік", "р", "года", "год", "г",
+    "de", "del", "of", "the", "le", "am", "den", "el", "em", "do", "il", "lo", "dia",
+    "st", "nd", "rd", "th", "er", "e", "o", "a", "º", "ª",
+    "року", "рік", "р", "года", "год", "г", "roku", "r", "ετους",
 })  # fmt: skip
+#: Common abbreviations CLDR does not list.
+_EXTRA_WEEKDAYS = frozenset({"tues", "thur", "thurs"})
 
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
-_ALLOWED = re.compile(r"^[\w\s.,/'’ʼ()-]*$")
+_ALLOWED = re.compile(r"^[\w\s.,/'’ʼ()°-]*$")
 _MAX_LENGTH = 60
+#: Shortest word read as the start of a month's name ("Sep", "lip").
+_MIN_PREFIX = 3
 
 
 def parse_date_line(line: str) -> datetime.date | None:
     """The date *line* states, or None if the line is anything more than a date."""
-    text = line.strip().lower()
+    text = _fold(line.strip())
     if not text or len(text) > _MAX_LENGTH or not _ALLOWED.match(text):
         return None
     numbers: list[str] = []
@@ -74,7 +51,7 @@ def parse_date_line(line: str) -> datetime.date | None:
     for token in _TOKEN.findall(text):
         if token.isdigit():
             numbers.append(token)
-        elif token in _WEEKDAYS or token in _FILLERS:
+        elif token in _weekdays() or token in _FILLERS:
             continue
         elif (month := _month(token)) is not None:
             months.append(month)
@@ -87,9 +64,51 @@ def parse_date_line(line: str) -> datetime.date | None:
     return None
 
 
+def _fold(text: str) -> str:
+    """*text* in lower case without accents (``Μαΐου`` → ``μαιου``, ``août`` → ``aout``)."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _words(names: dict[int, str]) -> dict[str, int]:
+    """Each word of each name (folded, without a final dot) → the name's number."""
+    return {word: number for number, name in names.items() for word in _TOKEN.findall(_fold(name))}
+
+
+@functools.cache
+def _months() -> dict[str, int]:
+    names: dict[str, int] = {}
+    for lang in DATE_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                names.update(_words(dict(get_month_names(width, context, lang))))
+    return names
+
+
+@functools.cache
+def _weekdays() -> frozenset[str]:
+    names: set[str] = set(_EXTRA_WEEKDAYS)
+    for lang in DATE_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                names.update(_words(dict(get_day_names(width, context, lang))))
+    return frozenset(names - _months().keys())  # "mar." is Tuesday in French, March too
+
+
+@functools.cache
 def _month(token: str) -> int | None:
-    stems = [stem for stem in _MONTH_STEMS if token.startswith(stem)]
-    return _MONTH_STEMS[max(stems, key=len)] if stems else None
+    """The month *token* names: a name, the start of one month's names only, or a name
+    (abbreviation) followed by more letters ("Sept", "Septemb")."""
+    months = _months()
+    if token in months:
+        return months[token]
+    if len(token) < _MIN_PREFIX:
+        return None
+    starting = {number for name, number in months.items() if name.startswith(token)}
+    if len(starting) == 1:
+        return starting.pop()
+    stems = [name for name in months if len(name) >= _MIN_PREFIX and token.startswith(name)]
+    return months[max(stems, key=len)] if stems and not starting else None
 
 
 def _named_month_date(numbers: list[str], month: int) -> datetime.date | None:

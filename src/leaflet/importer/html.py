@@ -10,6 +10,7 @@ note that only linked its source still cites it.  Scripts, styles and page furni
 from __future__ import annotations
 
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 from .blocks import Hint, SourceBlock
@@ -36,18 +37,28 @@ _BACKLINK = re.compile(r"[↩↑]\ufe0e?")
 
 
 class _Reader(HTMLParser):
-    """Collects blocks of text; a block ends at every block-level tag."""
+    """Collects blocks of text; a block ends at every block-level tag.
+
+    Work is linear in the page's size whatever its tags: text is gathered in parts joined once
+    per block, and the open tags are a stack with a count per name and a stack of the hinted
+    ones, so neither an unclosed ``<div><div>…`` nor a stray end tag rescans what is open.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[SourceBlock] = []
-        self.lines: list[str] = [""]
+        self.lines: list[list[str]] = [[]]
+        self.has_text = False
         self.start_line = 1
         self.skipping = 0
         self.open_tags: list[str] = []
+        self.open_counts: Counter[str] = Counter()
+        #: (depth, hint) of every open hinted tag, innermost last.
+        self.hints: list[tuple[int, Hint]] = []
         self.list_numbers: list[int | None] = []
         self.link: str | None = None
-        self.sup_start: int | None = None
+        self.link_start = (0, 0)
+        self.sup_start: tuple[int, int] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID:
@@ -56,15 +67,22 @@ class _Reader(HTMLParser):
         if tag in _BLOCKS or tag in _SKIPPED:
             self.end_block()
         self.open_tags.append(tag)
+        self.open_counts[tag] += 1
+        if tag in _HINTS:
+            self.hints.append((len(self.open_tags), _HINTS[tag]))
         if tag in _SKIPPED:
             self.skipping += 1
         elif tag in _BLOCKS:
             self._open_block(tag, dict(attrs))
         elif tag == "sup":
-            self.sup_start = len(self.lines[-1])
+            self.sup_start = self._position()
         elif tag == "a":
             href = dict(attrs).get("href") or ""
             self.link = href if href.startswith(("http://", "https://")) else None
+            self.link_start = self._position()
+
+    def _position(self) -> tuple[int, int]:
+        return len(self.lines), len(self.lines[-1])
 
     def _open_block(self, tag: str, attrs: dict[str, str | None]) -> None:
         if tag == "ol":
@@ -80,34 +98,46 @@ class _Reader(HTMLParser):
 
     def _void(self, tag: str) -> None:
         if tag == "br":
-            self.lines.append("")
+            self.lines.append([])
         elif tag == "hr":
             self.end_block()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in self.open_tags:
+        if not self.open_counts[tag]:
             return
         if tag in _BLOCKS:
             self.end_block()
-        while self.open_tags and self.open_tags.pop() != tag:
-            pass
-        if tag in _SKIPPED:
-            self.skipping -= 1
-        elif tag in ("ol", "ul") and self.list_numbers:
-            self.list_numbers.pop()
-        elif tag == "sup":
+        while self.open_tags:  # also closes the tags left open inside this one
+            closed = self.open_tags.pop()
+            self.open_counts[closed] -= 1
+            if self.hints and self.hints[-1][0] > len(self.open_tags):
+                self.hints.pop()
+            if closed in _SKIPPED:
+                self.skipping -= 1
+            elif closed in ("ol", "ul") and self.list_numbers:
+                self.list_numbers.pop()
+            if closed == tag:
+                break
+        if tag == "sup":
             self._bracket_note_number()
         elif tag == "a" and self.link is not None:
-            if self.link not in self.lines[-1]:
+            if self.link not in "".join(self._since(self.link_start)):
                 self._text(f" ({self.link})")
             self.link = None
 
+    def _since(self, position: tuple[int, int]) -> list[str]:
+        """The parts of the current line written since *position* (empty if a line began)."""
+        line, part = position
+        return self.lines[-1][part:] if line == len(self.lines) else []
+
     def _bracket_note_number(self) -> None:
         """``<sup>3</sup>`` is a note marker: write it as ``[3]``, as pasted text would."""
-        line, start = self.lines[-1], self.sup_start
-        self.sup_start = None
-        if start is not None and line[start:].strip().isdecimal():
-            self.lines[-1] = f"{line[:start]}[{line[start:].strip()}]"
+        start, self.sup_start = self.sup_start, None
+        if start is None or start[0] != len(self.lines):
+            return
+        number = "".join(self._since(start)).strip()
+        if number.isdecimal():
+            self.lines[-1][start[1] :] = [f"[{number}]"]
 
     def handle_data(self, data: str) -> None:
         self._text(_SPACES.sub(" ", data))
@@ -115,19 +145,23 @@ class _Reader(HTMLParser):
     def _text(self, text: str) -> None:
         if self.skipping:
             return
-        if not "".join(self.lines).strip():
+        if not self.has_text:
             self.start_line = self.getpos()[0]
-        self.lines[-1] += text
+            self.has_text = bool(text.strip())
+        self.lines[-1].append(text)
 
     def end_block(self) -> None:
         """End the current block; its hint is the innermost hinted tag still open."""
         lines = tuple(
-            cleaned for line in self.lines if (cleaned := _BACKLINK.sub("", line).strip())
+            cleaned
+            for parts in self.lines
+            if (cleaned := _BACKLINK.sub("", "".join(parts)).strip())
         )
         if lines and not self.skipping:
-            hint = next((_HINTS[t] for t in reversed(self.open_tags) if t in _HINTS), None)
+            hint = self.hints[-1][1] if self.hints else None
             self.blocks.append(SourceBlock(lines, self.start_line, hint))
-        self.lines = [""]
+        self.lines = [[]]
+        self.has_text = False
 
 
 def read_html(text: str) -> list[SourceBlock]:

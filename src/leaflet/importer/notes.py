@@ -155,17 +155,29 @@ def take_notes(
 
 
 def _notes_start(blocks: list[SourceBlock]) -> int | None:
-    """Index of the first block of the trailing notes run numbered 1, 2, 3 …, if any."""
+    """Index of the first block of the trailing notes run numbered 1, 2, 3 …, if any.
+
+    Linear in the run's length: the notes are parsed once, and the run numbered 1, 2, 3 … to
+    the end is found from the end backwards.
+    """
     start = len(blocks)
     while start > 0 and blocks[start - 1].hint in (None, "item"):
         if not _NOTE_LINE.match(blocks[start - 1].lines[0]):
             break
         start -= 1
-    while start < len(blocks):
-        labels = [note.label for note in _parse_notes(blocks[start:])]
-        if labels == [str(number) for number in range(1, len(labels) + 1)]:
-            return start
-        start += 1
+    firsts: list[int] = []  # index of each block's first note
+    labels: list[int] = []  # every note's number
+    for block in blocks[start:]:
+        firsts.append(len(labels))
+        labels += [int(note.label) for note in _parse_notes([block])]
+    consecutive = len(labels)  # labels[consecutive:] go up by one to the end
+    while consecutive > 0 and (
+        consecutive == len(labels) or labels[consecutive - 1] + 1 == labels[consecutive]
+    ):
+        consecutive -= 1
+    for offset, first in enumerate(firsts):
+        if first >= consecutive and first < len(labels) and labels[first] == 1:
+            return start + offset
     return None
 
 

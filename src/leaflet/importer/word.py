@@ -6,15 +6,27 @@ note markers, and links keep their address after their text.  Each Word paragrap
 table cells follow in reading order.  Word's own footnotes are not read (python-docx does not
 expose them): only notes typed as a list at the end are found.
 
+A ``.docx`` file is a zip archive of XML parts, and a file from a stranger may be built to
+exhaust the machine: a small archive that unpacks to gigabytes, XML entities that expand
+exponentially ("billion laughs"), tables nested hundreds deep.  So before python-docx sees the
+file, its member list is checked (count, sizes, compression ratio) against
+:func:`~leaflet.limits.current_limits`, every member is unpacked once as a stream with a hard cap
+(declared sizes can lie), and XML parts that declare a DOCTYPE or entities are refused (Word
+never writes them).  Any failure of the reader is a :class:`~leaflet.errors.SourceError` naming
+the file.
+
 This module imports python-docx at the top: :mod:`leaflet.importer` imports it only when a
 ``.docx`` file is read, and says how to install python-docx when it is missing.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
@@ -23,14 +35,27 @@ from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 
 from ..errors import SourceError
+from ..limits import current_limits, size_text
 from .blocks import Hint, SourceBlock
 
-__all__ = ["read_docx"]
+__all__ = ["MAX_MEMBERS", "MAX_RATIO", "MAX_TABLE_DEPTH", "read_docx"]
 
 _STYLE_HINTS: dict[str, Hint] = {
     "title": "title", "heading": "heading", "list": "item", "quote": "quote",
     "intense quote": "quote",
 }  # fmt: skip
+
+#: Members of one archive; a long document with many pictures has a few hundred.
+MAX_MEMBERS = 5000
+#: Unpacked size / packed size above which a large member is a bomb, not a document (Word's
+#: XML packs 5–30 times; repeated text packed by a bomb builder, about 1000 times).
+MAX_RATIO = 200
+_RATIO_FROM = 1 << 20
+#: Tables inside table cells, as deep as a real document goes (with room to spare).
+MAX_TABLE_DEPTH = 16
+#: A DOCTYPE or entity declaration: never in a document Word writes, the root of every XML bomb.
+_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_CHUNK = 1 << 16
 
 
 def read_docx(path: Path) -> list[SourceBlock]:
@@ -38,13 +63,99 @@ def read_docx(path: Path) -> list[SourceBlock]:
 
     Blocks are numbered by paragraph (Word has no lines), so reports say "line" for paragraph.
     """
+    with path.open("rb") as stream:
+        _check_archive(stream, path)
+        stream.seek(0)
+        try:
+            document = docx.Document(stream)
+            return _blocks(_paragraphs(document.iter_inner_content(), path))
+        except SourceError:
+            raise
+        except (PackageNotFoundError, zipfile.BadZipFile):
+            raise SourceError("not a Word document (.docx)", path) from None
+        except Exception as error:  # a hostile file can break python-docx or lxml anywhere
+            raise SourceError(f"cannot read this Word document ({_reason(error)})", path) from None
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {text[:120]}" if text else type(error).__name__
+
+
+# --- the archive, checked before python-docx reads it -----------------------------------------
+
+
+def _check_archive(stream: BinaryIO, path: Path) -> None:
+    """Refuse an archive that is not a zip, or that would unpack past the limits."""
+    budget = current_limits().unpacked_bytes
     try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError):
-        raise SourceError("not a Word document (.docx)", path) from None
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+            _check_members(members, budget, path)
+            unpacked = 0
+            for member in members:
+                unpacked += _unpack(archive, member, budget - unpacked, path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
+        raise SourceError(f"not a Word document (.docx): {_reason(error)}", path) from None
+    except (OSError, ValueError, zlib.error) as error:
+        raise SourceError(f"damaged Word document ({_reason(error)})", path) from None
+
+
+def _check_members(members: list[zipfile.ZipInfo], budget: int, path: Path) -> None:
+    """The member list as the archive declares it: count, total size, compression ratios."""
+    if len(members) > MAX_MEMBERS:
+        raise SourceError(f"archive of {len(members)} files (a Word document has fewer)", path)
+    declared = sum(member.file_size for member in members)
+    if declared > budget:
+        raise SourceError(_too_big(declared), path)
+    for member in members:
+        packed = max(member.compress_size, 1)
+        if member.file_size > _RATIO_FROM and member.file_size / packed > MAX_RATIO:
+            raise SourceError(
+                f"{member.filename} unpacks {member.file_size // packed} times its packed size"
+                " (a zip bomb, not a document)",
+                path,
+            )
+
+
+def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int, path: Path) -> int:
+    """Unpack *member* as a stream, at most *budget* bytes (plus one chunk); its size.
+
+    XML parts are scanned for DOCTYPE and entity declarations on the way.
+    """
+    size, tail = 0, b""
+    xml = member.filename.lower().endswith((".xml", ".rels"))
+    with archive.open(member) as data:
+        while chunk := data.read(_CHUNK):
+            size += len(chunk)
+            if size > budget:
+                unpacked = current_limits().unpacked_bytes - budget + size
+                raise SourceError(_too_big(unpacked, more=True), path)
+            if xml and _DECLARATION.search(tail + chunk):
+                raise SourceError(
+                    f"{member.filename} declares a DOCTYPE or XML entities"
+                    " (Word never does; refused as an XML bomb)",
+                    path,
+                )
+            tail = chunk[-16:]
+    return size
+
+
+def _too_big(size: int, *, more: bool = False) -> str:
+    limit = size_text(current_limits().unpacked_bytes)
+    return (
+        f"unpacks to {'more than ' if more else ''}{size_text(size)}, over the {limit} limit"
+        " for unpacked archives (--max-size raises it)"
+    )
+
+
+# --- the document --------------------------------------------------------------------------
+
+
+def _blocks(paragraphs: Iterator[Paragraph]) -> list[SourceBlock]:
     blocks: list[SourceBlock] = []
     next_number = 1
-    for index, paragraph in enumerate(_paragraphs(document.iter_inner_content()), 1):
+    for index, paragraph in enumerate(paragraphs, 1):
         hint = _hint(paragraph)
         prefix = ""
         if hint != "item":
@@ -60,15 +171,20 @@ def read_docx(path: Path) -> list[SourceBlock]:
     return blocks
 
 
-def _paragraphs(content: Iterator[Paragraph | Table]) -> Iterator[Paragraph]:
-    """Body paragraphs in reading order, descending into table cells."""
+def _paragraphs(
+    content: Iterator[Paragraph | Table], path: Path, depth: int = 0
+) -> Iterator[Paragraph]:
+    """Body paragraphs in reading order, descending into table cells (at most
+    :data:`MAX_TABLE_DEPTH` tables deep)."""
     for item in content:
-        if isinstance(item, Table):
-            for row in item.rows:
-                for cell in row.cells:
-                    yield from _paragraphs(cell.iter_inner_content())
-        else:
+        if not isinstance(item, Table):
             yield item
+            continue
+        if depth >= MAX_TABLE_DEPTH:
+            raise SourceError(f"tables nested more than {MAX_TABLE_DEPTH} deep", path)
+        for row in item.rows:
+            for cell in row.cells:
+                yield from _paragraphs(cell.iter_inner_content(), path, depth + 1)
 
 
 def _style(paragraph: Paragraph) -> str:
