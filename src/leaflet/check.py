@@ -10,6 +10,9 @@
 * PDF/X (ISO 15930-7 for PDF/X-4) — an output intent, a TrimBox, and no RGB colour or images;
 * images — at least :data:`MIN_DPI` as printed (a warning);
 * lines — none thinner than :data:`MIN_LINE` (presses lose them);
+* content — operators with wrong operands, Form XObjects that draw themselves, and pages too
+  complex to check within the scan's bounds (:mod:`leaflet.pdfscan`) are problems: what a
+  preflight cannot read, a RIP may not print;
 * with the statement — every word of it in the text layer (hyphenated words rejoined).
 
 Problems make ``leaflet check`` exit 1; warnings are shown but do not.
@@ -109,6 +112,7 @@ def check_pdf(
         *_font_problems(facts),
         *_pdfx_problems(facts),
         *_line_problems(facts),
+        *_content_problems(facts),
     ]
     if statement is not None:
         problems += _missing_word_problems(facts, _expected_words(facts, statement))
@@ -203,6 +207,29 @@ def _line_problems(facts: PdfFacts) -> list[str]:
             if page.thinnest_line is not None and page.thinnest_line < MIN_LINE - 0.005
         ]
     )
+
+
+def _content_problems(facts: PdfFacts) -> list[str]:
+    problems = []
+    if facts.repairs:
+        count = len(facts.repairs)
+        first = " ".join(facts.repairs[0].split())[:160]
+        problems.append(
+            f"the file is damaged: it was read only after {count} repair"
+            f"{'s' * (count != 1)} (first: {first}); export it again"
+        )
+    for page in facts.pages:
+        if page.unchecked is not None:
+            problems.append(f"page {page.number}: {page.unchecked}")
+        elif page.text_unread is not None:
+            problems.append(f"page {page.number}: text not read: {page.text_unread}")
+        if page.malformed:
+            problems.append(
+                f"page {page.number}: {page.malformed} malformed content operator"
+                f"{'s' * (page.malformed != 1)} (wrong operands, unknown XObjects, unbalanced"
+                " Q, forms drawing themselves); a RIP may stop on them"
+            )
+    return _first_few(problems)
 
 
 def _image_warnings(facts: PdfFacts) -> list[str]:

@@ -13,6 +13,7 @@ __all__ = [
     "FormatError",
     "ImposeError",
     "LeafletError",
+    "PDFError",
     "RenderError",
     "SourceError",
     "TemplateError",
@@ -55,3 +56,9 @@ class RenderError(LeafletError):
 
 class ImposeError(LeafletError):
     """A PDF cannot be imposed (not a PDF, encrypted, mixed page sizes, no pages …)."""
+
+
+class PDFError(ImposeError):
+    """A PDF given to leaflet cannot be read safely: not a PDF, encrypted, damaged (a page
+    without a valid box, a page tree that loops …), or larger than the limits.  The message
+    names the file and, when it can, the page."""

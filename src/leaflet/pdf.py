@@ -8,16 +8,23 @@ file stays about the size of the flat one.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import io
+import logging
+import math
+import os
+import stat
 import struct
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+from pypdf import PageObject, PdfReader, PdfWriter, apply_configuration
+from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -26,28 +33,37 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    NullObject,
     NumberObject,
     PdfObject,
     RectangleObject,
     StreamObject,
 )
 
-from .errors import ImposeError
+from .errors import ImposeError, LeafletError, PDFError
 from .impose import TOLERANCE, Box, Plan, Sheet, Slot
+from .limits import current_limits, size_text
 from .units import POINTS_PER
 
 __all__ = [
     "KEYWORD_LAYOUT",
+    "MAX_PAGE_SIDE",
+    "PageBoxes",
     "Source",
     "add_marks",
     "keywords",
     "media_size",
     "open_pdf",
+    "page_boxes",
+    "page_rotation",
     "page_sizes",
     "read_file",
     "read_source",
+    "reading",
     "write_imposed",
 ]
+
+_LOG = logging.getLogger("leaflet.pdf")
 
 _MM = POINTS_PER["mm"]
 #: Crop and fold marks: line length, least distance from the trim, line width (points).
@@ -62,6 +78,19 @@ KEYWORD_LAYOUT = "layout:"
 
 
 @dataclass(frozen=True, slots=True)
+class PageBoxes:
+    """A page's boxes (PDF 1.7 §14.11.2), read and checked, corners in order.
+
+    Absent boxes take their defaults: CropBox → MediaBox, BleedBox and TrimBox → CropBox.
+    """
+
+    media: Box
+    bleed: Box
+    trim: Box
+    has_trim_box: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """A validated input PDF: all pages share one trim size and one bleed."""
 
@@ -69,6 +98,10 @@ class Source:
     trim_size: tuple[float, float]
     #: Widest bleed on any edge (BleedBox beyond TrimBox), in points.
     bleed: float
+    #: The file's name in messages.
+    name: str = "input"
+    #: Every page's boxes, in page order.
+    boxes: tuple[PageBoxes, ...] = ()
 
     @property
     def page_count(self) -> int:
@@ -78,79 +111,295 @@ class Source:
 def read_source(pdf: bytes | Path, name: str | None = None) -> Source:
     """Open and check a PDF to impose; *name* (default: the path) is used in error messages.
 
-    Raises :class:`ImposeError` if it is not a PDF, is encrypted, has no pages, has rotated
-    pages, or has pages of different sizes.
+    Raises :class:`PDFError` if it is not a readable PDF (see :func:`open_pdf`) and
+    :class:`ImposeError` if it has rotated pages or pages of different sizes.
     """
     if isinstance(pdf, Path):
         name = name or str(pdf)
         pdf = read_file(pdf)
     name = name or "input"
-    reader = open_pdf(pdf, name)
-    sizes = {_rounded(_trim(page)): _trim(page) for page in reader.pages}
-    bleeds = {_rounded(_bleed_size(page)) for page in reader.pages}
+    with reading(name):
+        reader = open_pdf(pdf, name)
+        boxes = tuple(page_boxes(page, n, name) for n, page in enumerate(reader.pages, 1))
+        rotated = [
+            n for n, page in enumerate(reader.pages, 1) if page_rotation(page, n, name) % 360
+        ]
+    sizes = {_rounded(_size(box.trim)): _size(box.trim) for box in boxes}
+    bleeds = {_rounded(_size(box.bleed)) for box in boxes}
     if len(sizes) > 1 or len(bleeds) > 1:
         listed = ", ".join(f"{w / _MM:.0f}×{h / _MM:.0f} mm" for w, h in sorted(sizes.values()))
         raise ImposeError(f"{name}: pages have different sizes ({listed}); impose needs one size")
-    if any(page.rotation % 360 for page in reader.pages):
-        raise ImposeError(f"{name}: rotated pages (/Rotate) cannot be imposed; rotate them first")
-    first = reader.pages[0]
-    return Source(reader, _trim(first), _bleed_width(first))
+    if rotated:
+        raise ImposeError(
+            f"{name}: page {rotated[0]} is rotated (/Rotate); rotated pages cannot be imposed:"
+            " rotate them first"
+        )
+    return Source(reader, _size(boxes[0].trim), _bleed_width(boxes[0]), name, boxes)
 
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
     """Trim size (width, height in points) of every page of *pdf*."""
-    return [_trim(page) for page in open_pdf(pdf, "input").pages]
+    with reading("input"):
+        reader = open_pdf(pdf, "input")
+        return [_size(page_boxes(p, n, "input").trim) for n, p in enumerate(reader.pages, 1)]
 
 
 def media_size(pdf: bytes) -> tuple[float, float]:
     """Width and height (points) of the first page's MediaBox: the sheet a printer feeds."""
-    box = open_pdf(pdf, "input").pages[0].mediabox
-    return float(box.width), float(box.height)
+    with reading("input"):
+        return _size(page_boxes(open_pdf(pdf, "input").pages[0], 1, "input").media)
 
 
 def read_file(path: Path) -> bytes:
-    """The bytes of *path*; a missing or unreadable file is an :class:`ImposeError`."""
+    """The bytes of the PDF file *path*, checked before reading: it must be a regular file
+    (not a folder, a pipe or a device) no larger than the ``pdf_bytes`` limit in force.
+
+    Raises :class:`PDFError` naming the file.
+    """
+    limit = current_limits().pdf_bytes
     try:
-        return path.read_bytes()
+        # Non-blocking, so that opening a named pipe returns at once (and is refused below).
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
-        raise ImposeError(f"cannot read {path}: {error.strerror}") from None
+        raise PDFError(f"cannot read {path}: {error.strerror}") from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise PDFError(f"cannot read {path}: {_file_kind(info.st_mode)}, not a PDF file")
+        if info.st_size > limit:
+            raise PDFError(_too_large(path, info.st_size, limit))
+        with os.fdopen(descriptor, "rb", closefd=False) as file:
+            data = file.read(limit + 1)  # the file may have grown since fstat
+    except OSError as error:
+        raise PDFError(f"cannot read {path}: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
+        raise PDFError(_too_large(path, len(data), limit))
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    kinds = {stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket"}
+    return next((kind for test, kind in kinds.items() if test(mode)), "a device")
+
+
+def _too_large(path: Path, size: int, limit: int) -> str:
+    return (
+        f"{path} is {size_text(size)}, more than the {size_text(limit)} allowed for a PDF"
+        " (raise it with --max-size)"
+    )
 
 
 def open_pdf(pdf: bytes, name: str) -> PdfReader:
-    """A reader for *pdf*; :class:`ImposeError` (a :class:`LeafletError`) when it is not a PDF,
-    is encrypted, damaged or has no pages."""
+    """A reader for *pdf* whose every page has valid boxes and rotation.
+
+    Raises :class:`PDFError` (a :class:`LeafletError`) naming *name* when it is not a PDF,
+    is encrypted, damaged, too large or too complex to read, or has no pages.  Later reads of
+    the reader's objects must happen inside :func:`reading` too.
+    """
+    if not pdf:
+        raise PDFError(f"{name}: not a PDF file (it is empty)")
     if b"%PDF-" not in pdf[:1024]:
-        raise ImposeError(f"{name}: not a PDF file")
-    try:
-        reader = PdfReader(io.BytesIO(pdf))
+        raise PDFError(f"{name}: not a PDF file")
+    with reading(name):
+        try:
+            reader = PdfReader(io.BytesIO(pdf))
+        except DependencyError:  # pypdf tried the empty password on an AES-encrypted file
+            raise PDFError(_encrypted(name)) from None
         if reader.is_encrypted:
-            raise ImposeError(f"{name}: the PDF is encrypted; save an unprotected copy first")
+            raise PDFError(_encrypted(name))
         if len(reader.pages) == 0:
-            raise ImposeError(f"{name}: the PDF has no pages")
-    except (PdfReadError, ValueError, KeyError) as error:
-        raise ImposeError(f"{name}: damaged PDF ({error})") from None
+            raise PDFError(f"{name}: the PDF has no pages")
+        for number, page in enumerate(reader.pages, start=1):
+            page_boxes(page, number, name)
+            page_rotation(page, number, name)
     return reader
 
 
-def _trim(page: PageObject) -> tuple[float, float]:
-    box = page.trimbox  # pypdf applies the defaults of PDF 1.7 §14.11.2: CropBox, MediaBox
-    return float(box.width), float(box.height)
-
-
-def _bleed_size(page: PageObject) -> tuple[float, float]:
-    box = page.bleedbox
-    return float(box.width), float(box.height)
-
-
-def _bleed_width(page: PageObject) -> float:
-    trim, bleed = page.trimbox, page.bleedbox
-    edges = (
-        trim.left - bleed.left,
-        trim.bottom - bleed.bottom,
-        bleed.right - trim.right,
-        bleed.top - trim.top,
+def _encrypted(name: str) -> str:
+    return (
+        f"{name}: the PDF is encrypted; leaflet imposes and checks only unencrypted PDFs"
+        " (save an unprotected copy)"
     )
-    return max(0.0, *(float(edge) for edge in edges))
+
+
+#: Most bytes one stream may inflate to, whatever its filter (pypdf stops decoding there).
+STREAM_LIMIT = 64 << 20
+_PYPDF_LIMITS = {
+    key: STREAM_LIMIT
+    for key in (
+        "maximum_declared_stream_length",
+        "array_based_stream_maximum_output_length",
+        "jbig2_maximum_output_length",
+        "lzw_maximum_output_length",
+        "run_length_maximum_output_length",
+        "zlib_maximum_output_length",
+        "brotli_maximum_output_length",
+        "image_maximum_buffer_size",
+    )
+}
+_GUARD: contextvars.ContextVar[_Repairs | None] = contextvars.ContextVar(
+    "leaflet_pdf_guard", default=None
+)
+
+
+@contextmanager
+def reading(name: str) -> Iterator[_Repairs]:
+    """The one guard around reading a PDF that came from outside (named *name*).
+
+    Inside it pypdf works under :data:`STREAM_LIMIT`; every failure of pypdf on a damaged or
+    hostile file — whatever its exception — becomes one :class:`PDFError` naming the file
+    (the original stays chained for ``--debug``).  What pypdf repaired while reading is one
+    warning at the end, unless the caller reports :attr:`_Repairs.messages` itself and sets
+    :attr:`_Repairs.taken`.  Nested uses are one guard.
+    """
+    outer = _GUARD.get()
+    if outer is not None:
+        yield outer
+        return
+    repairs = _Repairs()
+    token = _GUARD.set(repairs)
+    pypdf_logger = logging.getLogger("pypdf")
+    pypdf_logger.addHandler(repairs)
+    try:
+        with apply_configuration(None, **_PYPDF_LIMITS):
+            yield repairs
+    except LeafletError:
+        raise
+    except LimitReachedError as error:
+        raise PDFError(
+            f"{name}: too large or too complex to read safely (pypdf stopped at a limit:"
+            f" {_reason(error)})"
+        ) from error
+    except DependencyError as error:
+        raise PDFError(f"{name}: cannot be read ({error})") from error
+    except RecursionError as error:
+        raise PDFError(f"{name}: damaged PDF (objects nested too deep)") from error
+    except MemoryError as error:
+        raise PDFError(f"{name}: too large to read in the memory allowed") from error
+    except Exception as error:  # pypdf raises many kinds on damaged input: all mean the same
+        raise PDFError(f"{name}: damaged PDF ({_reason(error)})") from error
+    finally:
+        pypdf_logger.removeHandler(repairs)
+        _GUARD.reset(token)
+    if repairs.messages and not repairs.taken:
+        count = len(repairs.messages)
+        _LOG.warning(
+            "%s: damaged PDF, read anyway (%d repair%s; first: %s)",
+            name, count, "s" * (count != 1), _shorten(repairs.messages[0]),
+        )  # fmt: skip
+
+
+class _Repairs(logging.Handler):
+    """Collects pypdf's warnings (what it repaired) from this thread, to report them once."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+        #: The caller reports the repairs itself (``leaflet check`` makes them a problem).
+        self.taken = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
+
+
+def _reason(error: Exception) -> str:
+    text = str(error)
+    if isinstance(error, PyPdfError) and text:
+        return _shorten(text)
+    return _shorten(f"{type(error).__name__}: {text}" if text else type(error).__name__)
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def page_boxes(page: PageObject, number: int, name: str) -> PageBoxes:
+    """The boxes of *page* (page *number* of *name*); :class:`PDFError` when a box present
+    is not four finite numbers making a rectangle of 0 to 200 inches a side, or when there is
+    no MediaBox."""
+    media = _valid_box(page, "/MediaBox", number, name)
+    if media is None:
+        raise PDFError(f"{name}: damaged PDF: page {number} has no MediaBox")
+    crop = _valid_box(page, "/CropBox", number, name) or media
+    bleed = _valid_box(page, "/BleedBox", number, name)
+    trim = _valid_box(page, "/TrimBox", number, name)
+    return PageBoxes(media, bleed or crop, trim or crop, trim is not None)
+
+
+#: PDF 1.7 Annex C.2: a page is at most 14 400 units (200 inches) a side.
+MAX_PAGE_SIDE = 14_400.0
+
+
+def _valid_box(page: PageObject, key: str, number: int, name: str) -> Box | None:
+    """The rectangle *key* of *page*, corners put in order (PDF 1.7 §7.9.5), or None when
+    absent; :class:`PDFError` when it is not a usable rectangle."""
+    value = page.get(key)
+    value = value.get_object() if value is not None else None
+    if value is None or isinstance(value, NullObject):
+        return None
+    numbers = _finite_numbers(value)
+    if numbers is None or len(numbers) != 4:
+        raise PDFError(
+            f"{name}: damaged PDF: page {number} has no valid {key} ({_shorten(str(value), 60)}:"
+            " four numbers are needed)"
+        )
+    left, right = sorted(numbers[0::2])
+    bottom, top = sorted(numbers[1::2])
+    width, height = right - left, top - bottom
+    if not (0 < width <= MAX_PAGE_SIDE and 0 < height <= MAX_PAGE_SIDE):
+        raise PDFError(
+            f"{name}: damaged PDF: page {number} has no valid {key} ({width:g} × {height:g} pt;"
+            f" a page is more than 0 and at most {MAX_PAGE_SIDE:g} pt a side)"
+        )
+    return Box(left, bottom, width, height)
+
+
+def _finite_numbers(value: Any) -> list[float] | None:
+    """*value* as a list of finite floats, or None when it is not an array of numbers."""
+    if not isinstance(value, ArrayObject):
+        return None
+    numbers = []
+    for item in value:
+        item = item.get_object() if isinstance(item, PdfObject) else item
+        if isinstance(item, bool) or not isinstance(item, int | float):
+            return None
+        try:
+            number = float(item)
+        except OverflowError:  # an integer too large for a float
+            return None
+        if not math.isfinite(number):
+            return None
+        numbers.append(number)
+    return numbers
+
+
+def page_rotation(page: PageObject, number: int, name: str) -> int:
+    """The /Rotate of *page* in degrees (0, 90, 180 or 270); :class:`PDFError` when it is not
+    a multiple of 90 (PDF 1.7 §7.7.3.3)."""
+    value = page.get("/Rotate", NumberObject(0))
+    numbers = _finite_numbers(ArrayObject([value]))
+    if numbers is None or numbers[0] % 90:
+        raise PDFError(
+            f"{name}: damaged PDF: page {number} has /Rotate {_shorten(str(value), 40)},"
+            " which is not a multiple of 90"
+        )
+    return int(numbers[0]) % 360
+
+
+def _size(box: Box) -> tuple[float, float]:
+    return box.width, box.height
+
+
+def _bleed_width(boxes: PageBoxes) -> float:
+    """The widest edge of the BleedBox beyond the TrimBox (points, 0 without bleed)."""
+    trim, bleed = boxes.trim, boxes.bleed
+    edges = (trim.x - bleed.x, trim.y - bleed.y, bleed.right - trim.right, bleed.top - trim.top)
+    return max(0.0, *edges)
 
 
 def _rounded(size: tuple[float, float]) -> tuple[int, int]:
@@ -173,15 +422,20 @@ def write_imposed(
     side gets MediaBox ⊇ BleedBox ⊇ TrimBox, TrimBox being the imposed area.  *layout* (the
     layout's name) is added to /Keywords as ``layout:NAME`` so a preflight knows the sheets.
     """
-    writer = PdfWriter()
-    _copy_document_info(source.reader, writer, layout)
+    with reading(source.name):
+        writer = PdfWriter()
+        _copy_document_info(source.reader, writer, layout)
+        budget = _ContentBudget(source.name)
+        forms = [
+            _form_xobject(writer, page, boxes, budget)
+            for page, boxes in zip(source.reader.pages, _boxes(source), strict=True)
+        ]
     sheet = _SheetGeometry.for_plan(plan, paper, source.bleed, marks)
-    forms = [_form_xobject(writer, page) for page in source.reader.pages]
     registration = writer._add_object(_registration_colour()) if marks else None
+    boxes = _boxes(source)
     for side in (side for sheet_ in plan.sheets for side in sheet_.sides):
         placed = [(slot, slot.page) for slot in side if slot.page is not None]
-        pages = source.reader.pages
-        commands = [_place(slot, pages[page], sheet, plan) for slot, page in placed]
+        commands = [_place(slot, boxes[page], sheet, plan) for slot, page in placed]
         used = {f"/P{page}": forms[page] for _, page in sorted(placed, key=lambda item: item[1])}
         resources = _dictionary({"/XObject": _dictionary(used)})
         if registration is not None:
@@ -189,6 +443,35 @@ def write_imposed(
             resources[NameObject("/ColorSpace")] = _dictionary({"/Reg": registration})
         _add_sheet_page(writer, sheet, resources, "\n".join(commands))
     return _serialize(writer)
+
+
+def _boxes(source: Source) -> tuple[PageBoxes, ...]:
+    """The boxes of every page of *source* (read again for a :class:`Source` made by hand)."""
+    if source.boxes:
+        return source.boxes
+    with reading(source.name):
+        pages = source.reader.pages
+        return tuple(page_boxes(page, n, source.name) for n, page in enumerate(pages, 1))
+
+
+#: Most bytes of page descriptions (content streams, decoded) one imposition copies.
+CONTENT_LIMIT = 128 << 20
+
+
+class _ContentBudget:
+    """Counts the content bytes an imposition decodes; :class:`PDFError` past the limit."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.left = CONTENT_LIMIT
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise PDFError(
+                f"{self.name}: the pages' content is larger than {size_text(CONTENT_LIMIT)}"
+                " once decompressed: too large to impose safely"
+            )
 
 
 def _copy_document_info(reader: PdfReader, writer: PdfWriter, layout: str | None) -> None:
@@ -219,17 +502,20 @@ def add_marks(pdf: bytes) -> bytes:
     does), where the bleed artwork covers them; here the MediaBox grows instead to hold them
     beyond the BleedBox, which is kept, as is the TrimBox (PDF 1.7 §14.11.2).
     """
-    reader = open_pdf(pdf, "input")
-    writer = PdfWriter(clone_from=reader)
-    writer.pdf_header = reader.pdf_header
-    registration = writer._add_object(_registration_colour())
-    for page in writer.pages:
-        _add_page_marks(writer, page, registration)
-    return _serialize(writer)
+    with reading("input"):
+        reader = open_pdf(pdf, "input")
+        writer = PdfWriter(clone_from=reader)
+        writer.pdf_header = reader.pdf_header
+        registration = writer._add_object(_registration_colour())
+        for number, page in enumerate(writer.pages, start=1):
+            _add_page_marks(writer, page, page_boxes(page, number, "input"), registration)
+        return _serialize(writer)
 
 
-def _add_page_marks(writer: PdfWriter, page: PageObject, registration: IndirectObject) -> None:
-    trim, bleed = _box(page.trimbox), _bleed_width(page)
+def _add_page_marks(
+    writer: PdfWriter, page: PageObject, boxes: PageBoxes, registration: IndirectObject
+) -> None:
+    trim, bleed = boxes.trim, _bleed_width(boxes)
     whole = Box(0, 0, trim.width, trim.height)
     plan = Plan(trim.width, trim.height, (Sheet((Slot(0, whole, whole),)),))
     margin = max(bleed, MARK_OFFSET) + MARK_LENGTH + MARK_SLUG
@@ -396,27 +682,30 @@ class _SheetGeometry:
         return _intersect(_grown(self.trim, self.bleed), self.media)
 
 
-def _form_xobject(writer: PdfWriter, page: PageObject) -> IndirectObject:
+def _form_xobject(
+    writer: PdfWriter, page: PageObject, boxes: PageBoxes, budget: _ContentBudget
+) -> IndirectObject:
     """Page *page* as a Form XObject in *writer*, clipped to its BleedBox."""
     contents = page.get_contents()
     entries = {
         "/Subtype": NameObject("/Form"),
-        "/BBox": _rectangle(_box(page.bleedbox)),
+        "/BBox": _rectangle(boxes.bleed),
         "/Resources": page.get("/Resources", DictionaryObject()).clone(writer),
     }
     if "/Group" in page:  # keep the page's transparency group (PDF 1.7 §11.6.6)
         entries["/Group"] = page["/Group"].clone(writer)
     data = contents.get_data() if contents is not None else b""
+    budget.spend(len(data))
     return writer._add_object(_stream(data, entries))
 
 
-def _place(slot: Slot, page: PageObject, sheet: _SheetGeometry, plan: Plan) -> str:
+def _place(slot: Slot, boxes: PageBoxes, sheet: _SheetGeometry, plan: Plan) -> str:
     """Content stream drawing *page* in *slot*: clip to its cell, then place its form.
 
     The ``cm`` matrix maps the page's TrimBox corner onto the slot, turned 180° about the
     slot's centre when the slot says so.
     """
-    trim_x, trim_y = float(page.trimbox.left), float(page.trimbox.bottom)
+    trim_x, trim_y = boxes.trim.x, boxes.trim.y
     x, y = sheet.trim.x + slot.trim.x, sheet.trim.y + slot.trim.y
     if slot.rotation == 180:
         matrix = (-1, 0, 0, -1, x + slot.trim.width + trim_x, y + slot.trim.height + trim_y)
@@ -495,15 +784,6 @@ def _add_sheet_page(
                 "/BleedBox": _rectangle(sheet.bleed_box),
             }
         )
-    )
-
-
-def _box(rectangle: RectangleObject) -> Box:
-    return Box(
-        float(rectangle.left),
-        float(rectangle.bottom),
-        float(rectangle.width),
-        float(rectangle.height),
     )
 
 

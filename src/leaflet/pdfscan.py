@@ -5,6 +5,16 @@ The second and last module importing pypdf (:mod:`leaflet.pdf` writes; this one 
 It reports facts as plain dataclasses; :mod:`leaflet.check` judges them.  Content streams are
 walked with the graphics state they need (PDF 1.7 §8.4: ``q``/``Q``/``cm``, line width, colour
 spaces), descending into Form XObjects (imposed sheets place whole pages that way).
+
+Files come from strangers, so reading is bounded: every read happens inside
+:func:`leaflet.pdf.reading` (one error for a damaged file), each Form XObject is interpreted
+once per scale it is drawn at (a form drawing itself is a cycle, broken and reported), and one
+scan parses at most :data:`CONTENT_LIMIT` bytes of content, interprets at most
+:data:`OPERATOR_LIMIT` operators and :data:`FORM_VISIT_LIMIT` forms, nested at most
+:data:`FORM_DEPTH_LIMIT` deep.  A page past a bound is reported as not checked completely
+rather than read on: pypdf parses content at about 1 MB/s, and a leaflet page holds about
+25 KB, so the bounds let a check of hundreds of pages through and stop any file within a
+minute or so.
 """
 
 from __future__ import annotations
@@ -15,9 +25,18 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from pypdf import PageObject, PdfReader
-from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, NameObject
+from pypdf.errors import LimitReachedError, PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    StreamObject,
+)
 
-from .pdf import keywords, open_pdf
+from .pdf import keywords, open_pdf, page_boxes, reading
 
 __all__ = ["Image", "PageFacts", "PdfFacts", "scan_pdf"]
 
@@ -26,6 +45,19 @@ _IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
 _STROKES = {"S", "s", "B", "B*", "b", "b*"}
 _XMP_PDFX = re.compile(r"GTS_PDFXVersion(?:>|=[\"'])([^<\"']+)")
 _RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/RGB", "/ICCRGB"}
+
+#: Content bytes (decoded) one scan parses for the graphics walk.
+CONTENT_LIMIT = 16 << 20
+#: Content bytes text extraction may parse, forms counted each time they are drawn.
+TEXT_LIMIT = 16 << 20
+#: Operators one scan interprets.
+OPERATOR_LIMIT = 2_000_000
+#: Form XObjects one scan interprets (each once per scale it is drawn at).
+FORM_VISIT_LIMIT = 10_000
+#: Deepest nesting of Form XObjects followed.
+FORM_DEPTH_LIMIT = 12
+#: Stands for "more than any budget" in the text cost of a form drawn in a cycle.
+_ENDLESS = 1 << 62
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +87,12 @@ class PageFacts:
     images: list[Image] = field(default_factory=list)
     #: Width (points, as printed) of the thinnest stroked line.
     thinnest_line: float | None = None
+    #: Operators whose operands are wrong (kind or number), unknown XObjects, Q without q.
+    malformed: int = 0
+    #: Why the content was not read to the end (too complex, undecodable), or None.
+    unchecked: str | None = None
+    #: Why the text of the page was not read, or None.
+    text_unread: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,41 +106,77 @@ class PdfFacts:
     pdfx: str | None
     has_output_intent: bool
     text: str = field(repr=False)
+    #: What pypdf had to repair to read the file (a damaged cross-reference table …).
+    repairs: tuple[str, ...] = ()
 
 
 def scan_pdf(pdf: bytes, name: str) -> PdfFacts:
-    """Read *pdf* (named *name* in errors); raises :class:`~leaflet.errors.ImposeError` when it
-    is not a readable PDF."""
-    reader = open_pdf(pdf, name)
-    fonts: dict[str, bool] = {}
-    pages = []
-    for number, page in enumerate(reader.pages, start=1):
-        facts = _page_boxes(number, page)
-        resources = _resolved(page.get("/Resources"))
-        _Walker(facts, fonts).walk(page.get_contents(), resources, _IDENTITY, reader)
-        pages.append(facts)
-    return PdfFacts(
-        tuple(pages),
-        fonts,
-        tuple(keywords(reader)),
-        _pdfx_version(reader),
-        "/OutputIntents" in reader.root_object,
-        "\n".join(page.extract_text() for page in reader.pages),
-    )
-
-
-def _page_boxes(number: int, page: PageObject) -> PageFacts:
-    def box(rectangle: Any) -> tuple[float, float, float, float]:
-        return (
-            float(rectangle.left),
-            float(rectangle.bottom),
-            float(rectangle.right),
-            float(rectangle.top),
+    """Read *pdf* (named *name* in errors); raises :class:`~leaflet.errors.PDFError` when it
+    is not a readable PDF.  Content past the scan's bounds is reported on its page
+    (:attr:`PageFacts.unchecked`), not read."""
+    with reading(name) as repairs:
+        reader = open_pdf(pdf, name)
+        fonts: dict[str, bool] = {}
+        budget = _Budget()
+        pages, texts = [], []
+        for number, page in enumerate(reader.pages, start=1):
+            facts = _page_boxes(number, page, name)
+            walker = _Walker(facts, fonts, budget, reader)
+            cost = _ENDLESS
+            try:
+                cost = walker.walk_page(page)
+            except _TooComplex as limit:
+                facts.unchecked = f"content too complex to check completely ({limit})"
+            except LimitReachedError as error:
+                facts.unchecked = f"content too large to check ({_shorten(error)})"
+            except (PyPdfError, RecursionError) as error:
+                facts.unchecked = f"content cannot be read ({_shorten(error)})"
+            texts.append(_page_text(page, facts, cost, budget))
+            pages.append(facts)
+        keywords_, pdfx = tuple(keywords(reader)), _pdfx_version(reader)
+        has_output_intent = "/OutputIntents" in reader.root_object
+        repairs.taken = True  # a problem of the report, not a warning
+        return PdfFacts(
+            tuple(pages),
+            fonts,
+            keywords_,
+            pdfx,
+            has_output_intent,
+            "\n".join(texts),
+            tuple(repairs.messages),
         )
 
-    # pypdf applies PDF 1.7 §14.11.2 defaults: BleedBox → CropBox → MediaBox, TrimBox likewise.
+
+def _page_text(page: PageObject, facts: PageFacts, cost: int, budget: _Budget) -> str:
+    """The text layer of *page*, unless reading it would parse more than the budget left
+    (pypdf parses a form again each time it is drawn)."""
+    if facts.unchecked is not None:
+        facts.text_unread = "its content was not read"
+        return ""
+    if cost > budget.text_left:
+        facts.text_unread = "forms drawn too many times"
+        return ""
+    budget.text_left -= cost
+    try:
+        return page.extract_text()
+    except (PyPdfError, RecursionError) as error:
+        facts.text_unread = _shorten(error)
+        return ""
+
+
+def _shorten(error: Exception, limit: int = 120) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _page_boxes(number: int, page: PageObject, name: str) -> PageFacts:
+    boxes = page_boxes(page, number, name)  # checked, defaults of PDF 1.7 §14.11.2 applied
+
+    def corners(box: Any) -> tuple[float, float, float, float]:
+        return (box.x, box.y, box.right, box.top)
+
     return PageFacts(
-        number, box(page.mediabox), box(page.bleedbox), box(page.trimbox), "/TrimBox" in page
+        number, corners(boxes.media), corners(boxes.bleed), corners(boxes.trim), boxes.has_trim_box
     )
 
 
@@ -111,17 +185,37 @@ def _pdfx_version(reader: PdfReader) -> str | None:
     if "/GTS_PDFXVersion" in info:
         return str(info["/GTS_PDFXVersion"])
     metadata = reader.root_object.get("/Metadata")
-    if metadata is None:
+    metadata = metadata.get_object() if metadata is not None else None
+    if not isinstance(metadata, StreamObject):
         return None
-    xmp = metadata.get_object().get_data().decode("utf-8", "replace")
+    xmp = metadata.get_data().decode("utf-8", "replace")
     # <pdfxid:GTS_PDFXVersion>PDF/X-4</…> or pdfxid:GTS_PDFXVersion="PDF/X-4"
     found = _XMP_PDFX.search(xmp)
     return found.group(1).strip() if found else None
 
 
 def _resolved(value: Any) -> DictionaryObject:
-    value = value.get_object() if value is not None else None
+    value = value.get_object() if isinstance(value, PdfObject) else None
     return value if isinstance(value, DictionaryObject) else DictionaryObject()
+
+
+def _number(value: Any) -> float | None:
+    """*value* as a finite float, or None when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _numbers(values: Any, count: int) -> tuple[float, ...] | None:
+    """*count* finite numbers from the list *values*, or None."""
+    if not isinstance(values, list) or len(values) != count:
+        return None
+    numbers = tuple(_number(value) for value in values)
+    return None if None in numbers else cast(tuple[float, ...], numbers)
 
 
 def _multiply(m: Matrix, n: Matrix) -> Matrix:
@@ -143,73 +237,196 @@ def _scale(m: Matrix) -> float:
     return math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
 
 
-class _Walker:
-    """Interprets the operators that matter for preflight; everything else is skipped."""
+class _TooComplex(Exception):
+    """A bound of the scan was reached; the message says which."""
 
-    def __init__(self, facts: PageFacts, fonts: dict[str, bool]):
+
+class _Budget:
+    """What is left of one scan's bounds."""
+
+    def __init__(self) -> None:
+        self.content_left = CONTENT_LIMIT
+        self.text_left = TEXT_LIMIT
+        self.operators_left = OPERATOR_LIMIT
+        self.forms_left = FORM_VISIT_LIMIT
+
+    def parse(self, stream: Any) -> list[tuple[Any, Any]]:
+        """The operations of the content *stream*, counted against the bounds."""
+        if self.content_left <= 0:
+            raise _TooComplex(f"more than {CONTENT_LIMIT >> 20} MB of content")
+        self.content_left -= len(stream.get_data())  # decoded: pypdf stops at its own limit
+        if self.content_left < 0:
+            raise _TooComplex(f"more than {CONTENT_LIMIT >> 20} MB of content")
+        operations = stream.operations
+        self.operators_left -= len(operations)
+        if self.operators_left < 0:
+            raise _TooComplex(f"more than {OPERATOR_LIMIT:,} operators")
+        return cast(list[tuple[Any, Any]], operations)
+
+    def visit_form(self, depth: int) -> None:
+        if depth > FORM_DEPTH_LIMIT:
+            raise _TooComplex(f"Form XObjects nested more than {FORM_DEPTH_LIMIT} deep")
+        self.forms_left -= 1
+        if self.forms_left < 0:
+            raise _TooComplex(f"more than {FORM_VISIT_LIMIT:,} Form XObjects drawn")
+
+
+class _Walker:
+    """Interprets the operators that matter for preflight; everything else is skipped.
+
+    A Form XObject is walked once per scale it is drawn at (what it draws is then known:
+    line widths and image resolutions depend on the scale only); :meth:`walk` returns the
+    content bytes text extraction would parse for what it walked, forms counted each time
+    they are drawn.
+    """
+
+    def __init__(self, facts: PageFacts, fonts: dict[str, bool], budget: _Budget, pdf: Any):
         self.facts = facts
         self.fonts = fonts
-        self.seen: set[int] = set()
+        self.budget = budget
+        self.pdf = pdf
+        self.seen_fonts: set[int] = set()
+        self.seen_images: set[tuple[Any, int, int]] = set()
+        #: Text cost of each form already walked, by (form, scale); forms being walked.
+        self.costs: dict[tuple[Any, int], int] = {}
+        self.active: set[Any] = set()
+        self.cycle_reported = False
 
-    def walk(self, contents: Any, resources: DictionaryObject, ctm: Matrix, pdf: Any) -> None:
+    def walk_page(self, page: PageObject) -> int:
+        contents = page.get_contents()
+        resources = _resolved(page.get("/Resources"))
+        return self.walk(contents, resources, _IDENTITY, 0)
+
+    def walk(self, contents: Any, resources: DictionaryObject, ctm: Matrix, depth: int) -> int:
         self._fonts(resources)
         if contents is None:
-            return
+            return 0
+        if not isinstance(contents, ContentStream):
+            contents = ContentStream(contents, self.pdf)
+        cost = len(contents.get_data())
         stack: list[tuple[Matrix, float]] = []
         width = 1.0
         spaces = _resolved(resources.get("/ColorSpace"))
-        if not isinstance(contents, ContentStream):
-            contents = ContentStream(contents, pdf)
-        for operands, operator in contents.operations:
+        for operands, operator in self.budget.parse(contents):
             op = operator.decode("latin-1") if isinstance(operator, bytes) else str(operator)
             if op == "q":
                 stack.append((ctm, width))
-            elif op == "Q" and stack:
-                ctm, width = stack.pop()
+            elif op == "Q":
+                if stack:
+                    ctm, width = stack.pop()
+                else:
+                    self.facts.malformed += 1
             elif op == "cm":
-                ctm = _multiply(tuple(float(v) for v in operands), ctm)  # type: ignore[arg-type]
+                ctm = self._matrix(operands, ctm)
             elif op == "w":
-                width = float(operands[0])
+                width = self._width(operands, width)
             elif op in _STROKES:
                 self._stroke(width * _scale(ctm))
-            elif op in ("rg", "RG") or (op in ("cs", "CS") and _is_rgb(operands[0], spaces)):
+            elif op in ("rg", "RG") or (op in ("cs", "CS") and self._rgb_space(operands, spaces)):
                 self.facts.rgb_operations += 1
             elif op == "Do":
-                self._xobject(operands[0], resources, ctm, pdf)
+                cost = min(_ENDLESS, cost + self._xobject(operands, resources, ctm, depth))
             elif op == "INLINE IMAGE":
-                self._image(operands["settings"], ctm, inline=True)
+                self._image(operands.get("settings", {}), ctm, None, inline=True)
+        return cost
+
+    def _matrix(self, operands: Any, ctm: Matrix) -> Matrix:
+        matrix = _numbers(operands, 6)
+        product = _multiply(cast(Matrix, matrix), ctm) if matrix is not None else None
+        if product is None or not all(math.isfinite(value) for value in product):
+            self.facts.malformed += 1
+            return ctm
+        return product
+
+    def _width(self, operands: Any, width: float) -> float:
+        numbers = _numbers(operands, 1)
+        if numbers is None or numbers[0] < 0:
+            self.facts.malformed += 1
+            return width
+        return numbers[0]
+
+    def _rgb_space(self, operands: Any, spaces: DictionaryObject) -> bool:
+        if not operands or not isinstance(operands[0], NameObject):
+            self.facts.malformed += 1
+            return False
+        return _is_rgb(operands[0], spaces)
 
     def _stroke(self, printed: float) -> None:
         thinnest = self.facts.thinnest_line
         self.facts.thinnest_line = printed if thinnest is None else min(thinnest, printed)
 
-    def _xobject(self, name: Any, resources: DictionaryObject, ctm: Matrix, pdf: Any) -> None:
-        reference = _resolved(resources.get("/XObject")).raw_get(name)
+    def _xobject(self, operands: Any, resources: DictionaryObject, ctm: Matrix, depth: int) -> int:
+        """Draw the XObject named by *operands*; the text cost of what it draws."""
+        xobjects = _resolved(resources.get("/XObject"))
+        name = operands[0] if operands and isinstance(operands[0], NameObject) else None
+        if name is None or name not in xobjects:
+            self.facts.malformed += 1
+            return 0
+        reference = xobjects.raw_get(name)
         xobject = reference.get_object()
+        if not isinstance(xobject, StreamObject):
+            self.facts.malformed += 1
+            return 0
+        key = _key(reference, xobject)
         if xobject.get("/Subtype") == "/Image":
-            self._image(xobject, ctm)
-        elif xobject.get("/Subtype") == "/Form":
-            matrix = tuple(float(v) for v in xobject.get("/Matrix", _IDENTITY))
-            inner = _resolved(xobject.get("/Resources")) or resources
-            self.walk(xobject, inner, _multiply(matrix, ctm), pdf)  # type: ignore[arg-type]
+            self._image(xobject, ctm, key)
+            return 0
+        if xobject.get("/Subtype") != "/Form":
+            return 0
+        if key in self.active:  # a form that draws itself, directly or not: never ends
+            if not self.cycle_reported:
+                self.cycle_reported = True
+                self.facts.malformed += 1
+            return _ENDLESS
+        matrix = _numbers(xobject.get("/Matrix", list(_IDENTITY)), 6)
+        placed = _multiply(cast(Matrix, matrix or _IDENTITY), ctm)
+        scale = _scale(placed)
+        if not math.isfinite(scale):
+            self.facts.malformed += 1
+            return 0
+        # Once per scale, in steps of 1/64 of a doubling: what it draws is then known.
+        memo = (key, round(math.log2(max(scale, 1e-300)) * 64))
+        if memo in self.costs:
+            return self.costs[memo]
+        self.budget.visit_form(depth + 1)
+        inner = _resolved(xobject.get("/Resources")) or resources
+        self.active.add(key)
+        try:
+            cost = self.walk(xobject, inner, placed, depth + 1)
+        finally:
+            self.active.discard(key)
+        self.costs[memo] = cost
+        return cost
 
-    def _image(self, image: Any, ctm: Matrix, *, inline: bool = False) -> None:
-        width = int(image.get("/W" if inline else "/Width", 0))
-        height = int(image.get("/H" if inline else "/Height", 0))
+    def _image(self, image: Any, ctm: Matrix, key: Any, *, inline: bool = False) -> None:
+        width = int(_number(image.get("/W" if inline else "/Width", 0)) or 0)
+        height = int(_number(image.get("/H" if inline else "/Height", 0)) or 0)
         space = image.get("/CS" if inline else "/ColorSpace", NameObject("/DeviceGray"))
-        drawn = max(math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])) / 72
-        pixels = width if math.hypot(ctm[0], ctm[1]) >= math.hypot(ctm[2], ctm[3]) else height
+        across, down = math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])
+        drawn = max(across, down) / 72
+        pixels = width if across >= down else height
         dpi = pixels / drawn if drawn else math.inf
+        seen = (key, width, round(dpi) if math.isfinite(dpi) else -1)
+        if key is not None and seen in self.seen_images:
+            return
+        self.seen_images.add(seen)
         self.facts.images.append(Image(width, height, _space_name(space), dpi))
 
     def _fonts(self, resources: DictionaryObject) -> None:
         for reference in _resolved(resources.get("/Font")).values():
             font = reference.get_object()
-            if id(font) in self.seen:
+            if id(font) in self.seen_fonts or not isinstance(font, DictionaryObject):
                 continue
-            self.seen.add(id(font))
+            self.seen_fonts.add(id(font))
             name = str(font.get("/BaseFont", "/unnamed")).lstrip("/").split("+", 1)[-1]
             self.fonts[name] = self.fonts.get(name, False) or _embedded(font)
+
+
+def _key(reference: Any, obj: Any) -> Any:
+    """Identity of a PDF object: its object number when indirect."""
+    if isinstance(reference, IndirectObject):
+        return (reference.idnum, reference.generation)
+    return id(obj)
 
 
 def _embedded(font: DictionaryObject) -> bool:
@@ -217,20 +434,25 @@ def _embedded(font: DictionaryObject) -> bool:
     if font.get("/Subtype") == "/Type3":
         return True
     if font.get("/Subtype") == "/Type0":
-        font = cast(ArrayObject, font["/DescendantFonts"])[0].get_object()
-    descriptor = font.get("/FontDescriptor")
-    if descriptor is None:
-        return False
-    descriptor = descriptor.get_object()
+        descendants = font.get("/DescendantFonts")
+        descendants = descendants.get_object() if descendants is not None else None
+        if not isinstance(descendants, ArrayObject) or not descendants:
+            return False
+        font = _resolved(descendants[0])
+    descriptor = _resolved(font.get("/FontDescriptor"))
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 def _space_name(space: Any) -> str:
-    space = space.get_object()
+    space = space.get_object() if isinstance(space, PdfObject) else space
     if isinstance(space, ArrayObject):
-        if space[0] == "/ICCBased":
-            components = int(space[1].get_object().get("/N", 0))
-            return {1: "/ICCGray", 3: "/ICCRGB", 4: "/ICCCMYK"}.get(components, "/ICCBased")
+        if not space:
+            return "/unknown"
+        if space[0] == "/ICCBased" and len(space) > 1:
+            components = _number(_resolved(space[1]).get("/N", 0))
+            return {1: "/ICCGray", 3: "/ICCRGB", 4: "/ICCCMYK"}.get(
+                int(components or 0), "/ICCBased"
+            )
         return str(space[0])
     return str(space)
 
