@@ -26,6 +26,7 @@ _SHORT_WORDS = 14
 _SHORT_CHARS = 120
 _SLOGAN_WORDS = 20
 _SUBSTANTIAL_WORDS = 15
+_SUBTITLE_WORDS = 25
 _SENTENCE_END = re.compile(r"[.!?…][\"”»’)]*\s+")
 _OPENERS = "\"“«¡¿(‘'"
 
@@ -147,7 +148,11 @@ def _use_date(draft: Draft, date: datetime.date, line: int, text: str) -> None:
 
 
 def _take_headline(blocks: list[SourceBlock], draft: Draft) -> list[SourceBlock]:
-    """The first block (or the one marked as title) is the headline: title and subtitle."""
+    """The first block (or the one marked as title) is the headline: title and subtitle.
+
+    A subtitle is a line or a sentence, never a paragraph: what follows the title and is longer
+    than :data:`_SUBTITLE_WORDS` words or several sentences goes back to the body.
+    """
     if not blocks:
         return blocks
     index = next((i for i, block in enumerate(blocks) if block.hint == "title"), 0)
@@ -155,20 +160,37 @@ def _take_headline(blocks: list[SourceBlock], draft: Draft) -> list[SourceBlock]
     if index > 0:
         draft.decide(blocks[0].line, "text before the headline", "kept as body text", guess=True)
     if len(headline.lines) > 1:
-        draft.title, draft.subtitle = headline.lines[0], " ".join(headline.lines[1:])
-        draft.decide(headline.line, "title + subtitle", "headline of several lines", guess=True)
+        draft.title = headline.lines[0]
+        rest = headline.lines[1:]
+        if _subtitle_fits(" ".join(rest)):
+            draft.subtitle, rest = " ".join(rest), ()
+        elif _subtitle_fits(rest[0]):
+            draft.subtitle, rest = rest[0], rest[1:]
+        if rest:
+            blocks.insert(index, SourceBlock(rest, headline.line + len(headline.lines) - len(rest)))
+        what = "title + subtitle" if draft.subtitle else "title"
+        why = "headline of several lines" + ("; the rest is body text" if rest else "")
+        draft.decide(headline.line, what, why, guess=True)
         return blocks
     sentences = _sentences(headline.lines[0])
     draft.title = sentences[0]
-    if len(sentences) > 1:
-        draft.subtitle = " ".join(sentences[1:])
+    if len(sentences) > 1 and _subtitle_fits(rest_text := " ".join(sentences[1:])):
+        draft.subtitle = rest_text
         draft.decide(headline.line, "title + subtitle", "headline of two sentences", guess=True)
+    elif len(sentences) > 1:
+        blocks.insert(index, SourceBlock((rest_text,), headline.line))
+        draft.decide(headline.line, "title", "first sentence; the rest is body text", guess=True)
     elif index + 1 < len(blocks) and _subtitle_like(blocks[index]):
         draft.subtitle = blocks.pop(index).lines[0]
         draft.decide(headline.line, "title + subtitle", "short line after headline", guess=True)
     else:
         draft.decide(headline.line, "title", "first block")
     return blocks
+
+
+def _subtitle_fits(text: str) -> bool:
+    """Whether *text* can be a subtitle: one sentence of at most :data:`_SUBTITLE_WORDS` words."""
+    return len(text.split()) <= _SUBTITLE_WORDS and len(_sentences(text)) == 1
 
 
 def _sentences(text: str) -> list[str]:
