@@ -27,7 +27,7 @@ _EXPORTS = {
     "RenderOptions": "pipeline",
     "RenderResult": "pipeline",
     "render_statement": "pipeline",
-    "write_atomic": "pipeline",
+    "write_atomic": "output",
     "FORMATS": "formats",
     "Format": "formats",
     "get_format": "formats",
@@ -49,6 +49,7 @@ _EXPORTS = {
     "RenderError": "errors",
     "ImposeError": "errors",
     "FormatError": "errors",
+    "OutputError": "errors",
     "check_pdf": "check",
     "CheckReport": "check",
 }
@@ -63,6 +64,7 @@ __all__ = [
     "ImposeOptions",
     "ImposedPDF",
     "LeafletError",
+    "OutputError",
     "RenderError",
     "RenderOptions",
     "RenderResult",
@@ -93,6 +95,7 @@ if TYPE_CHECKING:
         FormatError,
         ImposeError,
         LeafletError,
+        OutputError,
         RenderError,
         SourceError,
         TemplateError,
@@ -102,7 +105,8 @@ if TYPE_CHECKING:
     from .importer import ImportResult, import_file, import_html, import_text
     from .impose import ImposedPDF, ImposeOptions, impose
     from .model import Statement
-    from .pipeline import RenderOptions, RenderResult, render_statement, write_atomic
+    from .output import write_atomic
+    from .pipeline import RenderOptions, RenderResult, render_statement
     from .source import load_statement, parse_statement
     from .templates import Template, builtin_templates, get_template
     from .units import parse_length

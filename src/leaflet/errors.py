@@ -13,6 +13,7 @@ __all__ = [
     "FormatError",
     "ImposeError",
     "LeafletError",
+    "OutputError",
     "PDFError",
     "RenderError",
     "SourceError",
@@ -56,6 +57,11 @@ class RenderError(LeafletError):
 
 class ImposeError(LeafletError):
     """A PDF cannot be imposed (not a PDF, encrypted, mixed page sizes, no pages …)."""
+
+
+class OutputError(LeafletError):
+    """A file cannot be written: it would overwrite an input or a file leaflet did not write,
+    or the file system refuses it (permission, read-only, missing folder, name too long …)."""
 
 
 class PDFError(ImposeError):

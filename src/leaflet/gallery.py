@@ -9,9 +9,11 @@ only module that imports it), and all of them are laid out with their names on a
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import html
 import io
+import logging
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -21,20 +23,28 @@ from pathlib import Path
 from .fonts import font_face_css
 from .formats import get_format
 from .model import Statement
-from .pipeline import RenderOptions, render_statement, write_atomic
+from .output import Output, mark_png, png_mark, write_atomic, write_outputs
+from .pipeline import RenderOptions, render_statement
 from .templates import PACKAGE_DIR, builtin_templates, get_template
 
 __all__ = [
     "CONTACT_SHEET",
     "GalleryEntry",
+    "gallery_outputs",
     "grid_columns",
     "page_png",
+    "preview_outputs",
+    "remove_stale_previews",
     "render_gallery",
     "write_previews",
 ]
 
+LOGGER = logging.getLogger("leaflet.gallery")
+
 #: File name of the contact sheet inside the gallery folder.
 CONTACT_SHEET = "gallery.pdf"
+#: The contact sheet's Creator: what tells a later run that leaflet wrote it.
+_CONTACT_SHEET_CREATOR = "leaflet gallery"
 #: Width of the preview pictures: sharp on screen and in a README, small on disk.
 PREVIEW_WIDTH_PX = 900
 
@@ -56,20 +66,95 @@ class GalleryEntry:
 
 
 def write_previews(pdf: bytes, folder: Path, stem: str) -> list[Path]:
-    """Every page of *pdf* as ``folder/<stem>-<n>.png`` (``render --preview``); the paths."""
+    """Every page of *pdf* as ``folder/<stem>-<n>.png`` (``render --preview``); the paths.
+
+    The pictures are written together (:func:`output.write_outputs`) and replace only pictures
+    leaflet wrote as previews of *stem*; those of an earlier, longer run are then removed.
+    """
+    outputs = preview_outputs(pdf, folder, stem)
+    write_outputs(outputs)
+    remove_stale_previews(folder, stem, len(outputs))
+    return [output.path for output in outputs]
+
+
+def preview_mark(stem: str) -> str:
+    """What a preview picture of *stem* says it is (a PNG text chunk, :func:`mark_png`)."""
+    return f"preview {stem}"
+
+
+def preview_outputs(pdf: bytes, folder: Path, stem: str) -> list[Output]:
+    """The preview pictures of *pdf*, to write with the run's other files: each replaces only
+    a picture leaflet wrote as the same preview."""
     import pypdfium2
 
-    folder.mkdir(parents=True, exist_ok=True)
     document = pypdfium2.PdfDocument(pdf)
     count = len(document)
     document.close()
-    paths = []
-    for index in range(count):
-        png, _ = page_png(pdf, page=index)
-        path = folder / f"{stem}-{index + 1}.png"
-        write_atomic(path, png)
-        paths.append(path)
-    return paths
+    mark = preview_mark(stem)
+    return [
+        owned_png(folder / f"{stem}-{index + 1}.png", page_png(pdf, page=index)[0], mark)
+        for index in range(count)
+    ]
+
+
+def owned_png(path: Path, png: bytes, mark: str) -> Output:
+    """*png* marked as *mark*, to write at *path* over nothing but a picture with that mark
+    (no *png*: the file's name only, to check before rendering)."""
+    return Output(
+        path,
+        mark_png(png, mark) if png else b"",
+        replaces=lambda existing: png_mark(existing) == mark,
+        owner=f"a picture leaflet wrote ({mark})",
+        make_folder=True,
+    )
+
+
+def remove_stale_previews(folder: Path, stem: str, count: int) -> list[Path]:
+    """Remove ``<stem>-<n>.png`` for n > *count* that leaflet wrote as previews of *stem* (an
+    earlier run had more pages); other files are never touched.  The paths removed."""
+    removed = []
+    for path in folder.glob(f"{glob.escape(stem)}-*.png"):
+        number = path.name[len(stem) + 1 : -len(".png")]
+        if number.isdigit() and int(number) > count and png_mark(path) == preview_mark(stem):
+            try:
+                path.unlink()
+            except OSError as error:
+                LOGGER.warning("cannot remove the old preview %s: %s", path, error.strerror)
+                continue
+            removed.append(path)
+    return sorted(removed)
+
+
+def gallery_outputs(folder: Path, templates: Iterable[str]) -> list[Output]:
+    """The files ``render_gallery`` writes into *folder*, without their data: to check before
+    rendering that each is new or one leaflet wrote for a gallery."""
+    pictures = [owned_png(folder / f"{name}.png", b"", gallery_mark(name)) for name in templates]
+    sheet = Output(
+        folder / CONTACT_SHEET,
+        replaces=_is_contact_sheet,
+        owner="a contact sheet leaflet wrote",
+        make_folder=True,
+    )
+    return [*pictures, sheet]
+
+
+def gallery_mark(template: str) -> str:
+    """What a gallery picture of *template* says it is (a PNG text chunk)."""
+    return f"gallery {template}"
+
+
+def _is_contact_sheet(path: Path) -> bool:
+    """A PDF leaflet wrote as a gallery's contact sheet (its Creator says so)."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(path)
+    except (pypdfium2.PdfiumError, OSError):
+        return False
+    try:
+        return bool(document.get_metadata_value("Creator") == _CONTACT_SHEET_CREATOR)
+    finally:
+        document.close()
 
 
 def page_png(pdf: bytes, width_px: int = PREVIEW_WIDTH_PX, page: int = 0) -> tuple[bytes, float]:
@@ -127,7 +212,7 @@ def _preview(statement: Statement, folder: Path, fmt: str, name: str) -> Gallery
     result = render_statement(statement, RenderOptions(format=fmt, template=name))
     png = folder / f"{template.name}.png"
     picture, aspect = page_png(result.pdf)
-    write_atomic(png, picture)
+    write_atomic(png, mark_png(picture, gallery_mark(template.name)))
     return GalleryEntry(template.name, template.description, png, aspect, result.page_count)
 
 
@@ -159,6 +244,7 @@ def _contact_sheet_html(
     shown = "press sheet" if get_format(fmt).booklet else "page"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>leaflet templates</title>
+<meta name="generator" content="{_CONTACT_SHEET_CREATOR}">
 <style>
 {font_face_css([])}
 @page {{ size: A4; margin: 10mm; }}

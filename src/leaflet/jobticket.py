@@ -22,11 +22,14 @@ from .units import POINTS_PER
 
 if TYPE_CHECKING:
     from .impose import ImposedPDF
+    from .output import Output
     from .pipeline import RenderOptions, RenderResult
 
-__all__ = ["JobTicket", "impose_ticket", "job_ticket", "write_job_ticket"]
+__all__ = ["JobTicket", "impose_ticket", "job_ticket", "job_ticket_outputs", "write_job_ticket"]
 
 _MM = POINTS_PER["mm"]
+#: How a text ticket starts (:meth:`JobTicket.to_text`): tells a later run leaflet wrote it.
+_TEXT_TICKET_START = b"Print job:"
 #: Sheets a press room stocks, smallest first among those that fit (SRA: room for marks).
 _PRESS_SHEETS = ("a5", "a4", "sra4", "a3", "sra3", "a2", "a1", "letter", "tabloid")
 
@@ -115,13 +118,43 @@ def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicke
 
 
 def write_job_ticket(path: Path, ticket: JobTicket) -> tuple[Path, Path]:
-    """Write ``<stem>.job.txt`` and ``<stem>.job.json`` beside *path* (atomically)."""
-    from .pipeline import write_atomic
+    """Write ``<stem>.job.txt`` and ``<stem>.job.json`` beside *path* (together, atomically;
+    see :func:`job_ticket_outputs`)."""
+    from .output import write_outputs
 
-    text, data = path.with_suffix(".job.txt"), path.with_suffix(".job.json")
-    write_atomic(text, ticket.to_text().encode("utf-8"))
-    write_atomic(data, ticket.to_json().encode("utf-8"))
-    return text, data
+    text, data = job_ticket_outputs(path, ticket)
+    write_outputs([text, data])
+    return text.path, data.path
+
+
+def job_ticket_outputs(path: Path, ticket: JobTicket | None) -> tuple[Output, Output]:
+    """The ticket files for the PDF at *path*, to write with the run's other files (without
+    data when *ticket* is None: to check the names before rendering).  Each replaces only a
+    ticket leaflet wrote (a text file starting ``Print job:``, a JSON object with the ticket's
+    fields), never another file of that name."""
+    from .output import Output
+
+    text = ticket.to_text().encode("utf-8") if ticket is not None else b""
+    data = ticket.to_json().encode("utf-8") if ticket is not None else b""
+    return (
+        Output(path.with_suffix(".job.txt"), text, _is_text_ticket, "a job ticket"),
+        Output(path.with_suffix(".job.json"), data, _is_json_ticket, "a job ticket"),
+    )
+
+
+def _is_text_ticket(path: Path) -> bool:
+    with path.open("rb") as stream:
+        return stream.read(len(_TEXT_TICKET_START)) == _TEXT_TICKET_START
+
+
+def _is_json_ticket(path: Path) -> bool:
+    if path.stat().st_size > 1 << 16:
+        return False
+    try:
+        data = json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(data, dict) and {"file", "pages", "press_sheet"} <= data.keys()
 
 
 def _ticket(

@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +19,7 @@ from .errors import RenderError, UsageError
 from .fit import Fit, Measure, NoFit, fit_scale, natural_budget
 from .formats import LARGER, Format, get_format
 from .model import Statement
+from .output import write_atomic  # re-exported: the public API and older callers name it here
 from .pdfx import PDF_VARIANTS, is_print_variant
 from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
 from .units import POINTS_PER
@@ -361,40 +360,3 @@ def _impose(
 def _has_back_page(statement: Statement) -> bool:
     """Booklets set the closing block (slogans, contact) alone on the last page."""
     return bool(statement.slogans or statement.contact or statement.website)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write *data* to *path* through a temporary file and a rename: a failed run never leaves
-    a partial file, and never replaces a good file with a broken one.
-
-    A target that exists but is not a regular file (``/dev/stdout``, a pipe) is written to
-    directly: renaming over it would replace the device itself.
-    """
-    path = Path(path)
-    if path.exists() and not path.is_file():
-        try:
-            with path.open("wb") as stream:
-                stream.write(data)
-        except OSError as error:
-            raise UsageError(f"cannot write {path}: {error.strerror}") from None
-        return
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; files follow umask
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

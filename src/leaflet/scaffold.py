@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import json
+
+from .errors import SourceError, UsageError
 
 __all__ = ["statement_skeleton"]
 
@@ -39,5 +42,19 @@ Body text. Use *emphasis* sparingly. A footnote reference looks like this.[^sour
 
 
 def statement_skeleton(date: datetime.date, lang: str) -> str:
-    """A ready-to-edit statement dated *date* in language *lang*."""
-    return _SKELETON.format(date=date.isoformat(), lang=lang)
+    """A ready-to-edit statement dated *date* in language *lang*.
+
+    *lang* is written as a quoted YAML string, and the skeleton must read back as a statement
+    in that language (:func:`source.parse_statement` checks the tag), so no value can add a
+    line to the front matter.  Raises :class:`UsageError` for a bad *lang*.
+    """
+    from .source import parse_statement
+
+    text = _SKELETON.format(date=date.isoformat(), lang=json.dumps(lang))
+    try:
+        read_back = parse_statement(text).lang
+    except SourceError:
+        read_back = None
+    if read_back != lang:
+        raise UsageError(f"--lang {lang!r} is not a language tag such as en, es, uk, pt-BR")
+    return text

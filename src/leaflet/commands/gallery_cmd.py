@@ -3,6 +3,10 @@
 Writes DIR/<template>.png (the first page of each template) and DIR/gallery.pdf (a contact
 sheet of all of them with their names).  SOURCE defaults to a short sample statement that
 ships with leaflet; give your own to see your text in every template.
+
+Files are replaced only when leaflet wrote them as a gallery (pictures carry a note saying so,
+the contact sheet's Creator is "leaflet gallery"): any other file of those names in DIR makes
+the command refuse, before anything is rendered or written.
 """
 
 from __future__ import annotations
@@ -30,12 +34,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
     from ..formats import get_format
-    from ..gallery import render_gallery
+    from ..gallery import gallery_outputs, render_gallery
+    from ..output import check_outputs, statement_files
     from ..source import load_statement
-    from ..templates import SAMPLE_STATEMENT
+    from ..templates import SAMPLE_STATEMENT, builtin_templates
 
     fmt = get_format(args.format).name
     statement = load_statement(args.source or SAMPLE_STATEMENT)
+    check_outputs(gallery_outputs(args.output, builtin_templates()), statement_files(statement))
 
     def progress(message: str) -> None:
         stdout.write(message + "\n")

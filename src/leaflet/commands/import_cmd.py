@@ -30,7 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="statement as .txt, .md, .html or .docx ('-' reads standard input)",
     )
     parser.add_argument(
-        "-o", "--output", metavar="OUTPUT.md", type=Path, help="write the statement file here"
+        "-o",
+        "--output",
+        metavar="OUTPUT.md",
+        type=Path,
+        help="write the statement file here (never over INPUT; '-': standard output)",
     )
     parser.add_argument(
         "--explain", action="store_true", help="also show the decision taken for each paragraph"
@@ -38,13 +42,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
+    output: Path | None = None if args.output in (None, Path("-")) else args.output
+    inputs = [Path(args.input)] if args.input != "-" else []
+    if output is not None:
+        _check_output(output, inputs)
     result = _import(args.input)
-    if args.output is None:
+    if output is None:
         stdout.write(result.markdown)
         _write_report(result, args.explain, args.stderr)
         return 0
-    _write_atomically(args.output, result.markdown, args.input)
-    stdout.write(f"wrote {args.output}\n")
+    from ..output import Output, write_outputs
+
+    write_outputs([Output(output, result.markdown.encode("utf-8"))], inputs)
+    stdout.write(f"wrote {output}\n")
     _write_report(result, args.explain, stdout)
     return 0
 
@@ -72,12 +82,10 @@ def _write_report(result: ImportResult, explain: bool, stream: TextIO) -> None:
         stream.writelines(f"  {decision}\n" for decision in result.explain)
 
 
-def _write_atomically(path: Path, text: str, source: str) -> None:
-    """Write the statement file atomically, never over the input it was made from."""
-    from ..pipeline import write_atomic
+def _check_output(path: Path, inputs: list[Path]) -> None:
+    """Before reading anything: the statement file can be written, and not over its input."""
+    from ..output import Output, check_outputs
 
-    if source != "-" and path.resolve() == Path(source).resolve():
-        raise UsageError(f"the output {path} would overwrite the input")
     if not path.parent.is_dir():
         raise UsageError(f"cannot write {path}: folder {path.parent} does not exist")
-    write_atomic(path, text.encode("utf-8"))
+    check_outputs([Output(path)], inputs)

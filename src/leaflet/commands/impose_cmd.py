@@ -4,6 +4,10 @@ INPUT is a PDF whose pages all have one size (e.g. 'leaflet render -f a5').  The
 is written to OUTPUT (default: <input stem>-<layout>.pdf in the current folder); its path is
 printed, then one line telling how to print and finish it.  Each page is stored once, so the
 imposed file is about the size of the input.
+
+OUTPUT is never INPUT (nor a link to it); it is written atomically (all of it or nothing,
+together with the --job tickets, which replace only tickets leaflet wrote), through symlinks,
+and into devices and pipes.
 """
 
 from __future__ import annotations
@@ -66,7 +70,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument(
         "-o", "--output", type=Path, metavar="OUTPUT",
-        help="PDF to write (default: <input stem>-<layout>.pdf)",
+        help="PDF to write (default: <input stem>-<layout>.pdf; '-': standard output, and the "
+             "lines that say what was written go to standard error)",
     )  # fmt: skip
 
 
@@ -82,7 +87,15 @@ def _layouts_help() -> str:
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
     from ..impose import impose
     from ..impose.saddle import creep_from_thickness
-    from ..pipeline import write_atomic
+    from ..jobticket import impose_ticket, job_ticket_outputs
+    from ..output import (
+        Output,
+        binary_stdout,
+        check_outputs,
+        is_stream,
+        write_outputs,
+        writes_to,
+    )
 
     creep = args.creep
     if args.paper_thickness is not None:
@@ -97,17 +110,19 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         proof=args.proof,
     )
     input_path: Path = args.input
+    output: Path = args.output or Path(f"{input_path.stem}-{options.layout}.pdf")
+    if args.job and is_stream(output):
+        raise UsageError(f"--job names the tickets after the PDF: give -o a file, not {output}")
+    # Sheets written to standard output keep it to themselves: the status lines go to stderr.
+    report = args.stderr if writes_to(output, stdout) else stdout
+    tickets = job_ticket_outputs(output, None) if args.job else ()
+    check_outputs([Output(output), *tickets], [input_path])
     result = impose(input_path, options)
-    output = args.output or Path(f"{input_path.stem}-{options.layout}.pdf")
-    try:
-        write_atomic(output, result.data)
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror}") from None
-    stdout.write(f"{output}\n{result.instruction}\n")
     if args.job:
-        from ..jobticket import impose_ticket, write_job_ticket
-
-        ticket = impose_ticket(output, result, marks=options.marks)
-        for path in write_job_ticket(output, ticket):
-            stdout.write(f"{path}\n")
+        tickets = job_ticket_outputs(output, impose_ticket(output, result, marks=options.marks))
+    write_outputs(
+        [Output(output, result.data), *tickets], [input_path], stdout=binary_stdout(stdout)
+    )
+    report.write(f"{output}\n{result.instruction}\n")
+    report.writelines(f"{ticket.path}\n" for ticket in tickets)
     return 0

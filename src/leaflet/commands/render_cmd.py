@@ -2,7 +2,22 @@
 
 SOURCE is a Markdown statement with YAML front matter (default: statement.md in the current
 folder).  The PDF is written to OUTPUT (default: <source stem>-<format>.pdf in the current
-folder) and its path printed.
+folder) and its path printed.  With '-o -' (or -o naming where standard output goes, such as
+/dev/stdout) the PDF goes to standard output and the lines saying what was written go to
+standard error.
+
+What a run writes (the PDF, --html, --preview pictures, --job tickets):
+  - never over an input: the statement, its images and logo, the template's files (compared
+    by resolved path and by inode, so links and '..' are caught); nor two outputs on one file;
+  - all or nothing: every target is checked before rendering, every file is written beside
+    its target first and renamed into place once all are written, so an error (one line, exit
+    2) leaves every file as it was;
+  - through symlinks (the link's target is replaced, the link stays) and into devices and
+    pipes (written into, never replaced);
+  - --preview DIR writes DIR/<output stem>-<n>.png and replaces only pictures leaflet wrote
+    as previews of that stem (they carry a note saying so); those of an earlier run with more
+    pages are removed; any other file of those names makes the run refuse.  --job replaces
+    only tickets leaflet wrote.
 """
 
 from __future__ import annotations
@@ -11,6 +26,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
+from ..errors import UsageError
 from ..pdfx import PDF_VARIANTS
 from ..pipeline import MARKS_BLEED, RenderOptions
 from ..units import format_length
@@ -41,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         type=Path,
         metavar="OUTPUT",
-        help="PDF to write (default: <source stem>-<format>.pdf)",
+        help="PDF to write (default: <source stem>-<format>.pdf; '-': standard output)",
     )
     parser.add_argument(
         "--strict",
@@ -89,7 +105,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--preview",
         type=Path,
         metavar="DIR",
-        help="also write every page of the PDF as a PNG picture into DIR, to look at",
+        help="also write every page of the PDF as a PNG picture into DIR, to look at: "
+        "DIR/<output stem>-<n>.png (see above for what is replaced)",
     )
     parser.add_argument(
         "--html",
@@ -101,7 +118,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
     from ..formats import get_format
-    from ..pipeline import render_statement, write_atomic
+    from ..gallery import owned_png, preview_mark, preview_outputs, remove_stale_previews
+    from ..jobticket import job_ticket, job_ticket_outputs
+    from ..output import (
+        STDOUT,
+        Output,
+        binary_stdout,
+        check_outputs,
+        html_files,
+        is_stream,
+        statement_files,
+        template_files,
+        write_outputs,
+        writes_to,
+    )
+    from ..pipeline import render_statement
     from ..source import load_statement
     from ..templates import get_template
 
@@ -115,27 +146,45 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         marks=args.marks,
         pdf_variant=args.pdf_variant,
     )
-    get_template(options.template)  # an unknown template fails before any parsing
+    template = get_template(options.template)  # an unknown template fails before any parsing
     source = Path(args.source)
+    output: Path = args.output or Path(f"{source.stem}-{options.format}.pdf")
+    if args.job and is_stream(output):
+        raise UsageError(f"--job names the tickets after the PDF: give -o a file, not {output}")
+    # A PDF written to standard output keeps it to itself: the status lines go to stderr.
+    report = args.stderr if writes_to(output, stdout) else stdout
+    stem = source.stem if output == STDOUT else output.stem
     statement = load_statement(source)
-    output = args.output or Path(f"{source.stem}-{options.format}.pdf")
+    inputs = [*statement_files(statement), *template_files(template)]
+
+    # Every output is checked before the render (previews by the first one's name).
+    extras = [Output(args.html)] if args.html is not None else []
+    if args.preview is not None:
+        extras.append(owned_png(args.preview / f"{stem}-1.png", b"", preview_mark(stem)))
+    if args.job:
+        extras += job_ticket_outputs(output, None)
+    check_outputs([Output(output), *extras], inputs)
+
     result = render_statement(statement, options)
+    outputs = [Output(output, result.pdf)]
     if args.html is not None:
-        write_atomic(args.html, result.html.encode("utf-8"))
-    write_atomic(output, result.pdf)
+        outputs.append(Output(args.html, result.html.encode("utf-8")))
+    previews = preview_outputs(result.pdf, args.preview, stem) if args.preview else []
+    tickets: tuple[Output, ...] = ()
+    if args.job:
+        tickets = job_ticket_outputs(output, job_ticket(output, statement, options, result))
+    write_outputs(
+        [*outputs, *previews, *tickets],
+        [*inputs, *html_files(result.html)],
+        stdout=binary_stdout(stdout),
+    )
+    if args.preview is not None:
+        remove_stale_previews(args.preview, stem, len(previews))
+
     pages = "page" if result.page_count == 1 else "pages"
     scale = f", type at {result.scale:.0%}" if abs(result.scale - 1) > 1e-3 else ""
-    stdout.write(f"{output} ({result.page_count} {pages}, {options.format}{scale})\n")
+    report.write(f"{output} ({result.page_count} {pages}, {options.format}{scale})\n")
     if result.instruction:
-        stdout.write(f"{result.instruction}\n")
-    if args.preview is not None:
-        from ..gallery import write_previews
-
-        for path in write_previews(result.pdf, args.preview, output.stem):
-            stdout.write(f"{path}\n")
-    if args.job:
-        from ..jobticket import job_ticket, write_job_ticket
-
-        for path in write_job_ticket(output, job_ticket(output, statement, options, result)):
-            stdout.write(f"{path}\n")
+        report.write(f"{result.instruction}\n")
+    report.writelines(f"{written.path}\n" for written in [*previews, *tickets])
     return 0
