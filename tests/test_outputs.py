@@ -303,6 +303,26 @@ def test_a_read_only_folder_writes_nothing(here: Path) -> None:
     assert snapshot(here) == before
 
 
+def test_a_folder_denied_writes_nothing_even_for_root(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the test above, for a run as root (which the kernel lets write anywhere): the access
+    check answers as it would for another user."""
+    (here / "look").mkdir()
+    real_access = os.access
+    denied = {str(here / "look"), str(here / "kept.pdf")}
+    monkeypatch.setattr(
+        os, "access", lambda path, mode: str(path) not in denied and real_access(path, mode)
+    )
+    (here / "kept.pdf").write_bytes(b"kept")
+    before = snapshot(here)
+    result = run_cli("render", "-o", "x.pdf", "--preview", "look")
+    assert_refused(result, mentions="cannot write look/x-1.png: Permission denied")
+    result = run_cli("render", "-o", "kept.pdf")
+    assert_refused(result, mentions="cannot write kept.pdf: Permission denied")
+    assert snapshot(here) == before
+
+
 @pytest.mark.skipif(AS_ROOT, reason="root writes read-only files")
 def test_a_read_only_file_is_not_replaced(tmp_path: Path) -> None:
     target = tmp_path / "kept.pdf"
@@ -463,6 +483,17 @@ def test_gallery_accepts_the_files_it_wrote(tmp_path: Path) -> None:
     (tmp_path / f"{names[0]}.png").write_bytes(mark_png(png(), f"gallery {names[-1]}"))
     with pytest.raises(Exception, match=f"{names[0]}.png exists and is not"):
         check_outputs(outputs)
+
+
+def test_a_gallery_recognizes_what_it_wrote(here: Path) -> None:
+    """The pictures and contact sheet a real gallery run writes are its own to replace."""
+    from leaflet.gallery import render_gallery
+    from leaflet.source import load_statement
+
+    statement = load_statement(here / "statement.md")
+    render_gallery(statement, here / "previews", fmt="a5", templates=["classic"])
+    assert png_mark(here / "previews" / "classic.png") == "gallery classic"
+    check_outputs(gallery_outputs(here / "previews", ["classic"]))
 
 
 def test_a_marked_png_is_still_a_valid_png(tmp_path: Path) -> None:
