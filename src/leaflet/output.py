@@ -58,6 +58,7 @@ __all__ = [
     "template_files",
     "write_atomic",
     "write_outputs",
+    "writes_to",
 ]
 
 #: ``-o -``: the binary standard output.
