@@ -48,15 +48,18 @@ def parse_date_line(line: str) -> datetime.date | None:
         return None
     numbers: list[str] = []
     months: list[int] = []
+    either: list[int] = []  # "mar.": March, or Tuesday in French, Spanish and Italian
+    weekdays, months_too = _weekdays()
     for token in _TOKEN.findall(text):
         if token.isdigit():
             numbers.append(token)
-        elif token in _weekdays() or token in _FILLERS:
+        elif token in weekdays or token in _FILLERS:
             continue
         elif (month := _month(token)) is not None:
-            months.append(month)
+            (either if token in months_too else months).append(month)
         else:
             return None
+    months = months or either
     if len(months) == 1 and len(numbers) == 2:
         return _named_month_date(numbers, months[0])
     if not months and len(numbers) == 3:
@@ -86,13 +89,14 @@ def _months() -> dict[str, int]:
 
 
 @functools.cache
-def _weekdays() -> frozenset[str]:
+def _weekdays() -> tuple[frozenset[str], frozenset[str]]:
+    """Weekday words; and those that are also month words."""
     names: set[str] = set(_EXTRA_WEEKDAYS)
     for lang in DATE_LANGUAGES:
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 names.update(_words(dict(get_day_names(width, context, lang))))
-    return frozenset(names - _months().keys())  # "mar." is Tuesday in French, March too
+    return frozenset(names - _months().keys()), frozenset(names & _months().keys())
 
 
 @functools.cache

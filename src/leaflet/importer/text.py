@@ -9,7 +9,8 @@ heading, a list item, a slogan).  A run of lines is read that way when it has se
 that are whole paragraphs (longer than a wrapped line, or a sentence followed by a line starting
 with a capital) and was not hard-wrapped (lines of nearly equal width).  It is then split
 before every line, except lines that continue the one before (starting in lower case, or a web
-address after a note); a closing run of short unpunctuated lines (a signature) stays together.
+address after a note); a closing run of short lines without full stops (a signature: names,
+place) stays together.
 """
 
 from __future__ import annotations
@@ -65,9 +66,12 @@ def split_paragraph_lines(block: SourceBlock) -> list[SourceBlock]:
             groups[-1].append(line)
         else:
             groups.append([line])
-    signature = len(groups)
+    signature = len(groups)  # the closing lines up to the last full stop but one
     while signature > 0 and _signature_line(groups[signature - 1]):
         signature -= 1
+        if signature < len(groups) - 1 and groups[signature][-1].endswith((".", "…")):
+            signature += 1
+            break
     if len(groups) - signature >= 2:
         groups[signature:] = [[line for group in groups[signature:] for line in group]]
     blocks, number = [], block.line
