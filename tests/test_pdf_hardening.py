@@ -28,7 +28,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from leaflet import pdf, pdfscan
 from leaflet.errors import PDFError
+from leaflet.impose import impose
 from leaflet.pdf import page_boxes, read_source, reading
 
 from conftest import BoundedResult, assert_refused, run_bounded
@@ -147,6 +149,33 @@ def fan_out_forms(depth: int = 8, uses: int = 10) -> bytes:
         page=b"/MediaBox %s /Resources << /XObject << /N 5 0 R >> >>" % A5,
         content=stream(b" ".join([b"q /N Do Q"] * uses)),
         extra=forms,
+    )
+
+
+def fan_out_at_scales(depth: int = 8, scales: tuple[int, ...] = (2, 3, 5, 7, 11)) -> bytes:
+    """Like :func:`fan_out_forms`, each form drawn at several scales (so that remembering a
+    form's findings per scale does not help)."""
+    draws = b" ".join(b"q %d 0 0 1 0 0 cm /N Do Q" % scale for scale in scales)
+    forms = [form(draws, b"/XObject << /N %d 0 R >>" % (6 + level)) for level in range(depth)]
+    return one_page(
+        page=b"/MediaBox %s /Resources << /XObject << /N 5 0 R >> >>" % A5,
+        content=stream(draws),
+        extra=[*forms, form(b"0 0 m 1 1 l S")],
+    )
+
+
+def heavy_pages(pages: int = 16, size: int = 1 << 20) -> bytes:
+    """*pages* pages sharing one content stream of *size* bytes of line drawing (6 KB)."""
+    drawing = b"0 0 m 1 1 l S\n" * (size // 14)
+    kids = b" ".join(b"%d 0 R" % (4 + page) for page in range(pages))
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Contents 3 0 R >>" % A5
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+            stream(zlib.compress(drawing, 9), b"/Filter /FlateDecode"),
+            *[page] * pages,
+        ]
     )
 
 
@@ -340,12 +369,19 @@ SUSPICIOUS: dict[str, tuple[Callable[[], bytes], str]] = {
         self_drawing_form,
         "page 1: 1 malformed content operator",
     ),
-    "fan-out of forms, 10^8 draws": (fan_out_forms, "page 1: text not read: forms drawn too"),
+    "fan-out of forms, 10^8 draws": (
+        fan_out_forms,
+        "page 1: text not read: more content than a check reads",
+    ),
     "forms nested 20 deep": (
         lambda: fan_out_forms(depth=20, uses=1),
         "page 1: content too complex to check completely (Form XObjects nested more than 12",
     ),
     "bad content operators": (bad_content, "page 1: 7 malformed content operators"),
+    "16 pages of 1 MB of content each": (
+        heavy_pages,
+        "page 4: content too complex to check completely (more than 3 MB of content)",
+    ),
     "content that is not PDF syntax": (
         lambda: one_page(content=stream(bytes(range(256)) * 50)),
         "page 1: content cannot be read",
@@ -384,7 +420,8 @@ def test_impose_copies_hostile_content_without_reading_it(case: str, tmp_path: P
     result = run_on("impose", path)
     assert (result.code, result.err) == (0, ""), result.err[-2000:]
     assert path.read_bytes() == data
-    assert len(PdfReader(tmp_path / "out.pdf").pages) == 2  # one sheet, both sides
+    sheets = len(PdfReader(tmp_path / "out.pdf").pages)
+    assert sheets == (8 if case.startswith("16 pages") else 2)  # sheets, both sides
 
 
 def test_a_repaired_file_is_imposed_with_one_warning(tmp_path: Path) -> None:
@@ -459,3 +496,28 @@ def test_any_failure_while_reading_is_one_pdf_error() -> None:
     deep = r"^x\.pdf: damaged PDF \(objects nested too deep\)$"
     with pytest.raises(PDFError, match=deep), reading("x.pdf"):
         raise RecursionError
+
+
+def test_forms_drawn_at_many_scales_stop_at_the_visit_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each form is read once per scale; past the bound on form visits the page is reported,
+    not read on (5 scales, 8 deep: 5^8 draws, about 400 distinct scales at the deepest)."""
+    monkeypatch.setattr(pdfscan, "FORM_VISIT_LIMIT", 100)
+    facts = pdfscan.scan_pdf(fan_out_at_scales(), "input.pdf")
+    assert facts.pages[0].unchecked == (
+        "content too complex to check completely (more than 100 Form XObjects drawn)"
+    )
+
+
+def test_forms_drawn_at_one_scale_are_read_once() -> None:
+    facts = pdfscan.scan_pdf(fan_out_forms(), "input.pdf")
+    assert facts.pages[0].unchecked is None
+    assert facts.pages[0].thinnest_line == 1.0
+    assert facts.pages[0].text_unread is not None and facts.text == ""
+
+
+def test_imposition_stops_at_its_content_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "CONTENT_LIMIT", 3 << 20)
+    with pytest.raises(PDFError, match=r"^input: the pages' content is larger than 3 MB"):
+        impose(heavy_pages(pages=4))

@@ -12,9 +12,9 @@ once per scale it is drawn at (a form drawing itself is a cycle, broken and repo
 scan parses at most :data:`CONTENT_LIMIT` bytes of content, interprets at most
 :data:`OPERATOR_LIMIT` operators and :data:`FORM_VISIT_LIMIT` forms, nested at most
 :data:`FORM_DEPTH_LIMIT` deep.  A page past a bound is reported as not checked completely
-rather than read on: pypdf parses content at about 1 MB/s, and a leaflet page holds about
-25 KB, so the bounds let a check of hundreds of pages through and stop any file within a
-minute or so.
+rather than read on.  pypdf parses content at under 1 MB/s (and extracts text slower), and a
+leaflet page holds about 25 KB: the bounds let a check of 80 pages through and stop any
+file within about ten seconds.
 """
 
 from __future__ import annotations
@@ -47,9 +47,9 @@ _XMP_PDFX = re.compile(r"GTS_PDFXVersion(?:>|=[\"'])([^<\"']+)")
 _RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/RGB", "/ICCRGB"}
 
 #: Content bytes (decoded) one scan parses for the graphics walk.
-CONTENT_LIMIT = 16 << 20
+CONTENT_LIMIT = 3 << 20
 #: Content bytes text extraction may parse, forms counted each time they are drawn.
-TEXT_LIMIT = 16 << 20
+TEXT_LIMIT = 2 << 20
 #: Operators one scan interprets.
 OPERATOR_LIMIT = 2_000_000
 #: Form XObjects one scan interprets (each once per scale it is drawn at).
@@ -154,7 +154,10 @@ def _page_text(page: PageObject, facts: PageFacts, cost: int, budget: _Budget) -
         facts.text_unread = "its content was not read"
         return ""
     if cost > budget.text_left:
-        facts.text_unread = "forms drawn too many times"
+        facts.text_unread = (
+            f"more content than a check reads ({TEXT_LIMIT >> 20} MB in all, forms counted"
+            " each time they are drawn)"
+        )
         return ""
     budget.text_left -= cost
     try:
