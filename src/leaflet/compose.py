@@ -2,30 +2,63 @@
 
 Jinja2 with autoescape: every text from the statement is escaped; only the model's inline HTML
 (built by :mod:`leaflet.source` from escaped text) is inserted as is.
+
+A template is data, not code — a downloaded template is a stranger's file.  Every template,
+built-in or not, runs in Jinja2's immutable sandbox (no ``_``-attributes, no mutation of
+lists and dicts, ``range`` capped), and more:
+
+* methods of paths are refused, so ``s.source.read_text()`` reads nothing;
+* the loader serves only regular files inside the chain's folders: names that are absolute or
+  hold ``..`` are refused, and so is a link leading out of its folder (:class:`FolderLoader`);
+* work is bounded: every loop counts against :data:`MAX_LOOP_ITERATIONS`, repeating a string or
+  list and ``**`` against :data:`MAX_HTML_CHARS`, and the HTML made against
+  :data:`MAX_HTML_CHARS`;
+* every failure (syntax, undefined name, sandbox refusal, an exception or endless recursion
+  while rendering) is a :class:`~leaflet.errors.TemplateError` naming the template file and line.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+import functools
 import io
+import math
 import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
 from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import SourceError, TemplateError
 from .fonts import font_face_css
 from .formats import Format
 from .model import Statement
-from .templates import BASE_DIR, ENTRY, TEMPLATES_DIR, Template
+from .templates import BASE_DIR, ENTRY, TEMPLATES_DIR, Template, read_template_file
 
-__all__ = ["LABELS", "compose_html", "localized_date", "template_environment"]
+__all__ = [
+    "LABELS",
+    "MAX_HTML_CHARS",
+    "MAX_LOOP_ITERATIONS",
+    "FolderLoader",
+    "compose_html",
+    "localized_date",
+    "template_environment",
+]
+
+#: The largest HTML a template may make (a long real statement makes ~100 KB).
+MAX_HTML_CHARS = 20 * 1024 * 1024
+#: Loop iterations one render may run, all loops together (a real one runs a few hundred).
+MAX_LOOP_ITERATIONS = 1_000_000
 
 #: Words the templates print themselves, by language (English when a language is missing).
 LABELS: dict[str, dict[str, str]] = {
@@ -76,26 +109,173 @@ class _Page:
     bleed: float = 0.0
 
 
+class FolderLoader(jinja2.BaseLoader):
+    """Jinja2 template files of one folder: regular files inside it, never through a link that
+    leads out of it; absolute names and ``..`` are refused (a :class:`SecurityError` naming the
+    template line that asked)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        if template.startswith(("/", "\\")) or PureWindowsPath(template).drive:
+            raise SecurityError(f"template name {template!r} is absolute: name a template file")
+        pieces = [piece for piece in re.split(r"[/\\]", template) if piece not in ("", ".")]
+        if ".." in pieces:
+            raise SecurityError(f"template name {template!r} leads out of the template folder")
+        path = self.folder.joinpath(*pieces)
+        if not path.exists():
+            raise jinja2.TemplateNotFound(template)
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.folder):
+            raise SecurityError(f"{path} is a link out of the template folder (not followed)")
+        if not resolved.is_file():
+            raise jinja2.TemplateNotFound(template)
+        mtime = resolved.stat().st_mtime
+        source = read_template_file(resolved)
+        return source, str(path), lambda: resolved.is_file() and resolved.stat().st_mtime == mtime
+
+
+class _BoundedLoops(CodeGenerator):
+    """Compiles every ``{% for %}`` to iterate through ``environment.bounded``, which counts
+    the iterations of one render (an empty loop nested in another runs no other hook)."""
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        bounded = nodes.Call(
+            nodes.EnvironmentAttribute("bounded", lineno=node.lineno),
+            [node.iter],
+            [],
+            None,
+            None,
+            lineno=node.lineno,
+        )
+        loop = nodes.For(
+            node.target,
+            bounded,
+            node.body,
+            node.else_,
+            node.test,
+            node.recursive,
+            lineno=node.lineno,
+        )
+        super().visit_For(loop, frame)
+
+    def write(self, x: str) -> None:
+        # A recursive loop iterates over its argument, "reciter", at every level.
+        super().write("environment.bounded(reciter)" if x == "reciter" else x)
+
+
+class _Budget:
+    """The loop iterations left to one render."""
+
+    def __init__(self, steps: int):
+        self.steps = steps
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "leaflet_template_budget", default=None
+)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, with paths opaque and the work of one render bounded."""
+
+    code_generator_class = _BoundedLoops
+    intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # Paths (a statement's source, a template's folder) print and give their name, but
+        # have no methods: they open, read, write or list nothing.
+        if isinstance(obj, PurePath) and callable(value):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "*":
+            _check_repeat(left, right)
+            _check_repeat(right, left)
+        elif operator == "**" and _power_too_large(left, right):
+            raise SecurityError(f"{left!r} ** {right!r} is too large a number")
+        return super().call_binop(context, operator, left, right)
+
+    def call(
+        __self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        if isinstance(getattr(__obj, "__self__", None), str):  # "x".ljust(10**10)
+            _check_widths(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def bounded(self, items: Iterable[Any]) -> Iterator[Any]:
+        """*items*, each counted against the render's loop budget."""
+        budget = _BUDGET.get()
+        for item in items:
+            if budget is not None:
+                budget.steps -= 1
+                if budget.steps < 0:
+                    raise SecurityError(
+                        f"the template's loops ran more than {MAX_LOOP_ITERATIONS:,} times"
+                    )
+            yield item
+
+
+def _check_widths(args: Iterable[Any], kwargs: Mapping[str, Any]) -> None:
+    """Refuse a width (of ``"x".ljust(n)``, ``|center(n)`` …) that would make a string larger
+    than the HTML may be."""
+    for value in [*args, *kwargs.values()]:
+        if isinstance(value, int) and value > MAX_HTML_CHARS:
+            raise SecurityError(f"a width of {value:,} is too large")
+
+
+def _width_checked(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A string filter whose numeric arguments are checked by :func:`_check_widths`."""
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _check_widths(args[1:], kwargs)
+        return function(*args, **kwargs)
+
+    return checked
+
+
+def _check_repeat(sequence: Any, times: Any) -> None:
+    repeatable = isinstance(sequence, str | list | tuple) and isinstance(times, int)
+    if repeatable and len(sequence) * times > MAX_HTML_CHARS:
+        raise SecurityError(f"{len(sequence):,} items repeated {times:,} times is too many")
+
+
+def _power_too_large(base: Any, exponent: Any) -> bool:
+    """An integer power of more than a million bits (it would take long to compute)."""
+    if not (isinstance(base, int) and isinstance(exponent, int)) or abs(base) < 2:
+        return False
+    return exponent * math.log2(abs(base)) > 1_000_000
+
+
 @cache
 def _environment(chain: tuple[tuple[str, tuple[Path, ...]], ...]) -> jinja2.Environment:
-    """Jinja2 environment for a template chain (each template's name and search path, most
-    specific first): names resolve along the first search path, and ``<name>/file`` resolves
-    along that template's own, so a template can extend the same file of the one it inherits
-    from."""
+    """Sandboxed Jinja2 environment for a template chain (each template's name and search
+    path, most specific first): names resolve along the first search path, and
+    ``<name>/file`` resolves along that template's own, so a template can extend the same file
+    of the one it inherits from."""
 
     def along(search_path: tuple[Path, ...]) -> jinja2.BaseLoader:
-        return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(path)) for path in search_path])
+        return jinja2.ChoiceLoader([FolderLoader(path) for path in search_path])
 
     # Parents come later and win a name clash: a user's "modern" extending the built-in one
     # reaches the built-in with "modern/…".
     prefixes = {name: along(search_path) for name, search_path in chain}
-    environment = jinja2.Environment(
+    environment = _Sandbox(
         loader=jinja2.ChoiceLoader([along(chain[0][1]), jinja2.PrefixLoader(prefixes)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    for name in ("center", "indent"):
+        environment.filters[name] = _width_checked(environment.filters[name])
     environment.filters["localized_date"] = localized_date
     return environment
 
@@ -151,17 +331,48 @@ def compose_html(
         document = environment.get_template(entry)
         if entry == ENTRY and not template.folder.is_relative_to(TEMPLATES_DIR):
             _check_blocks(environment, ENTRY)  # built-in templates are checked by the tests
-        html = document.render(context)
-        return _in_print_colours(html) if print_colours else html
+        html = _render(document, context)
     except jinja2.TemplateNotFound as error:
         searched = ", ".join(str(path) for path in template.search_path)
         raise TemplateError(
-            f"template file {error.name!r} not found (searched: {searched})"
+            f"{_where(error, template, prefix=True)}template file {error.name!r} not found "
+            f"(searched: {searched})"
         ) from None
-    except jinja2.TemplateSyntaxError as error:
+    except jinja2.TemplateSyntaxError as error:  # unknown filters and tests too
         raise TemplateError(f"{error.filename}:{error.lineno}: {error.message}") from None
-    except jinja2.TemplateError as error:
-        raise TemplateError(f"{_where(error, template)}: {error}") from None
+    except RecursionError as error:
+        raise TemplateError(
+            f"{_where(error, template, recursion=True)}: the template calls itself without end "
+            "(a template that includes or extends itself, or a macro calling itself?)"
+        ) from None
+    except MemoryError as error:
+        raise TemplateError(
+            f"{_where(error, template)}: the template needs too much memory"
+        ) from None
+    # What a template does wrong while rendering (1/0, a wrong type, a refused attribute) is
+    # the template's mistake: reported at its line.
+    except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as error:
+        raise TemplateError(f"{_where(error, template)}: {_message(error)}") from None
+    return _in_print_colours(html) if print_colours else html
+
+
+def _render(document: jinja2.Template, context: Mapping[str, object]) -> str:
+    """The document's HTML, stopped once it passes :data:`MAX_HTML_CHARS`, with the loops of
+    this render counted (:meth:`_Sandbox.bounded`)."""
+    token = _BUDGET.set(_Budget(MAX_LOOP_ITERATIONS))
+    try:
+        parts, size = [], 0
+        for part in document.generate(context):
+            size += len(part)
+            if size > MAX_HTML_CHARS:
+                raise TemplateError(
+                    f"{document.filename}: the template makes more than "
+                    f"{MAX_HTML_CHARS // (1024 * 1024)} MB of HTML"
+                )
+            parts.append(part)
+        return "".join(parts)
+    finally:
+        _BUDGET.reset(token)
 
 
 _STYLE = re.compile(r"(<style>)(.*?)(</style>)", re.DOTALL)
@@ -181,49 +392,98 @@ def _in_print_colours(html: str) -> str:
 @cache
 def _check_blocks(environment: jinja2.Environment, name: str) -> None:
     """A block a child template defines must exist in the template it extends: otherwise it
-    is silently never shown (usually a typo), so it is an error naming the file and line.
+    is silently never shown (usually a typo), so it is an error naming the file and line.  A
+    template that extends itself (through others or not) is an error too.
 
     Checked once per environment (they are cached too): parsing costs more than rendering.
     """
-    tree, filename, parent = _parse(environment, name)
-    if parent is None:
-        return
-    known = _all_blocks(environment, parent)
-    for block in tree.find_all(nodes.Block):
-        if block.name not in known:
-            raise TemplateError(
-                f"{filename}:{block.lineno}: block {block.name!r} is not defined by "
-                f"{parent!r} (its blocks: {', '.join(sorted(known))})"
-            )
-    _check_blocks(environment, parent)
+    chain = _extends_chain(environment, name)
+    for index, (tree, filename, parent, _) in enumerate(chain):
+        if parent is None:
+            continue
+        known = {
+            block.name for later in chain[index + 1 :] for block in later[0].find_all(nodes.Block)
+        }
+        for block in tree.find_all(nodes.Block):
+            if block.name not in known:
+                raise TemplateError(
+                    f"{filename}:{block.lineno}: block {block.name!r} is not defined by "
+                    f"{parent!r} (its blocks: {', '.join(sorted(known))})"
+                )
 
 
-def _all_blocks(environment: jinja2.Environment, name: str) -> set[str]:
-    """Every block name template *name* and the templates it extends define."""
-    tree, _, parent = _parse(environment, name)
-    names = {block.name for block in tree.find_all(nodes.Block)}
-    return names | _all_blocks(environment, parent) if parent else names
+_Parsed = tuple[nodes.Template, str, str | None, int]
 
 
-def _parse(environment: jinja2.Environment, name: str) -> tuple[nodes.Template, str, str | None]:
-    """Template *name*'s syntax tree, its file name, and the name it extends (if literal)."""
+def _extends_chain(environment: jinja2.Environment, name: str) -> list[_Parsed]:
+    """Template *name* and the templates it extends (literally), parsed, each once."""
+    chain: list[_Parsed] = []
+    while True:
+        parsed = _parse(environment, name)
+        if any(parsed[1] == earlier[1] for earlier in chain):
+            _, filename, _, line = chain[-1]
+            raise TemplateError(f"{filename}:{line}: extends {name!r}, which leads back to itself")
+        chain.append(parsed)
+        if parsed[2] is None:
+            return chain
+        name = parsed[2]
+
+
+def _parse(environment: jinja2.Environment, name: str) -> _Parsed:
+    """Template *name*'s syntax tree, its file name, the name it extends (if literal) and the
+    line of its ``{% extends %}``."""
     assert environment.loader is not None
     source, filename, _ = environment.loader.get_source(environment, name)
     tree = environment.parse(source, name, filename)
     extends = next(iter(tree.find_all(nodes.Extends)), None)
-    parent = extends.template if extends is not None else None
-    return tree, str(filename), str(parent.value) if isinstance(parent, nodes.Const) else None
+    if extends is None or not isinstance(extends.template, nodes.Const):
+        return tree, str(filename), None, 0
+    return tree, str(filename), str(extends.template.value), extends.lineno
 
 
-def _where(error: BaseException, template: Template) -> str:
-    """``file:line`` of the template line that raised *error* (Jinja2 rewrites tracebacks so
-    that template frames carry the template's file name and line), else the template name."""
-    location = f"template {template.name!r}"
-    for frame, line in traceback.walk_tb(error.__traceback__):
-        filename = frame.f_code.co_filename
-        if filename.endswith(".j2"):
-            location = f"{filename}:{line}"
-    return location
+def _template_frames(error: BaseException) -> list[tuple[str, int, str]]:
+    """``(file, line, where)`` of each template frame of *error*'s traceback, outermost first
+    (Jinja2 rewrites tracebacks so that template frames carry the template's file name and
+    line, and as function name where in the template they are: a block, a macro, the
+    top-level code; its stand-in frames are marked by ``__jinja_exception__``)."""
+    return [
+        (frame.f_code.co_filename, line, frame.f_code.co_name)
+        for frame, line in traceback.walk_tb(error.__traceback__)
+        if "__jinja_exception__" in frame.f_globals
+    ]
+
+
+def _recurring(frames: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """The template frames of endless recursion worth naming: those of a user's template
+    (where the loop was made) before the built-in ones, and of those the lines inside a block
+    or macro (an include, a call) before the top-level code of a child template, which only
+    hands over to its parent."""
+    own = [frame for frame in frames if not Path(frame[0]).is_relative_to(TEMPLATES_DIR)]
+    inner = [frame for frame in own if frame[2] != "top-level template code"]
+    return inner or own or frames
+
+
+def _where(
+    error: BaseException, template: Template, *, prefix: bool = False, recursion: bool = False
+) -> str:
+    """``file:line`` of the template line that raised *error*, else the template name (with
+    *prefix*: ``"file:line: "``, or nothing when no template line is known).  For endless
+    *recursion*, the innermost line of a user's template, where the loop is closed."""
+    frames = _template_frames(error)
+    if recursion:
+        frames = _recurring(frames)
+    if frames:
+        filename, line, _ = frames[-1]
+        return f"{filename}:{line}: " if prefix else f"{filename}:{line}"
+    return "" if prefix else f"template {template.name!r}"
+
+
+def _message(error: BaseException) -> str:
+    """The error's message; Python's own exceptions keep their type (``ZeroDivisionError:
+    division by zero``), which says more than the bare message."""
+    if isinstance(error, jinja2.TemplateError):
+        return str(error.message or error)
+    return f"{type(error).__name__}: {error}"
 
 
 def _logo_uri(statement: Statement) -> str | None:

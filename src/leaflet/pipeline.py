@@ -265,10 +265,12 @@ def _check_budget(pages: int | None, fmt: Format) -> None:
 def _typesetter(
     statement: Statement, template: Template, html: str, options: RenderOptions
 ) -> Typesetter:
-    from .render import Typesetter
+    from .render import Root, Typesetter
 
     folder = statement.folder or Path.cwd()
-    roots = [PACKAGE_DIR, template.folder] + ([folder] if statement.folder else [])
+    # The template chain's folders give stylesheets, fonts and images; the statement's, images.
+    roots: list[Path | Root] = [PACKAGE_DIR, *template.search_path]
+    roots += [Root.images(folder)] if statement.folder else []
     return Typesetter(
         html,
         base_url=folder,

@@ -2,9 +2,10 @@
 
 Two promises are kept here:
 
-* **Safety**: :class:`SafeFetcher` lets WeasyPrint read files only inside the bundled assets and
-  the statement's own folder; every other URL (network, ``file://`` elsewhere, attachments) is
-  refused and reported.
+* **Safety**: :class:`SafeFetcher` lets WeasyPrint read only stylesheets, fonts and images of the
+  bundled assets and the template's folders, and images of the statement's own folder; every
+  other URL (network, ``file://`` elsewhere, other kinds of file, an SVG naming files outside
+  its own folder) is refused and reported.
 * **Machine independence**: WeasyPrint sees an empty fontconfig (``fonts/fonts.conf``), so the
   only fonts it can use are the bundled ones the stylesheets declare.
 """
@@ -20,10 +21,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import Any, NoReturn
+from urllib.parse import unquote, urljoin, urlsplit
 
 from .fonts import FONTS_DIR
+from .limits import current_limits, size_text
 
 # Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
 os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
@@ -35,44 +37,177 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-__all__ = ["Block", "LaidOut", "SafeFetcher", "Typesetter", "layout", "write_pdf"]
+__all__ = [
+    "ASSETS",
+    "IMAGES",
+    "Block",
+    "LaidOut",
+    "Root",
+    "SafeFetcher",
+    "Typesetter",
+    "layout",
+    "write_pdf",
+]
 
 LOGGER = logging.getLogger("leaflet.render")
 
 
+#: What a folder may give WeasyPrint, by file suffix: stylesheets, fonts, images.
+STYLESHEETS = frozenset({".css"})
+FONTS = frozenset({".otf", ".ttf", ".woff", ".woff2"})
+IMAGES = frozenset({".bmp", ".gif", ".jpeg", ".jpg", ".png", ".svg", ".tif", ".tiff", ".webp"})
+ASSETS = STYLESHEETS | FONTS | IMAGES
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    """A folder :class:`SafeFetcher` reads from, and the kinds of file (suffixes) it reads
+    there: the bundled assets and a template's folder give stylesheets, fonts and images
+    (:data:`ASSETS`); a statement's folder gives only images (:meth:`images`)."""
+
+    folder: Path
+    suffixes: frozenset[str] = ASSETS
+
+    @classmethod
+    def images(cls, folder: Path) -> Root:
+        """*folder* as a root of images only (a statement's folder: never its text)."""
+        return cls(folder, IMAGES)
+
+    def serves(self, path: Path) -> bool:
+        """Whether *path* (resolved: links followed) is a file of a kind this root gives."""
+        return path.is_relative_to(self.folder) and path.suffix.lower() in self.suffixes
+
+
 class SafeFetcher(URLFetcher):  # type: ignore[misc]
-    """Serve ``file:`` URLs inside *roots* (and inline ``data:`` URLs); refuse everything else.
+    """Serve ``file:`` URLs of the kinds each of *roots* gives (and inline ``data:`` URLs);
+    refuse everything else.
+
+    WeasyPrint gives a fetcher only the URL, never who asks for it, so the rule holds whoever
+    asks: a file is served when, links followed, it lies inside a root and is of a kind that
+    root gives (:class:`Root`; a plain path gives :data:`ASSETS`).  An SVG image — or any
+    file WeasyPrint could end up reading as one — may name only files of the root it comes
+    from (an SVG of the statement's folder cannot reach into the template's folder, nor the
+    other way round), an SVG from a ``data:`` URL no file at all, and ``xml:base`` is refused.
 
     With *print_colours*, stylesheets are served with their colours in CMYK (for PDF/X).
     """
 
-    def __init__(self, roots: Iterable[Path], *, print_colours: bool = False):
+    def __init__(self, roots: Iterable[Path | Root], *, print_colours: bool = False):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.roots = tuple(Path(root).resolve() for root in roots)
+        self.roots = tuple(
+            Root(root.folder.resolve(), root.suffixes)
+            if isinstance(root, Root)
+            else Root(Path(root).resolve())
+            for root in roots
+        )
         self.print_colours = print_colours
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme == "data":
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            body = response.read()
+            response.close()
+            self._check_svg(url, body, ())
+            return URLFetcherResponse(url, body=body, headers=response.headers)
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(unquote(parts.path)).resolve()
-            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+            serving = tuple(root for root in self.roots if root.serves(path))
+            if serving and path.is_file():
+                body = self._read(url, path)
+                self._check_svg(url, body, serving)
                 mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 headers = {"Content-Type": mime_type}
-                return URLFetcherResponse(url, body=self._body(path, mime_type), headers=headers)
-        LOGGER.warning(
-            "refused to load %s (only the statement's folder and leaflet's own files may be read)",
+                return URLFetcherResponse(url, body=self._body(body, mime_type), headers=headers)
+        self._refuse(
             url,
+            "only the statement's images and the template's and leaflet's own stylesheets, "
+            "fonts and images may be read",
         )
+
+    def _refuse(self, url: str, why: str) -> NoReturn:
+        LOGGER.warning("refused to load %s (%s)", url, why)
         raise ValueError(f"leaflet does not load {url}")
 
-    def _body(self, path: Path, mime_type: str) -> bytes:
+    def _read(self, url: str, path: Path) -> bytes:
+        limit = current_limits().image_bytes
+        if path.stat().st_size > limit:
+            self._refuse(url, f"larger than {size_text(limit)}")
+        return path.read_bytes()
+
+    def _check_svg(self, url: str, body: bytes, serving: tuple[Root, ...]) -> None:
+        """Refuse *body* if WeasyPrint would read it as an SVG that names a file none of the
+        roots *serving* it gives."""
+        references = _svg_references(body)
+        if references is None:
+            return
+        for reference in references:
+            if reference is _XML_BASE:
+                self._refuse(url, "an SVG image may not set xml:base")
+            target = urlsplit(urljoin(url, reference.strip()))
+            if target.scheme != "file":
+                continue  # data: is checked when fetched; other schemes are never fetched
+            path = Path(unquote(target.path)).resolve()
+            if target.netloc not in ("", "localhost") or not any(
+                root.serves(path) for root in serving
+            ):
+                self._refuse(
+                    url, f"an SVG image may use only files of its own folder, not {reference}"
+                )
+
+    def _body(self, body: bytes, mime_type: str) -> bytes:
         if self.print_colours and mime_type == "text/css":
             from .pdfx import cmyk_css
 
-            return cmyk_css(path.read_text(encoding="utf-8")).encode("utf-8")
-        return path.read_bytes()
+            return cmyk_css(body.decode("utf-8")).encode("utf-8")
+        return body
+
+
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+def _svg_references(body: bytes) -> list[str] | None:
+    """The URLs an SVG document names (``href``, ``xlink:href``, ``src``, and ``url()`` and
+    ``@import`` in its ``<style>`` elements, read as WeasyPrint reads them), with
+    :data:`_XML_BASE` for an ``xml:base``; None when *body* is not XML (then WeasyPrint cannot
+    read it as SVG either: it parses SVG with the same ElementTree)."""
+    from xml.etree import ElementTree
+
+    try:
+        tree = ElementTree.fromstring(body)
+    except (ElementTree.ParseError, ValueError, LookupError):
+        return None
+    references: list[str] = []
+    for element in tree.iter():
+        for name, value in element.attrib.items():
+            if name == _XML_BASE:
+                references.append(_XML_BASE)
+            elif name.rpartition("}")[2] in ("href", "src"):
+                references.append(value)
+        if isinstance(element.tag, str) and element.tag.rpartition("}")[2] == "style":
+            references += _css_urls(element.text or "")
+    return [reference for reference in references if not reference.startswith("#")]
+
+
+def _css_urls(css: str) -> list[str]:
+    """Every URL in a stylesheet (``url()`` tokens and functions, ``@import`` strings)."""
+    import tinycss2  # type: ignore[import-untyped]
+
+    urls: list[str] = []
+
+    def walk(tokens: Iterable[Any]) -> None:
+        for token in tokens:
+            if token.type == "url":
+                urls.append(token.value)
+            elif token.type == "function" and token.lower_name == "url":
+                urls.extend(arg.value for arg in token.arguments if arg.type == "string")
+            elif token.type == "at-rule" and token.lower_at_keyword == "import":
+                urls.extend(arg.value for arg in token.prelude if arg.type == "string")
+            for attribute in ("prelude", "content", "arguments"):
+                walk(getattr(token, attribute, None) or [])
+
+    walk(tinycss2.parse_stylesheet(css))
+    return urls
 
 
 @dataclass(frozen=True)
@@ -146,7 +281,12 @@ class Typesetter:
     fonts are loaded once (WeasyPrint's font configuration is reused between layouts)."""
 
     def __init__(
-        self, html: str, *, base_url: Path, roots: Iterable[Path], print_colours: bool = False
+        self,
+        html: str,
+        *,
+        base_url: Path,
+        roots: Iterable[Path | Root],
+        print_colours: bool = False,
     ):
         from weasyprint.text.fonts import FontConfiguration
 
@@ -178,7 +318,7 @@ class Typesetter:
             return LaidOut(self._html.render(font_config=self._fonts, stylesheets=stylesheets))
 
 
-def layout(html: str, *, base_url: Path, roots: Iterable[Path]) -> LaidOut:
+def layout(html: str, *, base_url: Path, roots: Iterable[Path | Root]) -> LaidOut:
     """Lay *html* out into pages once; relative URLs resolve against the folder *base_url*."""
     return Typesetter(html, base_url=base_url, roots=roots).layout()
 

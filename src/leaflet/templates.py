@@ -5,8 +5,13 @@ by path.  Jinja2 resolves names through a ``ChoiceLoader`` — user folder → t
 extends → the shared base — so a template can be a few dozen lines of CSS (see ``base.html.j2``).
 
 ``manifest.toml`` holds ``name``, ``description``, ``fonts`` (bundled families, most specific
-first), an optional ``extends`` (a built-in name) and a ``[colours]`` table whose entries become
-CSS custom properties (``accent = "#c8102e"`` → ``--accent``).
+first), an optional ``extends`` (a built-in name, or a folder holding a ``manifest.toml``) and a
+``[colours]`` table whose entries become CSS custom properties (``accent = "#c8102e"`` →
+``--accent``).
+
+A template is data, not code (see :mod:`leaflet.compose` for the sandbox): a user's folder must
+hold a manifest, a ``statement.html.j2`` or a ``style.css``, and none of the files leaflet reads
+from it may be a link leading out of it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from .errors import TemplateError
 from .fonts import FAMILIES
+from .limits import current_limits, size_text
 
 __all__ = [
     "BASE_DIR",
@@ -30,6 +36,7 @@ __all__ = [
     "Template",
     "builtin_templates",
     "get_template",
+    "read_template_file",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -80,13 +87,39 @@ class Template:
         return [STYLES_DIR / "base.css", *(path for path in own if path.is_file())]
 
 
+def _own_file(folder: Path, name: str) -> Path | None:
+    """*folder*/*name* when it is a regular file of the (resolved) *folder*; None when there is
+    no such file.  A link to a file outside the folder is an error, never followed."""
+    path = folder / name
+    if not path.is_file() and not path.is_symlink():
+        return None
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise TemplateError(f"{path}: is a link out of the template folder (not followed)")
+    return path if path.is_file() else None
+
+
+def read_template_file(path: Path) -> str:
+    """The text of a template's file (manifest, Jinja2 template), refused when it is larger than
+    a statement may be or is not UTF-8."""
+    limit = current_limits().statement_bytes
+    try:
+        if path.stat().st_size > limit:
+            raise TemplateError(f"{path}: larger than {size_text(limit)}")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError(f"{path}: not UTF-8 text") from None
+    except OSError as error:
+        raise TemplateError(f"{path}: cannot be read ({error.strerror})") from None
+
+
 def _read_manifest(folder: Path, fallback_name: str, seen: tuple[Path, ...] = ()) -> Template:
     manifest = folder / MANIFEST
     data: dict[str, Any] = {}
-    if manifest.is_file():
+    _own_file(folder, STYLESHEET)  # a stylesheet linked from elsewhere is refused here, by name
+    if _own_file(folder, MANIFEST):
         try:
-            data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            data = tomllib.loads(read_template_file(manifest))
+        except tomllib.TOMLDecodeError as error:
             raise TemplateError(f"{manifest}: {error}") from None
     parent = _parent(data.get("extends"), manifest, (*seen, folder))
     colours = _colours(data.get("colours", {}), manifest)
@@ -103,16 +136,20 @@ def _read_manifest(folder: Path, fallback_name: str, seen: tuple[Path, ...] = ()
 
 
 def _parent(extends: object, manifest: Path, seen: tuple[Path, ...]) -> Template | None:
-    """The template named by ``extends`` (a built-in name or a folder relative to *manifest*)."""
+    """The template named by ``extends``: a built-in name, or a folder (relative to *manifest*)
+    that holds a ``manifest.toml`` of its own — any other folder (``/etc``) is refused."""
     if extends is None:
         return None
-    if not isinstance(extends, str):
+    if not isinstance(extends, str) or not extends.strip():
         raise TemplateError(f"{manifest}: 'extends' must be a template name, not {extends!r}")
     folder = _builtin_folders().get(extends) or (manifest.parent / extends).resolve()
     if folder in seen:
         raise TemplateError(f"{manifest}: 'extends = {extends!r}' makes a loop")
-    if not (folder / MANIFEST).is_file() and not folder.is_dir():
-        raise TemplateError(f"{manifest}: extends unknown template {extends!r}{_known()}")
+    if not folder.is_dir() or _own_file(folder, MANIFEST) is None:
+        raise TemplateError(
+            f"{manifest}: extends unknown template {extends!r}{_known()}; a template folder "
+            f"holds a {MANIFEST}"
+        )
     return _read_manifest(folder, folder.name, seen)
 
 
@@ -158,14 +195,24 @@ def _known() -> str:
 
 
 def get_template(name_or_path: str | Path) -> Template:
-    """A built-in template by name, or a user's template folder by path."""
+    """A built-in template by name, or a user's template folder by path: a folder holding a
+    ``manifest.toml`` (or at least a ``statement.html.j2`` or ``style.css``)."""
     text = str(name_or_path)
+    if not text.strip():
+        raise TemplateError(
+            f"the template name is empty: give a built-in name{_known()} or a folder"
+        )
     builtins = builtin_templates()
     if text in builtins:
         return builtins[text]
     folder = Path(text).expanduser()
     if folder.is_dir():
-        return _read_manifest(folder.resolve(), folder.resolve().name)
+        folder = folder.resolve()
+        if not any(_own_file(folder, name) for name in (MANIFEST, ENTRY, STYLESHEET)):
+            raise TemplateError(
+                f"{folder}: not a template folder: no {MANIFEST} (nor {ENTRY} or {STYLESHEET})"
+            )
+        return _read_manifest(folder, folder.name)
     raise TemplateError(
         f"unknown template {text!r}: not a built-in template{_known()} and not a folder "
         f"(searched {TEMPLATES_DIR} and {folder.resolve()})"
