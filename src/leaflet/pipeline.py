@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .errors import RenderError, UsageError
 from .fit import Fit, Measure, NoFit, fit_scale, natural_budget
 from .formats import LARGER, Format, get_format
+from .limits import current_limits
 from .model import Statement
 from .output import write_atomic  # re-exported: the public API and older callers name it here
 from .pdfx import PDF_VARIANTS, is_print_variant
@@ -51,6 +52,8 @@ NATURAL_SHRINK = 0.9
 UNDATED = "1980-01-01"
 #: The bleed given with ``--marks`` when ``--bleed`` is not: the usual print-shop request.
 MARKS_BLEED = 3 * POINTS_PER["mm"]
+#: The largest page budget ``--pages`` takes: a statement is not a book.
+MAX_PAGES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +101,23 @@ class RenderResult:
 
 
 def render_statement(statement: Statement, options: RenderOptions | None = None) -> RenderResult:
-    """Typeset *statement* as *options* say; returns the PDF bytes and the HTML used."""
+    """Typeset *statement* as *options* say; returns the PDF bytes and the HTML used.
+
+    The whole render, fitting and imposition included, stops at the wall-clock limit in force
+    (:func:`limits.current_limits`) with a :class:`~leaflet.watchdog.RenderTimeout`.
+    """
+    from .watchdog import time_limit
+
+    seconds = current_limits().render_seconds
+    message = f"rendering took longer than {seconds:g} s; raise it with --time-limit"
+    with time_limit(seconds, message):
+        return _render_statement(statement, options or RenderOptions())
+
+
+def _render_statement(statement: Statement, options: RenderOptions) -> RenderResult:
     # Jinja2 and WeasyPrint load only when something is rendered (fast `leaflet --help`).
     from .coverage import check_coverage
 
-    options = options or RenderOptions()
     fmt = get_format(options.format)
     template = get_template(options.template)
     _check_budget(options.pages, fmt)
@@ -135,7 +150,7 @@ def _render_leaflet(
     typesetter = _typesetter(statement, template, html, options)
     fit = _fit(typesetter, fmt, options.pages, statement)
     laid_out = _laid_out(typesetter, fmt, fit.scale)
-    pdf = _write(laid_out, options, html, statement)
+    pdf = _write(laid_out, options, template, typesetter, statement)
     return RenderResult(pdf, html, laid_out.page_count, fit.scale, typesetter.passes)
 
 
@@ -170,14 +185,24 @@ def _add_marks(result: RenderResult) -> RenderResult:
     return replace(result, pdf=add_marks(result.pdf))
 
 
-def _write(laid_out: LaidOut, options: RenderOptions, html: str, statement: Statement) -> bytes:
-    """The PDF, with an identifier derived from the input: same input, same bytes.
+def _write(
+    laid_out: LaidOut,
+    options: RenderOptions,
+    template: Template,
+    typesetter: Typesetter,
+    statement: Statement,
+) -> bytes:
+    """The PDF, with an identifier derived from the input: same input, same bytes, wherever
+    the statement, the template and leaflet lie (the template by its name, the HTML by the
+    typesetter's portable fingerprint: no absolute path is hashed).
 
     PDF variants need dates: the statement's, else :data:`UNDATED` (never the clock).
     """
     from .render import write_pdf
 
-    identifier = hashlib.sha256(f"{options!r}\0{html}".encode()).hexdigest()[:32].encode()
+    portable = replace(options, template=template.name)
+    key = f"{portable!r}\0{typesetter.fingerprint}"
+    identifier = hashlib.sha256(key.encode()).hexdigest()[:32].encode()
     date = statement.date.isoformat() if statement.date else UNDATED
     return write_pdf(laid_out, identifier=identifier, variant=options.pdf_variant, date=date)
 
@@ -247,7 +272,7 @@ def _render_posters(
     chosen = fit_posters(texts, measure, width_px, height_px)
     heights = [result.height for result in measure(chosen.sizes, chosen.widths)]
     laid_out = typesetter.layout(css(chosen.sizes, chosen.widths, heights))
-    pdf = _write(laid_out, options, html, statement)
+    pdf = _write(laid_out, options, template, typesetter, statement)
     return RenderResult(pdf, html, laid_out.page_count, passes=typesetter.passes)
 
 
@@ -256,6 +281,8 @@ def _check_budget(pages: int | None, fmt: Format) -> None:
         return
     if pages < 1:
         raise UsageError(f"--pages must be at least 1, not {pages}")
+    if pages > MAX_PAGES:
+        raise UsageError(f"--pages {pages}: leaflet sets at most {MAX_PAGES} pages")
     if pages % fmt.page_multiple:
         raise UsageError(
             f"--pages {pages}: {fmt.name} booklets have a multiple of {fmt.page_multiple} pages"
@@ -271,12 +298,17 @@ def _typesetter(
     # The template chain's folders give stylesheets, fonts and images; the statement's, images.
     roots: list[Path | Root] = [PACKAGE_DIR, *template.search_path]
     roots += [Root.images(folder)] if statement.folder else []
-    return Typesetter(
-        html,
-        base_url=folder,
-        roots=roots,
-        print_colours=is_print_variant(options.pdf_variant),
-    )
+    try:
+        return Typesetter(
+            html,
+            base_url=folder,
+            roots=roots,
+            print_colours=is_print_variant(options.pdf_variant),
+            images_folder=statement.folder,
+        )
+    except RenderError as error:  # text that cannot be set: name the statement
+        name = statement.source.name if statement.source else "the statement"
+        raise RenderError(f"{name}: {error}") from None
 
 
 def _laid_out(typesetter: Typesetter, fmt: Format, scale: float) -> LaidOut:
@@ -303,9 +335,20 @@ def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Stat
     normal = measure(1.0)
     if pages is not None:
         try:
-            return fit_scale(measure, pages=pages, low=min(low, 1.0), high=MAX_SCALE)
+            fit = fit_scale(measure, pages=pages, low=min(low, 1.0), high=MAX_SCALE)
         except NoFit as error:
             raise RenderError(_no_fit_message(statement, fmt, pages, error.needed)) from None
+        if fit.measure.pages < pages:
+            LOGGER.warning(
+                "--pages %d: the statement fills only %d page%s even with its type at %d %%; "
+                "the PDF has %d",
+                pages,
+                fit.measure.pages,
+                "s" * (fit.measure.pages > 1),
+                round(fit.scale * 100),
+                fit.measure.pages,
+            )
+        return fit
     for budget in natural_budget(normal, fmt.page_multiple):
         high = MAX_SCALE if budget > normal.pages else 1.0
         try:

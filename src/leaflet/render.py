@@ -6,16 +6,23 @@ Two promises are kept here:
   bundled assets and the template's folders, and images of the statement's own folder; every
   other URL (network, ``file://`` elsewhere, other kinds of file, an SVG naming files outside
   its own folder) is refused and reported.
-* **Machine independence**: WeasyPrint sees an empty fontconfig (``fonts/fonts.conf``), so the
-  only fonts it can use are the bundled ones the stylesheets declare.
+* **Machine independence**: WeasyPrint's fonts come from a Fontconfig configuration of their
+  own (``fonts/fonts.conf``: the bundled fallback only), so the only fonts it can use are the
+  bundled ones the stylesheets declare; folders get portable names and nothing depends on the
+  clock, so the same input gives the same bytes on any machine.  Nothing process-wide changes.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import io
 import logging
 import mimetypes
-import os
+import re
+import struct
+import threading
+import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,18 +31,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .fonts import FONTS_DIR
-from .limits import current_limits, size_text
-
-# Must be set before WeasyPrint (and so fontconfig) is first loaded in this process.
-os.environ["FONTCONFIG_FILE"] = str(FONTS_DIR / "fonts.conf")
-# fontTools stamps the fonts it rewrites (variable fonts instanced at a weight) with the current
-# time unless SOURCE_DATE_EPOCH says otherwise (reproducible-builds.org): same input, same bytes.
-os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-
 import weasyprint
 from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .errors import RenderError
+from .fonts import FONTS_DIR
+from .images import image_problem, shorten
+from .limits import current_limits, size_text
 
 __all__ = [
     "ASSETS",
@@ -278,7 +282,22 @@ def _block(box: Any, page: int) -> Block:
 
 class Typesetter:
     """One HTML document laid out as often as a search needs: the HTML is parsed once, and the
-    fonts are loaded once (WeasyPrint's font configuration is reused between layouts)."""
+    fonts are loaded once (WeasyPrint's font configuration is reused between layouts).
+
+    Before WeasyPrint lays the document out, two things change in it (never its text layer):
+
+    * every folder it reads from gets a portable name (``file:///.leaflet-1/…``), mapped back
+      when a file is fetched: WeasyPrint names images after a hash of their URL, so that the
+      PDF's bytes do not depend on where the statement or leaflet lies (:attr:`fingerprint`
+      hashes the HTML with the same names, for the PDF identifier);
+    * a run of more than :data:`LONG_RUN` characters with no space (pasted data, a long URL)
+      gets a zero-width space every :data:`RUN_BREAK` characters: WeasyPrint lays the whole
+      rest of an unbreakable run out again for each line it breaks off (quadratic time), and
+      breaks such a run anywhere anyway.  A run longer than :data:`MAX_RUN` is refused.
+
+    An image that cannot be loaded is an error when it is the statement's (in
+    *images_folder*: nothing of the statement may be lost), a warning when it is a template's.
+    """
 
     def __init__(
         self,
@@ -287,14 +306,20 @@ class Typesetter:
         base_url: Path,
         roots: Iterable[Path | Root],
         print_colours: bool = False,
+        images_folder: Path | None = None,
     ):
-        from weasyprint.text.fonts import FontConfiguration
-
-        self._fetcher = SafeFetcher(roots, print_colours=print_colours)
+        roots = list(roots)
+        folders = [root.folder if isinstance(root, Root) else Path(root) for root in roots]
+        self._names = _PortableNames([*folders, base_url])
+        self._fetcher = _PortableFetcher(self._names, roots, print_colours=print_colours)
+        self._images_folder = images_folder.resolve() if images_folder else None
+        #: A hash of the HTML with portable folder names: the same wherever the files lie.
+        self.fingerprint = hashlib.sha256(self._names.portable(html).encode()).hexdigest()
         self._html = weasyprint.HTML(
-            string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=self._fetcher
+            string=html, base_url=self._names.folder(base_url), url_fetcher=self._fetcher
         )
-        self._fonts = FontConfiguration()
+        _prepare(self._html.etree_element, self._names)
+        self._fonts = _BundledFonts()
         self._layouts: dict[str, LaidOut] = {}
         self.passes = 0
 
@@ -314,13 +339,202 @@ class Typesetter:
                 weasyprint.CSS(string=extra_css, font_config=self._fonts, url_fetcher=self._fetcher)
             )
         self.passes += 1
-        with _forwarded_warnings():
-            return LaidOut(self._html.render(font_config=self._fonts, stylesheets=stylesheets))
+        with _forwarded_warnings() as forward:
+            document = self._html.render(font_config=self._fonts, stylesheets=stylesheets)
+        for url, reason in forward.failed_images.items():
+            self._failed_image(url, reason)
+        return LaidOut(document)
+
+    def _failed_image(self, url: str, reason: str) -> None:
+        real = self._names.real(url)
+        parts = urlsplit(real)
+        path = Path(unquote(parts.path)) if parts.scheme == "file" else None
+        name = shorten(str(path) if path else real)
+        if path and self._images_folder and path.resolve().is_relative_to(self._images_folder):
+            raise RenderError(f"image {name} cannot be shown: {reason}")
+        LOGGER.warning("image %s was left out: %s", name, reason)
 
 
 def layout(html: str, *, base_url: Path, roots: Iterable[Path | Root]) -> LaidOut:
     """Lay *html* out into pages once; relative URLs resolve against the folder *base_url*."""
     return Typesetter(html, base_url=base_url, roots=roots).layout()
+
+
+class _PortableNames:
+    """Portable names for folders: ``file:///.leaflet-N/`` stands for the N-th distinct one."""
+
+    def __init__(self, folders: Iterable[Path]):
+        self._to_portable: dict[str, str] = {}
+        self._to_real: dict[str, str] = {}
+        for folder in folders:
+            real = _folder_uri(folder.resolve())
+            if real not in self._to_portable:
+                portable = f"file:///.leaflet-{len(self._to_real) + 1}/"
+                self._to_real[portable] = real
+                self._to_portable[real] = portable
+            # The document may name the folder as given, links not followed.
+            self._to_portable.setdefault(_folder_uri(folder.absolute()), self._to_portable[real])
+        # Longest first: a template folder inside the package keeps its own name.
+        self._order = sorted(self._to_portable, key=len, reverse=True)
+
+    def folder(self, folder: Path) -> str:
+        """The portable URL of *folder* (with a final slash, to resolve names against)."""
+        return self.portable(_folder_uri(folder.resolve()))
+
+    def portable(self, text: str) -> str:
+        """*text* (a URL, a stylesheet, a document) with every known folder's portable name."""
+        for real in self._order:
+            if real in text:
+                text = text.replace(real, self._to_portable[real])
+        return text
+
+    def real(self, url: str) -> str:
+        """The real URL a portable *url* stands for (other URLs as they are)."""
+        for portable, real in self._to_real.items():
+            if url.startswith(portable):
+                return real + url[len(portable) :]
+        return url
+
+
+def _folder_uri(folder: Path) -> str:
+    uri = folder.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+class _PortableFetcher(SafeFetcher):
+    """:class:`SafeFetcher` behind portable folder names, checking images against the limits
+    (:func:`images.check_image`) before WeasyPrint decodes them."""
+
+    def __init__(self, names: _PortableNames, roots: Iterable[Path | Root], *, print_colours: bool):
+        super().__init__(roots, print_colours=print_colours)
+        self._names = names
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        response = super().fetch(self._names.real(url), headers)
+        try:
+            body = response.read()
+        finally:
+            response.close()
+        if response.content_type.startswith("image/"):
+            problem = image_problem(body)
+            if problem:
+                raise ValueError(f"it {problem}")
+        # Names inside a stylesheet or an SVG resolve against the portable URL.
+        return URLFetcherResponse(url, body=body, headers=response.headers)
+
+
+#: A run of characters with no space longer than this gets break opportunities.
+LONG_RUN = 80
+#: Characters between the break opportunities given to a long run.
+RUN_BREAK = 40
+#: The longest run of characters with no space leaflet sets: longer is pasted data.
+MAX_RUN = 50_000
+_RUN = re.compile(rf"[^ \t\n\r\f\u200b]{{{LONG_RUN + 1},}}")
+_ZERO_WIDTH_SPACE = "\u200b"
+#: Elements whose content is not laid out as text.
+_NOT_TEXT = frozenset({"head", "style", "script", "title", "template"})
+
+
+def _prepare(root: Any, names: _PortableNames) -> None:
+    """Portable folder names and breakable long runs in WeasyPrint's element tree (see
+    :class:`Typesetter`)."""
+    stack = [(root, True)]
+    while stack:
+        element, in_text = stack.pop()
+        for attribute in ("href", "src"):
+            value = element.get(attribute)
+            if value and value.startswith("file:"):
+                element.set(attribute, names.portable(value))
+        is_text = in_text and element.tag not in _NOT_TEXT
+        if element.tag == "style" and element.text:
+            element.text = names.portable(element.text)
+        elif is_text:
+            element.text = _breakable(element.text)
+        for child in element:
+            stack.append((child, is_text))
+            if is_text:
+                child.tail = _breakable(child.tail)
+
+
+def _breakable(text: str | None) -> str | None:
+    if not text or len(text) <= LONG_RUN:
+        return text
+    return _RUN.sub(_break_run, text)
+
+
+def _break_run(match: re.Match[str]) -> str:
+    run = match[0]
+    if len(run) > MAX_RUN:
+        raise RenderError(
+            f"a word of {len(run):,} characters with no space ({shorten(run, 30)}) is too long "
+            f"to typeset (at most {MAX_RUN:,}): is it pasted data?"
+        )
+    pieces, start = [], 0
+    while start < len(run):
+        end = start + RUN_BREAK
+        # Never part a letter from its accents (combining marks, joiners).
+        while end < len(run) and unicodedata.category(run[end]) in ("Mn", "Mc", "Me", "Cf"):
+            end += 1
+        pieces.append(run[start:end])
+        start = end
+    return _ZERO_WIDTH_SPACE.join(pieces)
+
+
+class _BundledFonts(FontConfiguration):  # type: ignore[misc]
+    """WeasyPrint's font configuration with a Fontconfig configuration of its own, read from
+    ``fonts/fonts.conf``, whose only font folder is the bundled fallback: every other font is
+    a bundled one the stylesheets declare with ``@font-face``, and no font of the machine can
+    ever be used (or embedded).  Nothing process-wide changes (no ``FONTCONFIG_FILE``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+
+        config = ffi.cast("FcConfig *", _bundled_fontconfig())
+        pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", self.font_map), config)
+        fontconfig.FcConfigDestroy(config)  # the font map keeps a reference, as WeasyPrint's
+        # WeasyPrint adds each @font-face to this configuration.
+        self._config = config
+
+
+def _bundled_fontconfig() -> int:
+    """A new Fontconfig configuration (its address) that knows only ``fonts/fonts.conf``."""
+    ffi, library = _fontconfig()
+    config = library.FcConfigCreate()
+    conf = FONTS_DIR / "fonts.conf"
+    if not library.FcConfigParseAndLoad(config, str(conf).encode(), 1):
+        raise RenderError(f"cannot read the font configuration {conf}")
+    if not library.FcConfigBuildFonts(config):
+        raise RenderError(f"cannot load the fonts {conf} names")
+    return int(ffi.cast("uintptr_t", config))
+
+
+@functools.cache
+def _fontconfig() -> tuple[Any, Any]:
+    """The few Fontconfig functions WeasyPrint's bindings lack (to make a configuration)."""
+    import cffi  # type: ignore[import-untyped]
+
+    ffi = cffi.FFI()
+    ffi.cdef(
+        """
+        typedef struct _FcConfig FcConfig;
+        FcConfig *FcConfigCreate(void);
+        int FcConfigParseAndLoad(FcConfig *config, const unsigned char *file, int complain);
+        int FcConfigBuildFonts(FcConfig *config);
+        """
+    )
+    return ffi, _dlopen_fontconfig(ffi)
+
+
+def _dlopen_fontconfig(ffi: Any) -> Any:
+    """The Fontconfig library WeasyPrint uses (already loaded: the same handle)."""
+    names = ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll", "fontconfig")
+    for name in names:
+        try:
+            return ffi.dlopen(name)
+        except OSError:
+            continue
+    raise RenderError("cannot find the Fontconfig library WeasyPrint uses")
 
 
 def write_pdf(
@@ -332,55 +546,126 @@ def write_pdf(
     modification dates and an XMP document ID: *date* (W3C date) stands for both when the
     document has none, and the ID derives from *identifier* — never the clock or chance.
     """
+    finisher = _Reproducible(identifier)
     if variant is None:
-        pdf: bytes = laid_out.document.write_pdf(pdf_identifier=identifier)
+        pdf: bytes = laid_out.document.write_pdf(pdf_identifier=identifier, finisher=finisher)
         return pdf
     metadata = laid_out.document.metadata
     metadata.created = metadata.created or date
     metadata.modified = metadata.modified or metadata.created
-    with _document_id(identifier):
-        pdf = laid_out.document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
+    pdf = laid_out.document.write_pdf(
+        pdf_identifier=identifier, pdf_variant=variant, finisher=finisher
+    )
     return pdf
 
 
+class _Reproducible:
+    """WeasyPrint's last step before the PDF is written (its ``finisher``): take the clock and
+    chance out of what it wrote.
+
+    * fonts rewritten with fontTools (variable fonts instanced at a weight) carry the time of
+      the run as their ``head.modified``: make it the font's own ``head.created``;
+    * the XMP ``xmpMM:DocumentID`` of PDF/X-4 is a random ``uuid4()``: make it the UUID of
+      *identifier*.
+    """
+
+    _DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-fA-F-]{36}")
+
+    def __init__(self, identifier: bytes):
+        digest = hashlib.md5(identifier, usedforsecurity=False).digest()
+        self.document_id = f"xmp.did:{uuid.UUID(bytes=digest)}".encode()
+
+    def __call__(self, document: Any, pdf: Any) -> None:
+        for pdf_object in pdf.objects:
+            extra = getattr(pdf_object, "extra", None)
+            if extra is None or not isinstance(getattr(pdf_object, "stream", None), list):
+                continue
+            if "Length1" in extra or extra.get("Subtype") == "/OpenType":
+                font = _font_without_clock(b"".join(_bytes(part) for part in pdf_object.stream))
+                pdf_object.stream = [font]
+                if "Length1" in extra:
+                    extra["Length1"] = len(font)
+            elif extra.get("Type") == "/Metadata":
+                pdf_object.stream = [
+                    self._DOCUMENT_ID.sub(self.document_id, _bytes(part))
+                    for part in pdf_object.stream
+                ]
+
+
+def _bytes(part: Any) -> bytes:
+    return part if isinstance(part, bytes) else str(part).encode()
+
+
+def _font_without_clock(data: bytes) -> bytes:
+    """*data* (an OpenType font) with ``head.modified`` equal to ``head.created``."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
+        head = font["head"]
+        if head.modified == head.created:
+            return data
+        head.modified = head.created
+        output = io.BytesIO()
+        font.save(output, reorderTables=False)
+    except (TTLibError, KeyError, struct.error):
+        return data
+    return output.getvalue()
+
+
 class _Forward(logging.Handler):
-    """Passes WeasyPrint's warnings (a CSS declaration it ignores, a glyph no font has) on to
-    leaflet's logger, once each: a template author sees them as ``leaflet: warning:`` lines.
-    The built-in templates cause none (tested)."""
+    """Passes what WeasyPrint reports while laying out this thread's document (a CSS
+    declaration it ignores, a glyph no font has, a stylesheet it cannot read) on to leaflet's
+    logger, once each and shortened (a ``data:`` URL can be megabytes long): a template author
+    sees them as ``leaflet: warning:`` lines.  Images that fail to load are collected in
+    :attr:`failed_images` (URL → reason) for the typesetter to judge.  The built-in templates
+    cause none of these (tested)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
         self.seen: set[str] = set()
+        self.failed_images: dict[str, str] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
+        if record.thread != self.thread:
+            return
+        if record.msg.startswith("Failed to load image at") and len(record.args or ()) == 2:
+            url, error = record.args  # type: ignore[misc]
+            self.failed_images.setdefault(str(url), _reason(error))
+            return
+        message = _shortened(record.getMessage())
         # Refused URLs are already reported by SafeFetcher, in plainer words.
-        if record.levelno == logging.WARNING and message not in self.seen:
-            self.seen.add(message)
-            LOGGER.warning("WeasyPrint: %s", message)
+        if "leaflet does not load" in message or message in self.seen:
+            return
+        self.seen.add(message)
+        LOGGER.warning("WeasyPrint: %s", message)
+
+
+def _reason(error: object) -> str:
+    """Why an image failed to load, in a user's words."""
+    cause = getattr(error, "__cause__", None)
+    text = str(error) or str(cause or "")
+    if not str(error) and cause is not None:
+        return "it is not an image leaflet can read (PNG, JPEG, GIF, WebP or SVG)"
+    # WeasyPrint prefixes the fetcher's exception with its class name.
+    return _shortened(re.sub(r"^\w+: ", "", text))
+
+
+_LONG_WORD = re.compile(r"\S{101,}")
+
+
+def _shortened(message: str) -> str:
+    """*message* with every word (URL) longer than 100 characters cut short."""
+    return _LONG_WORD.sub(lambda match: shorten(match[0]), message)
 
 
 @contextmanager
-def _forwarded_warnings() -> Iterator[None]:
+def _forwarded_warnings() -> Iterator[_Forward]:
     handler = _Forward()
     weasyprint_logger = logging.getLogger("weasyprint")
     weasyprint_logger.addHandler(handler)
     try:
-        yield
+        yield handler
     finally:
         weasyprint_logger.removeHandler(handler)
-
-
-@contextmanager
-def _document_id(identifier: bytes) -> Iterator[None]:
-    """WeasyPrint draws the XMP ``xmpMM:DocumentID`` of PDF/X-4 from ``uuid4()``: make it the
-    UUID of *identifier* while writing, so the same input gives the same bytes."""
-    from weasyprint.pdf import metadata as metadata_module
-
-    fixed = uuid.UUID(bytes=hashlib.md5(identifier, usedforsecurity=False).digest())
-    original = metadata_module.uuid4
-    metadata_module.uuid4 = lambda: fixed
-    try:
-        yield
-    finally:
-        metadata_module.uuid4 = original
