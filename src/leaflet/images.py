@@ -11,6 +11,7 @@ needs to know — a raster image's header (Pillow does not decode on open), an S
 from __future__ import annotations
 
 import io
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -58,19 +59,40 @@ def image_problem(data: bytes) -> str | None:
 
 
 def _raster_problem(data: bytes, max_pixels: int) -> str | None:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
-    try:
-        with Image.open(io.BytesIO(data)) as image:  # reads the header only
-            width, height = image.size
-    except Image.DecompressionBombError:
-        # Pillow's own bound (twice its warning threshold) is below ours only when a user
-        # raised ours; the header already said too much.
-        return f"has more than {max_pixels:,} pixels"
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+    size = _raster_size(data)
+    if size is None:
         return None
+    # Never past Pillow's own bound either: past it, Pillow warns on stderr (or refuses).
+    if Image.MAX_IMAGE_PIXELS:
+        max_pixels = min(max_pixels, Image.MAX_IMAGE_PIXELS)
+    width, height = size
     if width * height > max_pixels:
         return f"has {width} × {height} pixels (at most {max_pixels:,} are decoded)"
+    return None
+
+
+def _raster_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a raster image's header, as Pillow reads it (nothing decoded),
+    or None when no Pillow format reads *data*.
+
+    Pillow's ``Image.open`` would be one call, but it warns on stderr about a large image
+    before it can be refused: its format registry is asked directly, as ``open`` does.
+    """
+    from PIL import Image
+
+    Image.init()
+    prefix = data[:16]
+    for format_id in Image.ID:
+        factory, accept = Image.OPEN[format_id]
+        if accept is not None and accept(prefix) is not True:
+            continue
+        try:
+            with factory(io.BytesIO(data), "") as image:
+                return image.size
+        except (SyntaxError, IndexError, TypeError, ValueError, OSError, struct.error):
+            continue
     return None
 
 
