@@ -272,6 +272,16 @@ UNREADABLE: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "Rotate 45": (lambda: one_page(b"/MediaBox %s /Rotate 45" % A5), "/Rotate 45"),
     "page tree loop": (parent_loop, "damaged PDF"),
+    "one page listed 20 000 times": (
+        lambda: raw_pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [%s] /Count 20000 >>" % b" ".join([b"3 0 R"] * 20_000),
+                b"<< /Type /Page /Parent 2 0 R /MediaBox %s >>" % A5,
+            ]
+        ),
+        "the PDF has 20,000 pages; leaflet reads at most 10,000",
+    ),
     "page tree listing itself": (
         lambda: raw_pdf(
             [

@@ -131,7 +131,11 @@ def scan_pdf(pdf: bytes, name: str) -> PdfFacts:
                 facts.unchecked = f"content too large to check ({_shorten(error)})"
             except (PyPdfError, RecursionError) as error:
                 facts.unchecked = f"content cannot be read ({_shorten(error)})"
+            # What pypdf says while extracting text (an encoding it does not know …) is about
+            # its extraction, not damage in the file: only the text lost is reported.
+            said = len(repairs.messages)
             texts.append(_page_text(page, facts, cost, budget))
+            del repairs.messages[said:]
             pages.append(facts)
         keywords_, pdfx = tuple(keywords(reader)), _pdfx_version(reader)
         has_output_intent = "/OutputIntents" in reader.root_object

@@ -331,7 +331,9 @@ class ImposedPDF:
 def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPDF:
     """Impose the pages of *pdf* (a flat PDF, bytes or path, all pages one size) on sheets.
 
-    Raises :class:`~leaflet.errors.ImposeError` for unusable input and
+    Raises :class:`~leaflet.errors.PDFError` for a file that cannot be read safely (not a
+    PDF, encrypted, damaged, past the limits), :class:`~leaflet.errors.ImposeError` for pages
+    that cannot be imposed (rotated, of different sizes) and
     :class:`~leaflet.errors.UsageError` for impossible options.
     """
     from .. import pdf as pdf_module  # pypdf is heavy: import it only when imposing
