@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import SourceError, UsageError
 from ..limits import current_limits, size_text
 from ..source import read_utf8
-from .blocks import Consumed, SourceBlock
+from .blocks import Consumed, SourceBlock, check_block_count
 from .html import read_html
 from .markdown import MarkerUse, write_markdown
 from .structure import Draft, Heading, ListDraft, build_draft
@@ -126,6 +126,7 @@ def _import(read: Blocks, source_name: str) -> ImportResult:
     blocks, consumed = read
     if not blocks:
         raise SourceError("the input is empty (no statement text found)", source_name)
+    check_block_count(len(blocks), source_name)
     draft = build_draft(blocks, consumed)
     markdown, found = write_markdown(draft)
     markers = [use for use in found if use.matched]

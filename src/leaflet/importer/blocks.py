@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-__all__ = ["ITEM", "URL", "Consumed", "Hint", "SourceBlock"]
+from ..errors import SourceError
+
+__all__ = ["ITEM", "MAX_BLOCKS", "URL", "Consumed", "Hint", "SourceBlock", "check_block_count"]
+
+#: Paragraphs (blocks) of one import: a long platform has a few hundred, a book a few thousand.
+#: Past this the input is not a statement, and reading it would only take the machine's time.
+MAX_BLOCKS = 20_000
 
 Hint = Literal["title", "heading", "item", "quote"]
 
@@ -45,3 +52,12 @@ class Consumed:
     line: int
     text: str
     reason: str
+
+
+def check_block_count(count: int, source: Path | str) -> None:
+    """Refuse an input of more than :data:`MAX_BLOCKS` paragraphs."""
+    if count > MAX_BLOCKS:
+        raise SourceError(
+            f"more than {MAX_BLOCKS:,} paragraphs: not a statement (a long one has a few hundred)",
+            source,
+        )

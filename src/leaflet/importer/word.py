@@ -25,10 +25,13 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import docx
+from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.hyperlink import Hyperlink
@@ -36,7 +39,7 @@ from docx.text.paragraph import Paragraph
 
 from ..errors import SourceError
 from ..limits import current_limits, size_text
-from .blocks import Hint, SourceBlock
+from .blocks import Hint, SourceBlock, check_block_count
 
 __all__ = ["MAX_MEMBERS", "MAX_RATIO", "MAX_TABLE_DEPTH", "read_docx"]
 
@@ -68,7 +71,8 @@ def read_docx(path: Path) -> list[SourceBlock]:
         stream.seek(0)
         try:
             document = docx.Document(stream)
-            return _blocks(_paragraphs(document.iter_inner_content(), path))
+            styles = _style_names(document)
+            return _blocks(_paragraphs(document.iter_inner_content(), path), styles, path)
         except SourceError:
             raise
         except (PackageNotFoundError, zipfile.BadZipFile):
@@ -88,6 +92,9 @@ def _reason(error: Exception) -> str:
 def _check_archive(stream: BinaryIO, path: Path) -> None:
     """Refuse an archive that is not a zip, or that would unpack past the limits."""
     budget = current_limits().unpacked_bytes
+    if not zipfile.is_zipfile(stream):
+        raise SourceError("not a Word document (.docx): not a zip archive", path)
+    stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
@@ -96,8 +103,8 @@ def _check_archive(stream: BinaryIO, path: Path) -> None:
             for member in members:
                 unpacked += _unpack(archive, member, budget - unpacked, path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
-        raise SourceError(f"not a Word document (.docx): {_reason(error)}", path) from None
-    except (OSError, ValueError, zlib.error) as error:
+        raise SourceError(f"damaged Word document ({_reason(error)})", path) from None
+    except (OSError, ValueError, zlib.error) as error:  # zlib: a corrupt compressed stream
         raise SourceError(f"damaged Word document ({_reason(error)})", path) from None
 
 
@@ -152,15 +159,17 @@ def _too_big(size: int, *, more: bool = False) -> str:
 # --- the document --------------------------------------------------------------------------
 
 
-def _blocks(paragraphs: Iterator[Paragraph]) -> list[SourceBlock]:
+def _blocks(paragraphs: Iterator[Paragraph], styles: _StyleNames, path: Path) -> list[SourceBlock]:
     blocks: list[SourceBlock] = []
     next_number = 1
     for index, paragraph in enumerate(paragraphs, 1):
-        hint = _hint(paragraph)
+        check_block_count(index, path)
+        style = styles.name(paragraph)
+        hint = _hint(paragraph, style)
         prefix = ""
         if hint != "item":
             next_number = 1
-        elif "number" in _style(paragraph):
+        elif "number" in style:
             prefix, next_number = f"{next_number}. ", next_number + 1
         else:
             prefix = "• "
@@ -187,13 +196,29 @@ def _paragraphs(
                 yield from _paragraphs(cell.iter_inner_content(), path, depth + 1)
 
 
-def _style(paragraph: Paragraph) -> str:
-    style = paragraph.style
-    return (style.name or "").lower() if style is not None else ""
+@dataclass(frozen=True, slots=True)
+class _StyleNames:
+    """Paragraph style names (lower case) by style id, looked up once per document: python-docx
+    resolves a paragraph's default style by scanning every style, for every paragraph."""
+
+    by_id: dict[str, str]
+    default: str
+
+    def name(self, paragraph: Paragraph) -> str:
+        style_id = paragraph._p.style
+        return self.by_id.get(style_id, self.default) if style_id else self.default
 
 
-def _hint(paragraph: Paragraph) -> Hint | None:
-    style = _style(paragraph)
+def _style_names(document: DocumentObject) -> _StyleNames:
+    by_id: dict[str, str] = {}
+    for style in document.styles:
+        if style.type == WD_STYLE_TYPE.PARAGRAPH and style.style_id not in by_id:
+            by_id[style.style_id] = (style.name or "").lower()
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    return _StyleNames(by_id, (default.name or "").lower() if default is not None else "")
+
+
+def _hint(paragraph: Paragraph, style: str) -> Hint | None:
     for prefix, hint in _STYLE_HINTS.items():
         if style.startswith(prefix):
             return hint
