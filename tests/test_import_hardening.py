@@ -316,6 +316,15 @@ def test_text_of_a_megabyte_of_paragraphs_is_refused_fast(tmp_path: Path) -> Non
     assert time.monotonic() - before < 15
 
 
+@pytest.mark.parametrize("paragraph", ["1. a", "[1] note", "- Go!", "Heading"])
+def test_many_short_paragraphs_import_fast(paragraph: str) -> None:
+    """Looking for the trailing notes list is linear too (it was quadratic in its length)."""
+    before = time.monotonic()
+    result = import_text("Title\n\n" + f"{paragraph}\n\n" * (MAX_BLOCKS - 10))
+    assert time.monotonic() - before < 10
+    assert result.markdown
+
+
 def test_many_paragraphs_under_the_cap_import(tmp_path: Path) -> None:
     text = "Title\n\n" + "".join(f"Paragraph {n} of the long text.\n\n" for n in range(15_000))
     result = import_text(text)
