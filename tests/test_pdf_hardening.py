@@ -8,12 +8,15 @@ unchanged.
 What each command answers:
 
 * a file that cannot be read as a PDF — not a PDF, empty, truncated, encrypted, a page tree
-  that loops, a page without a valid box or with a bad /Rotate — is refused by both commands
-  (exit 2, one ``leaflet: error:`` line naming the file);
-* a file that reads but whose content is suspicious — Form XObjects nested too deep or drawn
-  too often, a stream that inflates past the limits, malformed content operators — is imposed
-  as it is by ``impose`` (it copies content without interpreting it, and streams past the
-  decompression limit are refused) and reported as a problem by ``check`` (exit 1).
+  that loops, a page without a valid box or with a bad /Rotate, a special file, a file past
+  the size limit — is refused by both commands (exit 2, one ``leaflet: error:`` line naming
+  the file, and the page when there is one);
+* a file that reads but whose content is hostile or broken — Form XObjects drawing themselves,
+  nested too deep or drawn too often, more content than a check reads, malformed operators —
+  is imposed as it is by ``impose`` (it copies content without interpreting it) and reported
+  as a problem by ``check`` (exit 1): what a preflight cannot read, a RIP may not print;
+* a decompression bomb is stopped at pypdf's stream limit: ``impose`` refuses the file,
+  ``check`` reports the page it could not read.
 """
 
 from __future__ import annotations
@@ -485,18 +488,13 @@ def test_corners_in_any_order_are_the_same_box() -> None:
     assert boxes.trim == boxes.bleed == boxes.media and not boxes.has_trim_box
 
 
-def test_an_inverted_box_imposes_like_a_normal_one(tmp_path: Path) -> None:
-    normal = read_source(one_page(b"/MediaBox %s /TrimBox [9 9 410.528 586.276]" % A5))
-    inverted = read_source(one_page(b"/MediaBox %s /TrimBox [410.528 586.276 9 9]" % A5))
-    assert inverted.boxes == normal.boxes
-    assert (
-        (inverted.trim_size, inverted.bleed)
-        == (normal.trim_size, normal.bleed)
-        == (
-            (401.528, 577.276),
-            9,
-        )
-    )
+def test_an_inverted_box_imposes_like_a_normal_one() -> None:
+    normal = one_page(b"/MediaBox %s /TrimBox [9 9 410.528 586.276]" % A5)
+    inverted = one_page(b"/MediaBox %s /TrimBox [410.528 586.276 9 9]" % A5)
+    source = read_source(inverted)
+    assert source.boxes == read_source(normal).boxes
+    assert (source.trim_size, source.bleed) == ((401.528, 577.276), 9)
+    assert impose(inverted).data == impose(normal).data
 
 
 def test_any_failure_while_reading_is_one_pdf_error() -> None:
@@ -531,3 +529,12 @@ def test_imposition_stops_at_its_content_bound(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(pdf, "CONTENT_LIMIT", 3 << 20)
     with pytest.raises(PDFError, match=r"^input: the pages' content is larger than 3 MB"):
         impose(heavy_pages(pages=4))
+
+
+def test_a_page_turned_by_a_quarter_is_checked_but_not_imposed(tmp_path: Path) -> None:
+    data = one_page(b"/MediaBox %s /Rotate 90" % A5)
+    path = tmp_path / "input.pdf"
+    path.write_bytes(data)
+    assert run_on("check", path).code == 0
+    assert_refused(run_on("impose", path), mentions="input.pdf: page 1 is rotated (/Rotate)")
+    unchanged(path, data)
