@@ -10,9 +10,9 @@ lists and dicts, ``range`` capped), and more:
 * methods of paths are refused, so ``s.source.read_text()`` reads nothing;
 * the loader serves only regular files inside the chain's folders: names that are absolute or
   hold ``..`` are refused, and so is a link leading out of its folder (:class:`FolderLoader`);
-* work is bounded: every loop counts against :data:`MAX_LOOP_ITERATIONS`, repeating a string or
-  list and ``**`` against :data:`MAX_HTML_CHARS`, and the HTML made against
-  :data:`MAX_HTML_CHARS`;
+* work is bounded: every loop counts against :data:`MAX_LOOP_ITERATIONS`; strings and lists
+  made by ``*``, ``+`` and ``~``, widths (``|center``, ``.ljust()``) and the HTML made against
+  :data:`MAX_HTML_CHARS`; ``**`` against a million bits;
 * every failure (syntax, undefined name, sandbox refusal, an exception or endless recursion
   while rendering) is a :class:`~leaflet.errors.TemplateError` naming the template file and line.
 """
@@ -162,6 +162,13 @@ class _BoundedLoops(CodeGenerator):
         )
         super().visit_For(loop, frame)
 
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        # a ~ b: the joined string is checked by environment.sized (doubling a string is
+        # otherwise a few lines to gigabytes).
+        self.write("environment.sized(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
     def write(self, x: str) -> None:
         # A recursive loop iterates over its argument, "reciter", at every level.
         super().write("environment.bounded(reciter)" if x == "reciter" else x)
@@ -183,7 +190,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, with paths opaque and the work of one render bounded."""
 
     code_generator_class = _BoundedLoops
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"+", "*", "**"})
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # Paths (a statement's source, a template's folder) print and give their name, but
@@ -195,6 +202,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
     ) -> Any:
+        if operator == "+" and _length(left) + _length(right) > MAX_HTML_CHARS:
+            raise SecurityError(
+                f"joining {_length(left):,} and {_length(right):,} items is too many"
+            )
         if operator == "*":
             _check_repeat(left, right)
             _check_repeat(right, left)
@@ -208,6 +219,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if isinstance(getattr(__obj, "__self__", None), str):  # "x".ljust(10**10)
             _check_widths(args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
+
+    def sized(self, value: Any) -> Any:
+        """*value*, refused when longer than the HTML may be."""
+        if len(value) > MAX_HTML_CHARS:
+            raise SecurityError(f"a string or list of {len(value):,} items is too long")
+        return value
 
     def bounded(self, items: Iterable[Any]) -> Iterator[Any]:
         """*items*, each counted against the render's loop budget."""
@@ -239,6 +256,11 @@ def _width_checked(function: Callable[..., Any]) -> Callable[..., Any]:
         return function(*args, **kwargs)
 
     return checked
+
+
+def _length(value: Any) -> int:
+    """The length of a string or list, 0 for anything else (a number)."""
+    return len(value) if isinstance(value, str | list | tuple) else 0
 
 
 def _check_repeat(sequence: Any, times: Any) -> None:
