@@ -153,15 +153,22 @@ class Statement:
         for value in (self.subtitle, self.author):
             if value:
                 yield value
-        if self.lead is not None:
-            yield self.lead.content.text
-        yield from _block_texts(self.blocks)
+        yield from self.body_texts(notes=False)
         yield from self.slogans
         for note in self.notes:
             yield from _block_texts(note.blocks)
         for value in (self.contact, self.website):
             if value:
                 yield value
+
+    def body_texts(self, *, notes: bool = True) -> Iterator[str]:
+        """The text of the Markdown body: lead, blocks and (with *notes*) the endnotes."""
+        if self.lead is not None:
+            yield self.lead.content.text
+        yield from _block_texts(self.blocks)
+        if notes:
+            for note in self.notes:
+                yield from _block_texts(note.blocks)
 
     def words(self) -> list[str]:
         """Every word of the statement (metadata, body, slogans, notes), in reading order."""

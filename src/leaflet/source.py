@@ -10,22 +10,29 @@ is never trusted, images may only come from the statement's own folder.
 from __future__ import annotations
 
 import datetime
+import html
 import logging
+import os
 import re
-from collections.abc import Sequence
+import stat
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from html.parser import HTMLParser
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import SourceError
+from .limits import current_limits, size_text
+from .markup import linkify_rule, markup_spans, note_call_rule, smartquotes_rule
 from .model import (
     Block,
     CodeBlock,
@@ -40,7 +47,16 @@ from .model import (
     ThematicBreak,
 )
 
-__all__ = ["FRONT_MATTER_KEYS", "load_statement", "parse_statement", "read_utf8"]
+__all__ = [
+    "FRONT_MATTER_KEYS",
+    "MAX_LIST_DEPTH",
+    "MAX_NESTING",
+    "MAX_QUOTE_DEPTH",
+    "load_statement",
+    "parse_statement",
+    "read_utf8",
+    "written_words",
+]
 
 LOGGER = logging.getLogger("leaflet.source")
 
@@ -75,6 +91,13 @@ _QUOTES = {
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _COLOUR = re.compile(r"^(#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6}|[a-z]+)$")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+#: How deep lists, quotes, and both together may nest: what the layouts can still show.
+MAX_LIST_DEPTH = 5
+MAX_QUOTE_DEPTH = 3
+MAX_BLOCK_DEPTH = 6
+#: markdown-it's own limit, beyond which it drops the rest of the text without a word: set far
+#: above leaflet's limits, which are checked on the tokens first.
+MAX_NESTING = 32
 #: libyaml's safe loader when PyYAML was built with it (about 10x faster), else pure Python.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -85,22 +108,58 @@ def load_statement(path: Path | str) -> Statement:
     return parse_statement(read_utf8(path), path)
 
 
-def read_utf8(path: Path) -> str:
+def read_utf8(path: Path, limit: int | None = None) -> str:
     """The UTF-8 text of the file at *path*, or a :class:`SourceError` saying why not (the line
-    of the first byte that is not UTF-8, for a file saved in another encoding)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("no such file", path) from None
-    except IsADirectoryError:
-        raise SourceError("is a folder, not a file", path) from None
-    except OSError as error:
-        raise SourceError(f"cannot read: {error.strerror}", path) from None
+    of the first byte that is not UTF-8, for a file saved in another encoding).
+
+    Only regular files are read (a pipe would block, a device never end), and never more than
+    *limit* bytes (default: the statement size limit in force, see :mod:`leaflet.limits`).
+    """
+    limit = current_limits().statement_bytes if limit is None else limit
+    data = _read_regular_file(path, limit)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise SourceError("not UTF-8 text (save the file as UTF-8)", path, line) from None
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """At most *limit* bytes of a regular file; checked with stat before opening, and again on
+    the open descriptor (opened non-blocking, so a file swapped for a pipe cannot hang)."""
+    try:
+        _check_regular(path, os.stat(path), limit)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise SourceError("no such file", path) from None
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror or error}", path) from None
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            _check_regular(path, os.fstat(file.fileno()), limit)
+            data = file.read(limit + 1)
+        except OSError as error:
+            raise SourceError(f"cannot read: {error.strerror or error}", path) from None
+    if len(data) > limit:
+        _too_large(path, len(data), limit, exact=False)
+    return data
+
+
+def _check_regular(path: Path, status: os.stat_result, limit: int) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        raise SourceError("is a folder, not a file", path)
+    if not stat.S_ISREG(status.st_mode):
+        raise SourceError("is not a regular file (a pipe, device or socket); give a file", path)
+    if status.st_size > limit:
+        _too_large(path, status.st_size, limit, exact=True)
+
+
+def _too_large(path: Path, size: int, limit: int, *, exact: bool) -> None:
+    shown = size_text(size) if exact else f"more than {size_text(limit)}"
+    raise SourceError(
+        f"the file is {shown}, over the limit of {size_text(limit)} (raise it with --max-size)",
+        path,
+    )
 
 
 def parse_statement(text: str, path: Path | str | None = None) -> Statement:
@@ -121,7 +180,9 @@ def parse_statement(text: str, path: Path | str | None = None) -> Statement:
     lead = None
     if blocks and isinstance(blocks[0], Paragraph):
         lead, blocks = blocks[0], blocks[1:]
-    return Statement(**fields, lead=lead, blocks=tuple(blocks), notes=notes, source=path)
+    statement = Statement(**fields, lead=lead, blocks=tuple(blocks), notes=notes, source=path)
+    _check_nothing_lost(body, body_line, statement, path)
+    return statement
 
 
 # --- front matter --------------------------------------------------------------------------
@@ -150,32 +211,122 @@ def _split_front_matter(text: str, path: Path | None) -> tuple[_FrontMatter, str
 
 
 def _parse_yaml(yaml_text: str, path: Path | None) -> _FrontMatter:
-    loader = _YAML_LOADER(yaml_text)
+    """The front matter's keys with their values and lines.
+
+    Anchors and aliases are refused before anything is built (an alias "bomb" expands a few
+    lines into gigabytes); each value is built on its own, so a value YAML cannot build (an
+    impossible date, a number of thousands of digits) is reported with its key and line.
+    """
     try:
-        node = loader.get_single_node()
-        values = loader.construct_document(node) if node is not None else None
+        _refuse_aliases(yaml_text, path)
+        loader = _YAML_LOADER(yaml_text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return _FrontMatter({}, {})
+            if not isinstance(node, yaml.MappingNode):
+                raise SourceError("front matter must be 'key: value' lines", path, 2)
+            values: dict[str, Any] = {}
+            lines: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = _construct(loader, key_node, None, path)
+                if not _is_scalar(key) and key is not None:
+                    raise SourceError(
+                        "front matter keys must be plain words", path, key_node.start_mark.line + 2
+                    )
+                name = str(key)
+                lines[name] = key_node.start_mark.line + 2
+                values[name] = _construct(loader, value_node, name, path)
+            return _FrontMatter(values, lines)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
-        # The problem's own mark, unless it is the end of the text: then where the
-        # unfinished construct started ("date: [" with no closing bracket).
-        last_line = max(yaml_text.count("\n") - 1, 0)
-        mark = getattr(error, "problem_mark", None)
-        if mark is None or mark.line > last_line:
-            mark = getattr(error, "context_mark", None) or mark
-        line = min(mark.line, last_line) + 2 if mark is not None else None
-        problem = getattr(error, "problem", None) or "malformed"
-        raise SourceError(f"front matter is not valid YAML: {problem}", path, line) from None
-    finally:
-        loader.dispose()
-    if values is None:
-        return _FrontMatter({}, {})
-    if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
-        raise SourceError("front matter must be 'key: value' lines", path, 2)
-    lines = {
-        str(key.value): key.start_mark.line + 2
-        for key, _ in node.value
-        if isinstance(key, yaml.ScalarNode)
-    }
-    return _FrontMatter({str(k): v for k, v in values.items()}, lines)
+        raise _yaml_error(error, yaml_text, path) from None
+    except RecursionError:
+        raise SourceError("front matter is nested too deeply", path, 2) from None
+
+
+def _refuse_aliases(yaml_text: str, path: Path | None) -> None:
+    for event in yaml.parse(yaml_text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise SourceError(
+                "front matter uses a YAML anchor or alias ('&name' or '*name'); "
+                "write each value out in full",
+                path,
+                event.start_mark.line + 2 if event.start_mark else None,
+            )
+
+
+def _construct(loader: Any, node: yaml.Node, key: str | None, path: Path | None) -> Any:
+    """The Python value of *node*, or a SourceError naming *key* and the node's line."""
+    line = node.start_mark.line + 2
+    written = node.value if isinstance(node, yaml.ScalarNode) else ""
+    what = f"'{key}'" if key is not None else "a key"
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as error:
+        if key is not None and FRONT_MATTER_KEYS.get(key) == "date":
+            raise SourceError(
+                f"'date' must be a real date written YYYY-MM-DD, not {_shown(written)}", path, line
+            ) from None
+        if node.tag.endswith((":int", ":float")):
+            raise SourceError(
+                f"{what} holds a number too long to read ({len(written)} characters); "
+                "put it in quotes if it is text",
+                path,
+                line,
+            ) from None
+        if node.tag.endswith(":timestamp"):
+            raise SourceError(
+                f"{what}: {_shown(written)} is not a real date; put it in quotes if it is text",
+                path,
+                line,
+            ) from None
+        raise SourceError(f"{what} cannot be read: {_shown(str(error))}", path, line) from None
+    if isinstance(value, int) and value.bit_length() > _MAX_NUMBER_BITS:
+        # Python refuses to write such a number in decimal (hexadecimal YAML can hold one).
+        raise SourceError(
+            f"{what} holds a number too long to read ({len(written)} characters); "
+            "put it in quotes if it is text",
+            path,
+            line,
+        )
+    return value
+
+
+#: About 1000 decimal digits: more than any value a statement needs.
+_MAX_NUMBER_BITS = 3300
+
+
+def _yaml_error(error: yaml.YAMLError, yaml_text: str, path: Path | None) -> SourceError:
+    # The problem's own mark, unless it is the end of the text: then where the
+    # unfinished construct started ("date: [" with no closing bracket).
+    last_line = max(yaml_text.count("\n") - 1, 0)
+    mark = getattr(error, "problem_mark", None)
+    if mark is None or mark.line > last_line:
+        mark = getattr(error, "context_mark", None) or mark
+    line = min(mark.line, last_line) + 2 if mark is not None else None
+    problem = getattr(error, "problem", None) or "malformed"
+    return SourceError(f"front matter is not valid YAML: {_shown(problem, 120)}", path, line)
+
+
+def _shown(value: Any, width: int = 60) -> str:
+    """*value* as a message shows it: quoted, cut to *width* characters with an ellipsis, and
+    never the whole of a long list or mapping."""
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return f"a mapping of {len(value)} keys"
+    text = value if isinstance(value, str) else _scalar_text(value)
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return repr(text)
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, int) and value.bit_length() > 14_000:
+        return hex(value)  # Python refuses to write an int of over 4300 digits in decimal
+    return str(value)
 
 
 def _validate_front_matter(meta: _FrontMatter, path: Path | None) -> dict[str, Any]:
@@ -200,11 +351,16 @@ def _validate_front_matter(meta: _FrontMatter, path: Path | None) -> dict[str, A
     return fields
 
 
+#: Longest text one front-matter value may hold, and most slogans a statement may have.
+MAX_VALUE_CHARS = 2000
+MAX_SLOGANS = 100
+
+
 def _check_value(key: str, value: Any, path: Path | None, line: int | None) -> Any:
     kind = FRONT_MATTER_KEYS[key]
 
     def wrong(expected: str) -> SourceError:
-        return SourceError(f"'{key}' must be {expected}, not {value!r}", path, line)
+        return SourceError(f"'{key}' must be {expected}, not {_shown(value)}", path, line)
 
     if kind == "date":
         if isinstance(value, datetime.datetime):
@@ -212,18 +368,28 @@ def _check_value(key: str, value: Any, path: Path | None, line: int | None) -> A
         if isinstance(value, datetime.date):
             return value
         try:
-            return datetime.date.fromisoformat(str(value))
+            return datetime.date.fromisoformat(_scalar_text(value)[:40])
         except ValueError:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", _scalar_text(value)):
+                raise wrong("a real date written YYYY-MM-DD") from None
             raise wrong("a date written YYYY-MM-DD") from None
     if kind == "list of texts":
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(_is_scalar(item) for item in value):
             raise wrong("a list of texts ('- …' lines)")
-        return tuple(str(item).strip() for item in value if str(item).strip())
+        if len(value) > MAX_SLOGANS:
+            raise SourceError(
+                f"'{key}' has {len(value)} items; at most {MAX_SLOGANS} are allowed", path, line
+            )
+        texts = tuple(_scalar_text(item).strip() for item in value)
+        for text in texts:
+            _check_length(key, text, path, line)
+        return tuple(text for text in texts if text)
     if not _is_scalar(value):
         raise wrong("a single text")
-    text = str(value).strip()
+    text = _scalar_text(value).strip()
+    _check_length(key, text, path, line)
     if kind == "language tag" and not _LANG_TAG.match(text):
         raise wrong("a language tag such as en, es, uk, pt-BR")
     if kind == "colour" and not _COLOUR.match(text):
@@ -231,6 +397,16 @@ def _check_value(key: str, value: Any, path: Path | None, line: int | None) -> A
     if kind == "URL" and not re.match(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", text, re.I):
         raise wrong("a web address such as example.org or https://example.org/join")
     return text
+
+
+def _check_length(key: str, text: str, path: Path | None, line: int | None) -> None:
+    if len(text) > MAX_VALUE_CHARS:
+        raise SourceError(
+            f"'{key}' is {len(text)} characters long ({_shown(text)}); "
+            f"at most {MAX_VALUE_CHARS} are allowed",
+            path,
+            line,
+        )
 
 
 def _is_scalar(value: Any) -> bool:
@@ -242,6 +418,114 @@ def _where(path: Path | None, line: int | None) -> str:
     return f"{name}:{line}" if line is not None else name
 
 
+# --- nothing lost: an independent reading of the words ---------------------------------------
+
+_WORD = re.compile(r"[^\W_]+")
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+_BLANKED_LINE_START = re.compile(
+    r"^[^\S\n]*(?:(?:>|(?:[-+*]|\d{1,9}[.)])(?=\s|$))[^\S\n]*)+", re.MULTILINE
+)
+#: What may come before a code fence on its line: indentation, quote and list markers, a note
+#: label.
+_LINE_PREFIX = r"^[^\S\n]*(?:(?:>|[-+*]|\d{1,9}[.)]|\[\^[^\]\[\s]*\]:)[^\S\n]*)*"
+#: Constructs whose words are never printed: a fence's info string, link reference definition
+#: lines, note labels, link destinations and titles, reference labels, (c) (r) (tm) symbols,
+#: list and quote markers.  Markup is removed without a space, as the parser removes it.
+_NOT_PRINTED = [
+    (re.compile(f"({_LINE_PREFIX}(?:`{{3,}}|~{{3,}}))[^\\n]*", re.MULTILINE), r"\1"),
+    (re.compile(r"^[^\S\n]*(?:>[^\S\n]*)*\[(?!\^)[^\]\n]{1,999}\]:[^\n]*", re.MULTILINE), ""),
+    (re.compile(r"\[\^[^\]\[\s]*\]"), ""),
+    (
+        re.compile(
+            r"\]\((?:\s*<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
+            r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+        ),
+        "]",
+    ),
+    (re.compile(r"\]\[[^\[\]\n]{0,999}\]"), "]"),
+    (re.compile(r"\((?:c|r|tm|p)\)", re.IGNORECASE), " "),
+    (_BLANKED_LINE_START, " "),
+]
+#: A chunk of text the parser may print decoded (entities, percent-escapes, punycode).
+_ENCODED = re.compile(r"&#?[A-Za-z0-9]+;|%[0-9A-Fa-f]{2}|xn--", re.IGNORECASE)
+#: Words missing from the model that are looked for inside its run-together text (raw HTML
+#: blocks set "<p>a</p><p>b</p>" as two words): beyond this many, the text is lost for sure.
+_LOOSE_MATCHES = 200
+
+
+def written_words(source: str) -> list[str]:
+    """The words of a statement source's body as written, read without the Markdown parser:
+    front matter, markup, link destinations, note labels and raw HTML are left out, and so is
+    text the parser prints decoded (``&eacute;``, ``%D1%84``).  Words are runs of letters and
+    digits (markup between letters may split one printed word in two).
+
+    Every word here must reach the model (:func:`parse_statement` checks it) and the PDF
+    (``leaflet check --source``): a parser that loses text cannot hide it from this reading.
+    """
+    lines = source.splitlines(keepends=True)
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), len(lines))
+        lines = lines[end + 1 :]
+    return [
+        word for chunk, _ in _written_chunks("".join(lines), 1) for word in _WORD.findall(chunk)
+    ]
+
+
+def _written_chunks(body: str, first_line: int) -> Iterator[tuple[str, int]]:
+    """(chunk, line) for each run of text between spaces in *body* as written, its markup
+    removed (see :func:`written_words`)."""
+    text = body
+    for pattern, replacement in _NOT_PRINTED:
+        text = pattern.sub(partial(_keep_lines, replacement), text)
+    text = _without_markup(text, keep_lines=True, separator="")
+    for number, line in enumerate(re.split(r"\r\n?|\n", text)):
+        for chunk in line.split():
+            if not _ENCODED.search(chunk):
+                yield chunk, first_line + number
+
+
+def _keep_lines(replacement: str, match: re.Match[str]) -> str:
+    """*replacement* for *match*, followed by the line ends the match held."""
+    return match.expand(replacement) + "\n" * match.group(0).count("\n")
+
+
+def _run_together(text: str) -> str:
+    """A chunk of text as the guard compares it: its letters and digits, case folded."""
+    return _NOT_ALPHANUMERIC.sub("", text).casefold()
+
+
+def _check_nothing_lost(
+    body: str, first_line: int, statement: Statement, path: Path | None
+) -> None:
+    """Every chunk of the body as written must be in the model as often as it was written.
+
+    Chunks (text between spaces, letters and digits only) are compared rather than words, as
+    inline markup may stand between the letters of one word (``**a**b``, ``caf*é*``).
+    """
+    texts = list(statement.body_texts())
+    kept = Counter(_run_together(chunk) for text in texts for chunk in text.split())
+    seen: Counter[str] = Counter()
+    lost: list[tuple[int, str]] = []
+    for chunk, line in _written_chunks(body, first_line):
+        key = _run_together(chunk)
+        if key:
+            seen[key] += 1
+            if seen[key] > kept[key]:
+                lost.append((line, chunk))
+    if lost and len({_run_together(chunk) for _, chunk in lost}) <= _LOOSE_MATCHES:
+        whole = _run_together("".join(texts))
+        lost = [(line, chunk) for line, chunk in lost if _run_together(chunk) not in whole]
+    if lost:
+        shown = ", ".join(_shown(chunk, 30) for _, chunk in lost[:6])
+        more = f" and {len(lost) - 6} more" if len(lost) > 6 else ""
+        raise SourceError(
+            f"text would be lost while reading the Markdown from here on ({shown}{more}); "
+            "simplify the markup here (and please report it)",
+            path,
+            min(line for line, _ in lost),
+        )
+
+
 # --- body ----------------------------------------------------------------------------------
 
 
@@ -250,16 +534,45 @@ def _markdown(lang: str) -> MarkdownIt:
     """CommonMark with footnotes, bare-URL links and language-aware typographic quotes.
 
     One parser per language, reused: parsing state lives in the ``env`` of each parse.
+    markdown-it has one nesting limit for blocks and inline text, and silently drops the rest
+    of the text at the block limit: blocks get a limit far above leaflet's own (checked on
+    the tokens, with the line, so it is never reached), while inline text keeps CommonMark's
+    (past it, markup is only left as text, and link parsing costs grow with it).
     """
+    md = _configured_markdown(lang, MAX_NESTING)
+    inline = _configured_markdown(lang, _INLINE_NESTING)
+    md.core.ruler.at("inline", partial(_parse_inline, inline))
+    return md
+
+
+#: markdown-it's CommonMark limit for inline nesting (emphasis in links in emphasis …).
+_INLINE_NESTING = 20
+
+
+def _configured_markdown(lang: str, max_nesting: int) -> MarkdownIt:
     quotes = _QUOTES.get(lang.split("-")[0].lower(), _QUOTES["en"])
     md = MarkdownIt(
         "commonmark",
         {"linkify": True, "typographer": True, "quotes": quotes, "html": True},
     )
+    md.options["maxNesting"] = max_nesting
     md.enable(["linkify", "replacements", "smartquotes"])
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    # Linear-time rules for hostile input (see leaflet.markup); same tokens for ordinary text.
+    md.inline.ruler.at("footnote_ref", note_call_rule)
+    md.inline.ruler.at("linkify", linkify_rule)
+    md.core.ruler.at("smartquotes", smartquotes_rule)
     md.add_render_rule("footnote_ref", _render_note_call)
     return md
+
+
+def _parse_inline(inline: MarkdownIt, state: StateCore) -> None:
+    """markdown-it's ``inline`` core rule, run by the *inline* parser (its nesting limit)."""
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            inline.inline.parse(token.content, inline, state.env, token.children)
 
 
 def _render_note_call(
@@ -272,32 +585,26 @@ def _render_note_call(
     return f'<a class="note-call" id="call-{number}-{call}" href="#note-{number}">{number}</a>'
 
 
-class _TextOnly(HTMLParser):
-    """Collects the text of raw HTML (never its scripts or styles)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
 def _html_text(raw: str) -> str:
-    parser = _TextOnly()
-    parser.feed(raw)
-    parser.close()
-    return " ".join(" ".join(parser.parts).split())
+    """The text of raw HTML: tags, comments, scripts and styles dropped, entities decoded."""
+    return " ".join(html.unescape(_without_markup(raw)).split())
+
+
+def _without_markup(text: str, *, keep_lines: bool = False, separator: str = " ") -> str:
+    """*text* with each piece of raw HTML markup (see :func:`leaflet.markup.markup_spans`)
+    replaced by *separator*; with *keep_lines*, followed by the line ends it held, so lines
+    still count."""
+    parts, position = [], 0
+    for start, end in markup_spans(text):
+        parts.append(text[position:start])
+        parts.append(separator + "\n" * text.count("\n", start, end) if keep_lines else separator)
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+#: Warnings about the body shown one by one; the rest are counted.
+_MAX_WARNINGS = 20
 
 
 @dataclass
@@ -309,18 +616,69 @@ class _BodyParser:
     lang: str
     md: MarkdownIt = field(init=False)
     env: dict[str, Any] = field(default_factory=dict)
+    warnings: int = 0
 
     def __post_init__(self) -> None:
         self.md = _markdown(self.lang)
 
     def parse(self, body: str) -> tuple[list[Block], tuple[Note, ...]]:
         tokens = self.md.parse(body, self.env)
+        self._check_nesting(tokens)
         self._sanitize(tokens)
         main, definitions = self._split_definitions(tokens)
         self.env["note_numbers"] = self._number_notes(tokens, definitions)
         blocks = self._blocks(main)
         notes = self._notes(definitions)
+        if self.warnings > _MAX_WARNINGS:
+            LOGGER.warning(
+                "%s: … and %d more warnings like these",
+                _where(self.path, None),
+                self.warnings - _MAX_WARNINGS,
+            )
         return blocks, notes
+
+    # -- nesting: refused with its line, never cut -------------------------------------------
+
+    def _check_nesting(self, tokens: list[Token]) -> None:
+        """Lists and quotes nested deeper than the layouts can show are an error at the line
+        where the limit is passed; so is a note defined inside a note."""
+        lists = quotes = notes = 0
+        for token in tokens:
+            if token.level >= MAX_NESTING - 2:
+                self._fail(token, "the text is nested too deeply here")  # a backstop
+            kind = token.type.removesuffix("_open").removesuffix("_close")
+            if kind in ("bullet_list", "ordered_list"):
+                lists += token.nesting
+            elif kind == "blockquote":
+                quotes += token.nesting
+            elif kind == "footnote_reference":
+                notes += token.nesting
+            else:
+                continue
+            if token.nesting != 1:
+                continue
+            if lists > MAX_LIST_DEPTH:
+                self._fail(token, f"lists are nested more than {MAX_LIST_DEPTH} deep here")
+            if quotes > MAX_QUOTE_DEPTH:
+                self._fail(token, f"quotes are nested more than {MAX_QUOTE_DEPTH} deep here")
+            if lists + quotes > MAX_BLOCK_DEPTH:
+                self._fail(
+                    token,
+                    f"lists and quotes together are nested more than {MAX_BLOCK_DEPTH} deep here",
+                )
+            if notes > 1:
+                raise SourceError(
+                    "a note is defined inside another note (start it on a line of its own)",
+                    self.path,
+                    self._line(token),
+                )
+
+    def _fail(self, token: Token, message: str) -> None:
+        raise SourceError(
+            f"{message} (the layouts have no room for more: flatten it)",
+            self.path,
+            self._line(token),
+        )
 
     def typeset(self, text: str) -> str:
         """Front-matter text with the body's typography (quotes, dashes); markup is dropped."""
@@ -340,7 +698,7 @@ class _BodyParser:
                 if child.type == "text":
                     child.content = _tie_dashes(child.content)
                 if child.type == "html_inline":
-                    self._warn(token, f"raw HTML {child.content!r} dropped")
+                    self._warn(token, f"raw HTML {_shown(child.content)} dropped")
                     child.type, child.content = "text", ""
                 elif child.type == "image":
                     self._check_image(token, child)
@@ -352,7 +710,7 @@ class _BodyParser:
         if resolved is None:
             self._warn(
                 parent,
-                f"image {src!r} is not a file in the statement's folder; "
+                f"image {_shown(src)} is not a file in the statement's folder; "
                 "its description is printed instead",
             )
             alt = "".join(child.content for child in image.children or [])
@@ -365,9 +723,16 @@ class _BodyParser:
         """*src* as a file inside the statement's folder, or None (remote, outside, missing)."""
         if self.path is None or not src or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
             return None
-        folder = self.path.resolve().parent
-        candidate = (folder / src).resolve()
-        if not candidate.is_relative_to(folder) or not candidate.is_file():
+        try:
+            # markdown-it percent-encodes link destinations ("my photo.png", "фото.png").
+            name = unquote(src, errors="strict")
+            if "\0" in name or name.startswith(("/", "\\")):
+                return None
+            folder = self.path.resolve().parent
+            candidate = (folder / name).resolve()
+            if not candidate.is_relative_to(folder) or not candidate.is_file():
+                return None
+        except (OSError, RuntimeError, ValueError):  # too long, a symlink loop …
             return None
         return candidate
 
@@ -383,7 +748,15 @@ class _BodyParser:
         for token in tokens:
             if token.type == "footnote_reference_open":
                 current = []
-                definitions[token.meta["label"]] = (self._line(token), current)
+                label, line = token.meta["label"], self._line(token)
+                if label in definitions:
+                    raise SourceError(
+                        f"note [^{label}] is defined twice, on lines {definitions[label][0]} "
+                        f"and {line}: give each note its own label",
+                        self.path,
+                        line,
+                    )
+                definitions[label] = (line, current)
             elif token.type == "footnote_reference_close":
                 current = None
             elif current is not None:
@@ -415,10 +788,8 @@ class _BodyParser:
         for label, (line, _) in definitions.items():
             if label not in numbers:
                 numbers[label] = len(numbers) + 1
-                LOGGER.warning(
-                    "%s: note [^%s] is never referenced; it is printed after the others",
-                    _where(self.path, line),
-                    label,
+                self._warn_at(
+                    line, f"note [^{label}] is never referenced; it is printed after the others"
                 )
         return numbers
 
@@ -480,7 +851,13 @@ class _BodyParser:
         return (token.map[0] if token.map else 0) + self.first_line
 
     def _warn(self, token: Token, message: str) -> None:
-        LOGGER.warning("%s: %s", _where(self.path, self._line(token)), message)
+        self._warn_at(self._line(token), message)
+
+    def _warn_at(self, line: int, message: str) -> None:
+        """Warn with the line; after :data:`_MAX_WARNINGS`, only count (see :meth:`parse`)."""
+        self.warnings += 1
+        if self.warnings <= _MAX_WARNINGS:
+            LOGGER.warning("%s: %s", _where(self.path, line), message)
 
 
 _SPACED_DASH = re.compile(r" ([–—])(?= )")
