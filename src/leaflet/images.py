@@ -53,17 +53,15 @@ def image_problem(data: bytes) -> str | None:
     limits = current_limits()
     if len(data) > limits.image_bytes:
         return f"is larger than {size_text(limits.image_bytes)}"
-    if data.lstrip()[:1] == b"<":
+    size = _raster_size(data)
+    if size is None:  # WeasyPrint, too, reads as SVG what Pillow cannot read
         return _svg_problem(data)
-    return _raster_problem(data, limits.image_pixels)
+    return _pixels_problem(size, limits.image_pixels)
 
 
-def _raster_problem(data: bytes, max_pixels: int) -> str | None:
+def _pixels_problem(size: tuple[int, int], max_pixels: int) -> str | None:
     from PIL import Image
 
-    size = _raster_size(data)
-    if size is None:
-        return None
     # Never past Pillow's own bound either: past it, Pillow warns on stderr (or refuses).
     if Image.MAX_IMAGE_PIXELS:
         max_pixels = min(max_pixels, Image.MAX_IMAGE_PIXELS)
@@ -86,9 +84,9 @@ def _raster_size(data: bytes) -> tuple[int, int] | None:
     prefix = data[:16]
     for format_id in Image.ID:
         factory, accept = Image.OPEN[format_id]
-        if accept is not None and accept(prefix) is not True:
-            continue
         try:
+            if accept is not None and accept(prefix) is not True:
+                continue
             with factory(io.BytesIO(data), "") as image:
                 return image.size
         except (SyntaxError, IndexError, TypeError, ValueError, OSError, struct.error):

@@ -313,6 +313,7 @@ class Typesetter:
         self._names = _PortableNames([*folders, base_url])
         self._fetcher = _PortableFetcher(self._names, roots, print_colours=print_colours)
         self._images_folder = images_folder.resolve() if images_folder else None
+        self._folders = [folder.resolve() for folder in folders]
         #: A hash of the HTML with portable folder names: the same wherever the files lie.
         self.fingerprint = hashlib.sha256(self._names.portable(html).encode()).hexdigest()
         self._html = weasyprint.HTML(
@@ -321,6 +322,7 @@ class Typesetter:
         _prepare(self._html.etree_element, self._names)
         self._fonts = _BundledFonts()
         self._layouts: dict[str, LaidOut] = {}
+        self._reported: set[str] = set()  # once per document, not once per layout pass
         self.passes = 0
 
     def layout(self, extra_css: str = "") -> LaidOut:
@@ -339,20 +341,28 @@ class Typesetter:
                 weasyprint.CSS(string=extra_css, font_config=self._fonts, url_fetcher=self._fetcher)
             )
         self.passes += 1
-        with _forwarded_warnings() as forward:
+        with _forwarded_warnings(self._reported) as forward:
             document = self._html.render(font_config=self._fonts, stylesheets=stylesheets)
         for url, reason in forward.failed_images.items():
             self._failed_image(url, reason)
         return LaidOut(document)
+
+    def _owner(self, path: Path) -> Path | None:
+        """The innermost folder read from that holds *path* (a template's folder may lie in
+        the statement's, or the other way round)."""
+        holding = [folder for folder in self._folders if path.is_relative_to(folder)]
+        return max(holding, key=lambda folder: len(folder.parts), default=None)
 
     def _failed_image(self, url: str, reason: str) -> None:
         real = self._names.real(url)
         parts = urlsplit(real)
         path = Path(unquote(parts.path)) if parts.scheme == "file" else None
         name = shorten(str(path) if path else real)
-        if path and self._images_folder and path.resolve().is_relative_to(self._images_folder):
+        if path and self._images_folder and self._owner(path.resolve()) == self._images_folder:
             raise RenderError(f"image {name} cannot be shown: {reason}")
-        LOGGER.warning("image %s was left out: %s", name, reason)
+        if url not in self._reported:
+            self._reported.add(url)
+            LOGGER.warning("image %s was left out: %s", name, reason)
 
 
 def layout(html: str, *, base_url: Path, roots: Iterable[Path | Root]) -> LaidOut:
@@ -621,10 +631,10 @@ class _Forward(logging.Handler):
     :attr:`failed_images` (URL → reason) for the typesetter to judge.  The built-in templates
     cause none of these (tested)."""
 
-    def __init__(self) -> None:
+    def __init__(self, seen: set[str]) -> None:
         super().__init__(logging.WARNING)
         self.thread = threading.get_ident()
-        self.seen: set[str] = set()
+        self.seen = seen
         self.failed_images: dict[str, str] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -661,8 +671,9 @@ def _shortened(message: str) -> str:
 
 
 @contextmanager
-def _forwarded_warnings() -> Iterator[_Forward]:
-    handler = _Forward()
+def _forwarded_warnings(seen: set[str]) -> Iterator[_Forward]:
+    """Forward WeasyPrint's reports while the body runs; *seen* holds those already told."""
+    handler = _Forward(seen)
     weasyprint_logger = logging.getLogger("weasyprint")
     weasyprint_logger.addHandler(handler)
     try:
