@@ -340,13 +340,11 @@ def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Stat
             raise RenderError(_no_fit_message(statement, fmt, pages, error.needed)) from None
         if fit.measure.pages < pages:
             LOGGER.warning(
-                "--pages %d: the statement fills only %d page%s even with its type at %d %%; "
-                "the PDF has %d",
+                "--pages %d: the statement fills only %d page%s, even with its type at %d %%",
                 pages,
                 fit.measure.pages,
                 "s" * (fit.measure.pages > 1),
                 round(fit.scale * 100),
-                fit.measure.pages,
             )
         return fit
     for budget in natural_budget(normal, fmt.page_multiple):
