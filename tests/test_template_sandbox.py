@@ -421,9 +421,13 @@ MISTAKES = {
         "too long",
     ),
     "plus-bomb": ('{% set a = "x" * 10000000 %}{{ a + a + a + a }}', "too many"),
+    "format-bomb": ('{{ "%099999999d" % 1 }}', "format string is too large"),
+    "format-method-bomb": ('{{ "{:{}}".format(1, 999999999) }}', "too large"),
+    "slice-bomb": ("{{ [1]|slice(100000000)|list }}", "too large"),
+    "lipsum-bomb": ("{{ lipsum(1000000) }}", "too large"),
     "power-bomb": ("{{ 7 ** 999999999 }}", "too large a number"),
-    "width-bomb": ('{{ "x"|center(100000000000) }}', "a width of"),
-    "method-width-bomb": ('{{ "x".ljust(100000000000) }}', "a width of"),
+    "width-bomb": ('{{ "x"|center(100000000000) }}', "a width or count of"),
+    "method-width-bomb": ('{{ "x".ljust(100000000000) }}', "a width or count of"),
 }
 
 

@@ -11,8 +11,10 @@ lists and dicts, ``range`` capped), and more:
 * the loader serves only regular files inside the chain's folders: names that are absolute or
   hold ``..`` are refused, and so is a link leading out of its folder (:class:`FolderLoader`);
 * work is bounded: every loop counts against :data:`MAX_LOOP_ITERATIONS`; strings and lists
-  made by ``*``, ``+`` and ``~``, widths (``|center``, ``.ljust()``) and the HTML made against
-  :data:`MAX_HTML_CHARS`; ``**`` against a million bits;
+  made by ``*``, ``+`` and ``~``, widths and counts (``|center``, ``.ljust()``, ``%``-formats,
+  ``|batch``, ``lipsum``) and the HTML made against :data:`MAX_HTML_CHARS`; ``**`` against a
+  million bits (memory a single filter takes beyond that is left to the process's limits:
+  a :class:`MemoryError` is reported like any template error);
 * every failure (syntax, undefined name, sandbox refusal, an exception or endless recursion
   while rendering) is a :class:`~leaflet.errors.TemplateError` naming the template file and line.
 """
@@ -38,6 +40,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import generate_lorem_ipsum
 
 from .errors import SourceError, TemplateError
 from .fonts import font_face_css
@@ -190,7 +193,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, with paths opaque and the work of one render bounded."""
 
     code_generator_class = _BoundedLoops
-    intercepted_binops = frozenset({"+", "*", "**"})
+    intercepted_binops = frozenset({"+", "*", "**", "%"})
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         # Paths (a statement's source, a template's folder) print and give their name, but
@@ -211,13 +214,21 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             _check_repeat(right, left)
         elif operator == "**" and _power_too_large(left, right):
             raise SecurityError(f"{left!r} ** {right!r} is too large a number")
+        elif operator == "%" and isinstance(left, str):  # "%099999999d" % 1
+            _check_format(left)
+            _check_numbers(right if isinstance(right, tuple) else (right,), {}, MAX_HTML_CHARS)
         return super().call_binop(context, operator, left, right)
 
     def call(
         __self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any
     ) -> Any:
-        if isinstance(getattr(__obj, "__self__", None), str):  # "x".ljust(10**10)
-            _check_widths(args, kwargs)
+        # A string's methods: "x".ljust(10**10), and "{:099999999}".format(1) (the sandbox
+        # hands out a wrapper of str.format).
+        method = getattr(__obj, "__wrapped__", __obj)
+        if isinstance(getattr(method, "__self__", None), str):
+            _check_numbers(args, kwargs, MAX_HTML_CHARS)
+            if method.__name__ in ("format", "format_map"):
+                _check_format(method.__self__)
         return super().call(__context, __obj, *args, **kwargs)
 
     def sized(self, value: Any) -> Any:
@@ -239,20 +250,39 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             yield item
 
 
-def _check_widths(args: Iterable[Any], kwargs: Mapping[str, Any]) -> None:
-    """Refuse a width (of ``"x".ljust(n)``, ``|center(n)`` …) that would make a string larger
-    than the HTML may be."""
+#: A width or precision in a format string long enough to make a huge string (8 digits).
+_HUGE_FORMAT = re.compile(r"%[-#0 +(\w)]*\.?\d{8,}|\{[^{}]*:[^{}]*\d{8,}")
+
+
+def _check_numbers(args: Iterable[Any], kwargs: Mapping[str, Any], limit: int) -> None:
+    """Refuse a width or count (``"x".ljust(n)``, ``|center(n)``, ``|batch(n, "x")``, a
+    ``lipsum`` of a million paragraphs …) that would make a string or list too large."""
     for value in [*args, *kwargs.values()]:
-        if isinstance(value, int) and value > MAX_HTML_CHARS:
-            raise SecurityError(f"a width of {value:,} is too large")
+        if isinstance(value, int) and value > limit:
+            raise SecurityError(f"a width or count of {value:,} is too large")
 
 
-def _width_checked(function: Callable[..., Any]) -> Callable[..., Any]:
-    """A string filter whose numeric arguments are checked by :func:`_check_widths`."""
+def _check_format(text: str) -> None:
+    """Refuse a format string with a huge width (``"%099999999d"``, ``"{:099999999}"``)."""
+    if _HUGE_FORMAT.search(text):
+        raise SecurityError("a width in this format string is too large")
+
+
+def _checked(
+    function: Callable[..., Any], limit: int = MAX_HTML_CHARS, *, values: int = 1
+) -> Callable[..., Any]:
+    """A filter (or global) whose numbers are checked by :func:`_check_numbers` against
+    *limit*; its first *values* arguments are not numbers to check (a filter's value), and
+    the first of them is a format string for ``|format``."""
+    # Filters marked @pass_environment and the like get Jinja2's argument first.
+    skip = values + (1 if getattr(function, "jinja_pass_arg", None) else 0)
+    is_format = function.__name__ == "do_format"
 
     @functools.wraps(function)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        _check_widths(args[1:], kwargs)
+        if is_format and isinstance(args[0], str):
+            _check_format(args[0])
+        _check_numbers(args[skip:], kwargs, limit)
         return function(*args, **kwargs)
 
     return checked
@@ -296,8 +326,12 @@ def _environment(chain: tuple[tuple[str, tuple[Path, ...]], ...]) -> jinja2.Envi
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    for name in ("center", "indent"):
-        environment.filters[name] = _width_checked(environment.filters[name])
+    # Filters and globals that make a string or list as long as a number they are given.
+    for name in ("center", "indent", "format"):
+        environment.filters[name] = _checked(environment.filters[name])
+    for name in ("batch", "slice"):
+        environment.filters[name] = _checked(environment.filters[name], MAX_LOOP_ITERATIONS)
+    environment.globals["lipsum"] = _checked(generate_lorem_ipsum, 1000, values=0)
     environment.filters["localized_date"] = localized_date
     return environment
 
