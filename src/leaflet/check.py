@@ -30,6 +30,7 @@ from .formats import get_format
 from .model import Statement, words
 from .pdf import KEYWORD_LAYOUT, read_file
 from .pdfscan import PageFacts, PdfFacts, scan_pdf
+from .source import read_utf8, written_words
 from .units import POINTS_PER
 
 __all__ = ["MIN_DPI", "MIN_LINE", "CheckReport", "check_pdf"]
@@ -243,10 +244,16 @@ def _image_warnings(facts: PdfFacts) -> list[str]:
 
 
 def _expected_words(facts: PdfFacts, statement: Statement) -> list[str]:
-    """Every word of the statement; posters print only the slogans (or the headline)."""
+    """Every word of the statement; posters print only the slogans (or the headline).
+
+    The words of the body are also read from the source file as written, without the Markdown
+    parser (:func:`~leaflet.source.written_words`): text a parser lost is missing from the
+    model it made as well as from the PDF, so only an independent reading can miss it.
+    """
     if any(_format_kind(name) == "poster" for name in _formats(facts)):
         return [word for text in statement.slogans or (statement.title,) for word in words(text)]
-    return statement.words()
+    written = written_words(read_utf8(statement.source)) if statement.source else []
+    return [*statement.words(), *written]
 
 
 def _missing_word_problems(facts: PdfFacts, expected: list[str]) -> list[str]:

@@ -155,10 +155,15 @@ def _check_regular(path: Path, status: os.stat_result, limit: int) -> None:
 
 
 def _too_large(path: Path, size: int, limit: int, *, exact: bool) -> None:
-    shown = size_text(size) if exact else f"more than {size_text(limit)}"
+    limit_text = size_text(limit)
+    if not exact:
+        shown = f"more than {limit_text}"
+    elif size_text(size) != limit_text:
+        shown = size_text(size)
+    else:
+        shown, limit_text = f"{size} bytes", f"{limit_text} ({limit} bytes)"
     raise SourceError(
-        f"the file is {shown}, over the limit of {size_text(limit)} (raise it with --max-size)",
-        path,
+        f"the file is {shown}, over the limit of {limit_text} (raise it with --max-size)", path
     )
 
 
@@ -259,6 +264,8 @@ def _refuse_aliases(yaml_text: str, path: Path | None) -> None:
 
 def _construct(loader: Any, node: yaml.Node, key: str | None, path: Path | None) -> Any:
     """The Python value of *node*, or a SourceError naming *key* and the node's line."""
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(loader, item, key, path) for item in node.value]
     line = node.start_mark.line + 2
     written = node.value if isinstance(node, yaml.ScalarNode) else ""
     what = f"'{key}'" if key is not None else "a key"
