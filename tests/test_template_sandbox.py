@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import EXAMPLES, assert_refused, pdf_text, run_bounded, run_cli
+from conftest import EXAMPLES, assert_refused, pdf_reader, pdf_text, run_bounded, run_cli
 
 SOURCE = EXAMPLES / "es-vivienda.md"
 
@@ -242,6 +242,28 @@ def test_a_folder_with_only_a_stylesheet_is_still_a_template(setup: Setup) -> No
 
 
 # --- what WeasyPrint may read ------------------------------------------------------------------
+
+
+def test_template_chain_gives_its_stylesheets_and_images(setup: Setup) -> None:
+    """The control for the fetcher: a parent template folder's stylesheet and a template's own
+    image are read."""
+    from PIL import Image
+
+    parent = setup.root / "parent"
+    parent.mkdir()
+    (parent / "manifest.toml").write_text('extends = "classic"\n')
+    (parent / "style.css").write_text('.title::before { content: "PARENTCSS"; }\n')
+    (setup.template / "manifest.toml").write_text('extends = "../parent"\n')
+    Image.new("RGB", (40, 20), "#123456").save(setup.template / "band.png")
+    setup.template_file("style.css", ".band { width: 4cm; height: 2cm; }\n")
+    setup.lead('<img class="band" src="{{ template.folder }}/band.png">')
+    code, err = setup.render()
+    assert code == 0, err
+    assert "refused" not in err
+    assert "PARENTCSS" in pdf_text(setup.output)
+    first_page = pdf_reader(setup.output).pages[0]
+    xobjects = first_page["/Resources"].get("/XObject", {})
+    assert any(ref.get_object()["/Subtype"] == "/Image" for ref in xobjects.values())
 
 
 def test_template_css_cannot_import_files_outside(setup: Setup) -> None:
