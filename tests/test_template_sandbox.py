@@ -419,6 +419,7 @@ def test_include_of_a_url_reaches_no_network(setup: Setup, server: str) -> None:
 MISTAKES = {
     "zero-division": ("{{ 1/0 }}", "ZeroDivisionError"),
     "type-error": ("{{ s.title + 1 }}", "TypeError"),
+    "attribute-error": ("{{ s.title|dictsort }}", "AttributeError"),
     "value-error": ('{{ s.title.index("no such text") }}', "ValueError"),
     "unknown-filter": ("{{ s.title|no_such_filter }}", "no_such_filter"),
     "unknown-filter-in-if": ("{% if s.title %}{{ s.title|no_such_filter }}{% endif %}", "no_such"),

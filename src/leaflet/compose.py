@@ -407,7 +407,14 @@ def compose_html(
         ) from None
     # What a template does wrong while rendering (1/0, a wrong type, a refused attribute) is
     # the template's mistake: reported at its line.
-    except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as error:
+    except (
+        jinja2.TemplateError,
+        ArithmeticError,
+        AttributeError,  # {{ s.title|dictsort }}
+        LookupError,
+        TypeError,
+        ValueError,
+    ) as error:
         raise TemplateError(f"{_where(error, template)}: {_message(error)}") from None
     return _in_print_colours(html) if print_colours else html
 
