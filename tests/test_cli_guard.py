@@ -74,3 +74,18 @@ def test_a_long_warning_is_shortened_to_one_line() -> None:
     handler.emit(logging.makeLogRecord({"msg": "data:" + "A" * 20_000 + "\nmore", "args": ()}))
     line = stream.getvalue()
     assert line.count("\n") == 1 and len(line) < 1100
+
+
+def test_other_libraries_warnings_are_leaflet_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
+    def warn(args: argparse.Namespace, stdout: TextIO) -> int:
+        warnings.warn("a library speaks\nover two lines", UserWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(formats_cmd, "run", warn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        result = run_cli("formats")
+    assert result.code == 0
+    assert result.err == "leaflet: warning: a library speaks over two lines\n"

@@ -11,7 +11,8 @@ import argparse
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TextIO
 
@@ -114,6 +115,16 @@ def _one_line(text: str, limit: int = 1000) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def _warning_line(stream: TextIO) -> Callable[..., None]:
+    """``warnings.showwarning`` for one run: other libraries' warnings as ``leaflet: warning:``
+    lines too (Python's default prints the file and source line of the library)."""
+
+    def show(message: Warning | str, *args: object, **kwargs: object) -> None:
+        stream.write(f"{PROG}: warning: {_one_line(str(message))}\n")
+
+    return show
+
+
 class _StderrHandler(logging.Handler):
     """Show library warnings as ``leaflet: warning: …`` lines."""
 
@@ -147,7 +158,8 @@ def main(
             parser.print_help(stdout)
             return 2
         args.stderr = stderr  # for commands that report on stderr while stdout carries data
-        with using_limits(_limits(args)):
+        with using_limits(_limits(args)), warnings.catch_warnings():
+            warnings.showwarning = _warning_line(stderr)
             return int(args.run(args, stdout))
     except LeafletError as error:
         if debug:
