@@ -20,6 +20,7 @@ leaflet supports.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -240,8 +241,13 @@ class _Finder:
 def markup_spans(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each piece of raw HTML markup in *text*, in order: tags, comments,
     processing instructions, declarations, CDATA, and script and style elements whole (an
-    unclosed one runs to the end).  A ``<`` that starts no complete construct is text."""
+    unclosed one runs to the end).  A ``<`` that starts no complete construct is text.
+
+    As in CommonMark, only a construct that starts a line (an HTML block) may run past a blank
+    line: one inside a paragraph is cut at the paragraph's end.
+    """
     finder = _Finder(text)
+    blank_lines = [match.start() for match in _BLANK_LINE.finditer(text)]
     position = 0
     while True:
         match = _TAG_START.search(text, position)
@@ -249,11 +255,34 @@ def markup_spans(text: str) -> Iterator[tuple[int, int]]:
             return
         start = match.start()
         end = _construct_end(text, start, finder)
+        if end is not None and not _starts_line(text, start):
+            end = min(end, _paragraph_end(blank_lines, start, len(text)))
         if end is None:
             position = start + 1
             continue
         yield start, end
         position = end
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\r?\n)")
+_LINE_OPENING = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)*")
+#: Longest line prefix (indentation, quote and list markers) an HTML block may have.
+_LONGEST_PREFIX = 200
+
+
+def _paragraph_end(blank_lines: list[int], start: int, length: int) -> int:
+    """Where the first blank line after *start* begins, or *length* (the end of the text)."""
+    index = bisect.bisect_left(blank_lines, start)
+    return blank_lines[index] if index < len(blank_lines) else length
+
+
+def _starts_line(text: str, start: int) -> bool:
+    """Whether only indentation and quote or list markers come before *start* on its line."""
+    window = max(0, start - _LONGEST_PREFIX)
+    line_start = text.rfind("\n", window, start) + 1
+    if line_start == 0 and window > 0:
+        return False
+    return _LINE_OPENING.fullmatch(text, line_start, start) is not None
 
 
 def _construct_end(text: str, start: int, finder: _Finder) -> int | None:

@@ -430,34 +430,38 @@ def _where(path: Path | None, line: int | None) -> str:
 _WORD = re.compile(r"[^\W_]+")
 _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 _BLANKED_LINE_START = re.compile(
-    r"^[^\S\n]*(?:(?:>|(?:[-+*]|\d{1,9}[.)])(?=\s|$))[^\S\n]*)+", re.MULTILINE
+    r"^[^\S\n]*(?:(?:>|\[\^[^\]\[\s]*\]:|(?:[-+*]|\d{1,9}[.)])(?=\s|$))[^\S\n]*)+",
+    re.MULTILINE,
 )
 #: What may come before a code fence on its line: indentation, quote and list markers, a note
 #: label.
 _LINE_PREFIX = r"^[^\S\n]*(?:(?:>|[-+*]|\d{1,9}[.)]|\[\^[^\]\[\s]*\]:)[^\S\n]*)*"
+#: Where the reading cut something out: the letters on either side may be one printed word
+#: ("**a**b") or two (a tag between blocks, an autolink's text), so both are accepted.
+_CUT = "\0"
 #: Constructs whose words are never printed: a fence's info string, link reference definition
 #: lines, note labels, link destinations and titles, reference labels, (c) (r) (tm) symbols,
 #: list and quote markers.  Markup is removed without a space, as the parser removes it.
 _NOT_PRINTED = [
-    (re.compile(f"({_LINE_PREFIX}(?:`{{3,}}|~{{3,}}))[^\\n]*", re.MULTILINE), r"\1"),
-    (re.compile(r"^[^\S\n]*(?:>[^\S\n]*)*\[(?!\^)[^\]\n]{1,999}\]:[^\n]*", re.MULTILINE), ""),
-    (re.compile(r"\[\^[^\]\[\s]*\]"), ""),
+    (re.compile(f"({_LINE_PREFIX}(?:`{{3,}}|~{{3,}}))[^\\n]*", re.MULTILINE), r"\1" + _CUT),
+    (_BLANKED_LINE_START, " "),
+    (re.compile(r"^[^\S\n]*(?:>[^\S\n]*)*\[(?!\^)[^\]\n]{1,999}\]:[^\n]*", re.MULTILINE), _CUT),
+    (re.compile(r"\[\^[^\]\[\s]*\]"), _CUT),
     (
         re.compile(
             r"\]\((?:\s*<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
             r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
         ),
-        "]",
+        "]" + _CUT,
     ),
-    (re.compile(r"\]\[[^\[\]\n]{0,999}\]"), "]"),
-    (re.compile(r"\((?:c|r|tm|p)\)", re.IGNORECASE), " "),
-    (_BLANKED_LINE_START, " "),
+    (re.compile(r"\]\[[^\[\]\n]{0,999}\]"), "]" + _CUT),
+    (re.compile(r"\((?:c|r|tm|p)\)", re.IGNORECASE), _CUT),
 ]
 #: A chunk of text the parser may print decoded (entities, percent-escapes, punycode).
 _ENCODED = re.compile(r"&#?[A-Za-z0-9]+;|%[0-9A-Fa-f]{2}|xn--", re.IGNORECASE)
-#: Words missing from the model that are looked for inside its run-together text (raw HTML
-#: blocks set "<p>a</p><p>b</p>" as two words): beyond this many, the text is lost for sure.
-_LOOSE_MATCHES = 200
+#: Chunks missing from the model whose pieces (between cuts) are looked for in its
+#: run-together text: beyond this many, the text is lost for sure.
+_LOOSE_MATCHES = 500
 
 
 def written_words(source: str) -> list[str]:
@@ -481,10 +485,12 @@ def written_words(source: str) -> list[str]:
 def _written_chunks(body: str, first_line: int) -> Iterator[tuple[str, int]]:
     """(chunk, line) for each run of text between spaces in *body* as written, its markup
     removed (see :func:`written_words`)."""
-    text = body
+    text = body.replace(_CUT, "\ufffd")  # as markdown-it does
+    # Markup first, as written: cutting other constructs first could hide a "<script>" whose
+    # element the parser drops.
+    text = _without_markup(text, keep_lines=True, separator=_CUT)
     for pattern, replacement in _NOT_PRINTED:
         text = pattern.sub(partial(_keep_lines, replacement), text)
-    text = _without_markup(text, keep_lines=True, separator="")
     for number, line in enumerate(re.split(r"\r\n?|\n", text)):
         for chunk in line.split():
             if not _ENCODED.search(chunk):
@@ -521,9 +527,13 @@ def _check_nothing_lost(
                 lost.append((line, chunk))
     if lost and len({_run_together(chunk) for _, chunk in lost}) <= _LOOSE_MATCHES:
         whole = _run_together("".join(texts))
-        lost = [(line, chunk) for line, chunk in lost if _run_together(chunk) not in whole]
+        lost = [
+            (line, chunk)
+            for line, chunk in lost
+            if not all(_run_together(piece) in whole for piece in chunk.split(_CUT))
+        ]
     if lost:
-        shown = ", ".join(_shown(chunk, 30) for _, chunk in lost[:6])
+        shown = ", ".join(_shown(chunk.replace(_CUT, ""), 30) for _, chunk in lost[:6])
         more = f" and {len(lost) - 6} more" if len(lost) > 6 else ""
         raise SourceError(
             f"text would be lost while reading the Markdown from here on ({shown}{more}); "
