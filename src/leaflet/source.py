@@ -5,6 +5,14 @@ key knows its line) and markdown-it-py with the footnote plugin for the body.  T
 maps their output onto the model and enforces DESIGN.md's rules: footnotes become endnotes
 numbered by first reference, an undefined reference is an error naming label and line, raw HTML
 is never trusted, images may only come from the statement's own folder.
+
+Statements come from strangers, so reading one is bounded and nothing is lost silently: the
+file is read only if it is a regular file under the size limit (:mod:`leaflet.limits`); YAML
+anchors and aliases are refused; lists and quotes nested deeper than the layouts show are an
+error with the line (markdown-it would drop the rest of the text); the rules markdown-it runs
+in quadratic time are replaced by linear ones (:mod:`leaflet.markup`); and every word of the
+body as written, read independently of the parser (:func:`written_words`), must reach the
+model.
 """
 
 from __future__ import annotations
@@ -235,11 +243,11 @@ def _parse_yaml(yaml_text: str, path: Path | None) -> _FrontMatter:
             lines: dict[str, int] = {}
             for key_node, value_node in node.value:
                 key = _construct(loader, key_node, None, path)
-                if not _is_scalar(key) and key is not None:
+                if isinstance(key, list | dict):
                     raise SourceError(
                         "front matter keys must be plain words", path, key_node.start_mark.line + 2
                     )
-                name = str(key)
+                name = _scalar_text(key)
                 lines[name] = key_node.start_mark.line + 2
                 values[name] = _construct(loader, value_node, name, path)
             return _FrontMatter(values, lines)
@@ -314,7 +322,7 @@ def _yaml_error(error: yaml.YAMLError, yaml_text: str, path: Path | None) -> Sou
         mark = getattr(error, "context_mark", None) or mark
     line = min(mark.line, last_line) + 2 if mark is not None else None
     problem = getattr(error, "problem", None) or "malformed"
-    return SourceError(f"front matter is not valid YAML: {_shown(problem, 120)}", path, line)
+    return SourceError(f"front matter is not valid YAML: {_cut(problem, 120)}", path, line)
 
 
 def _shown(value: Any, width: int = 60) -> str:
@@ -324,10 +332,12 @@ def _shown(value: Any, width: int = 60) -> str:
         return f"a list of {len(value)} items"
     if isinstance(value, dict):
         return f"a mapping of {len(value)} keys"
-    text = value if isinstance(value, str) else _scalar_text(value)
-    if len(text) > width:
-        text = text[: width - 1] + "…"
-    return repr(text)
+    return repr(_cut(value if isinstance(value, str) else _scalar_text(value), width))
+
+
+def _cut(text: str, width: int) -> str:
+    """*text*, cut to *width* characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _scalar_text(value: Any) -> str:
