@@ -261,10 +261,13 @@ def _missing_word_problems(facts: PdfFacts, expected: list[str]) -> list[str]:
     first, so words hyphenated or URLs broken across lines read whole again."""
     text = re.sub(r"-\s*\n\s*", "", facts.text)
     haystack = re.sub(r"\s+", "", text).casefold()
+    printed = set(words(text.casefold()))  # most words, found without a search
     missing = [
         word
-        for word in dict.fromkeys(w for w in expected if w.casefold() not in haystack)
-        if not _split_across_pages(word.casefold(), facts.text)
+        for word in dict.fromkeys(expected)
+        if word.casefold() not in printed
+        and word.casefold() not in haystack
+        and not _split_across_pages(word.casefold(), facts.text)
     ]
     if not missing:
         return []
