@@ -41,11 +41,11 @@ Reader = Callable[[Path], Blocks]
 
 
 def _read_text_file(path: Path) -> Blocks:
-    return read_text(read_utf8(path))
+    return read_text(read_utf8(path, limit=current_limits().import_bytes))
 
 
 def _read_html_file(path: Path) -> Blocks:
-    return read_html(read_utf8(path)), []
+    return read_html(read_utf8(path, limit=current_limits().import_bytes)), []
 
 
 def _read_docx_file(path: Path) -> Blocks:
