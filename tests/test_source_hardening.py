@@ -170,19 +170,40 @@ def hostile(kind: str, size: int) -> str:
         randomly = random.Random(7)
         body = "".join(randomly.choice(MIXED_QUOTES + "ab ") for _ in range(size // 2))
         body += "\"a' " * (size // 8)
+    elif kind == "images":
+        body = "![" * (size // 2)
     else:
         body = "<http://" * (size // 8)
     return HEAD + body + "\n"
 
 
 @pytest.mark.parametrize(
-    ("kind", "size"), [("note-calls", 40_000), ("quotes", 250_000), ("links", 200_000)]
+    ("kind", "size"),
+    [
+        ("note-calls", 40_000),
+        ("note-calls", 200_000),
+        ("quotes", 250_000),
+        ("images", 200_000),
+        ("links", 200_000),
+    ],
 )
 def test_hostile_inline_text_parses_in_bounded_time(tmp_path: Path, kind: str, size: int) -> None:
     statement = write(tmp_path, hostile(kind, size))
     result = run_bounded("inspect", statement, cwd=tmp_path, timeout=20)
     assert result.code == 0, result.err[-500:]
     assert "Traceback" not in result.err
+
+
+def test_ordinary_prose_at_the_size_limit_parses_in_seconds(tmp_path: Path) -> None:
+    paragraph = (
+        'Workers demand "free" transit -- and it\'s *time* we won it.[^1] See '
+        'https://example.org/a or [the plan](https://example.org/plan "Plan"). '
+    ) * 4
+    section = f"## Section\n\n{paragraph}\n\n- a demand\n- another one\n\n> a quote\n\n"
+    count = (2 * 1024 * 1024 - 2000) // len(section.encode())
+    statement = write(tmp_path, HEAD + section * count + "[^1]: A note.\n")
+    result = run_bounded("inspect", statement, cwd=tmp_path, timeout=20)
+    assert result.code == 0, result.err[-500:]
 
 
 def stock_markdown(quotes: str) -> MarkdownIt:
