@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from leaflet.errors import SourceError
-from leaflet.importer import import_file, import_text
+from leaflet.importer import import_file, import_html, import_text
 from leaflet.importer.blocks import MAX_BLOCKS
 from leaflet.importer.text import read_text
 from leaflet.importer.word import MAX_RATIO, MAX_TABLE_DEPTH
@@ -296,6 +296,25 @@ def test_html_with_a_megabyte_of_unclosed_tags_imports_fast(soup: str, tmp_path:
     assert result.code == 0, result.err[-2000:]
     assert result.seconds < 15
     assert output.read_text(encoding="utf-8").count("word") == MiB // len(soup)
+
+
+@pytest.mark.parametrize("markup", ["<a ", '<a x="', "</", "<!--x>", "<![CDATA[x>", "<?x "])
+def test_html_with_a_megabyte_of_markup_never_closed_imports_fast(
+    markup: str, tmp_path: Path
+) -> None:
+    """Markup that never closes is text; Python's own HTML parser took quadratic time on it."""
+    page = tmp_path / "open.html"
+    page.write_text("<h1>Never closed</h1>" + markup * (MiB // len(markup)), encoding="utf-8")
+    output = tmp_path / "out.md"
+    result = run_bounded("import", page, "-o", output, cwd=tmp_path)
+    assert result.code == 0, result.err[-2000:]
+    assert result.seconds < 15
+    assert output.read_text(encoding="utf-8").startswith("---\ntitle: Never closed\n")
+
+
+def test_html_unknown_marked_section_is_not_an_error() -> None:
+    result = import_html("<h1>Title</h1><![foo[ x ]]><p>The text after it.</p><![ ")
+    assert "The text after it." in result.markdown
 
 
 @pytest.mark.parametrize("soup", ["<div>word ", "<div><b>word <br>", "<li><p>word "])

@@ -32,6 +32,9 @@ _HINTS: dict[str, Hint] = {
     "h6": "heading", "li": "item", "blockquote": "quote",
 }  # fmt: skip
 _SPACES = re.compile(r"[ \t\r\n\f]+")
+_MARKUP_OPEN = re.compile(r"<(?:!--|!\[(?:\s*(?P<conditional>if|else|endif)\b)?)?", re.IGNORECASE)
+_SECTION_CLOSE = re.compile(r"\]\s*\]\s*>")
+_CONDITIONAL_CLOSE = re.compile(r"\]\s*>")
 #: Back-links of generated footnotes ("↩︎") are navigation, not text.
 _BACKLINK = re.compile(r"[↩↑]\ufe0e?")
 
@@ -59,6 +62,13 @@ class _Reader(HTMLParser):
         self.link: str | None = None
         self.link_start = (0, 0)
         self.sup_start: tuple[int, int] | None = None
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """``<![…`` that HTML does not know (``<![foo[``) is a bogus comment, not an error."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID:
@@ -167,7 +177,36 @@ class _Reader(HTMLParser):
 def read_html(text: str) -> list[SourceBlock]:
     """Blocks of the visible text of the HTML page *text*, with structure hints."""
     reader = _Reader()
-    reader.feed(text)
+    reader.feed(_unterminated_as_text(text))
     reader.close()
     reader.end_block()
     return reader.blocks
+
+
+def _unterminated_as_text(page: str) -> str:
+    """*page* with every ``<`` that starts markup never closed (a tag with no ``>`` after it, a
+    comment with no ``-->``, a section with no ``]]>``) written as ``&lt;``.
+
+    The standard library's parser reads such a ``<`` as text, but only after scanning to the
+    end of the page for the close, once per ``<``: quadratic time on a page of unclosed
+    ``<a <a <a …`` or ``<!--x> <!--x> …`` (fixed in Python 3.13.4).  Written as ``&lt;``, it
+    is the same text, found in one pass.
+    """
+    last_tag = page.rfind(">")
+    last_comment = page.rfind("-->")
+    last_section = max((match.end() for match in _SECTION_CLOSE.finditer(page)), default=-1)
+    last_conditional = max((match.end() for match in _CONDITIONAL_CLOSE.finditer(page)), default=-1)
+
+    def as_text_if_unclosed(match: re.Match[str]) -> str:
+        opener, start = match.group(), match.start()
+        if opener == "<!--":
+            closed = last_comment >= start + 4
+        elif opener.startswith("<!["):
+            closed = (last_conditional if match.group("conditional") else last_section) > start
+        else:
+            closed = last_tag > start
+        return opener if closed else "&lt;" + opener[1:]
+
+    first_unsafe = min(last_tag, last_comment, last_section, last_conditional)
+    head, tail = page[: max(first_unsafe, 0)], page[max(first_unsafe, 0) :]
+    return head + _MARKUP_OPEN.sub(as_text_if_unclosed, tail)
