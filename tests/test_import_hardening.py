@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 import struct
 import time
@@ -271,17 +272,34 @@ def test_import_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     path.write_text("Title\n\n" + "Words of a long statement.\n" * 10_000, encoding="utf-8")
     output = tmp_path / "out.md"
     result = run_bounded("--max-size", "64KB", "import", path, "-o", output, cwd=tmp_path)
-    assert_refused(result, mentions="import limit")
+    assert_refused(result, mentions="over the limit of 64 KB")
     assert str(path) in result.err
     assert not output.exists()
 
 
-def test_default_import_limit_is_checked_before_reading(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["huge.txt", "huge.html", "huge.docx"])
+def test_default_import_limit_is_checked_before_reading(name: str, tmp_path: Path) -> None:
     """A sparse file over the limit is refused from its size, without reading it."""
-    path = tmp_path / "huge.txt"
+    path = tmp_path / name
     with path.open("wb") as file:
         file.truncate(DEFAULT_LIMITS.import_bytes + 1)
-    _import_refused(path, tmp_path, "import limit")
+    _import_refused(path, tmp_path, "over the limit of 20 MB")
+
+
+@pytest.mark.parametrize("name", ["fifo.txt", "fifo.docx"])
+def test_pipe_is_refused_without_waiting(name: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    os.mkfifo(path)
+    _import_refused(path, tmp_path, "not a regular file")
+
+
+def test_statement_sized_limit_does_not_apply_to_imports(tmp_path: Path) -> None:
+    """An import may be larger than a statement may (a saved web page carries its markup)."""
+    path = tmp_path / "page.html"
+    filler = "<span class='x'></span>" * (DEFAULT_LIMITS.statement_bytes // 20)
+    path.write_text(f"<h1>Big page</h1>{filler}<p>The text.</p>", encoding="utf-8")
+    assert path.stat().st_size > DEFAULT_LIMITS.statement_bytes
+    assert "The text." in import_file(path).markdown
 
 
 # --- HTML --------------------------------------------------------------------------------------

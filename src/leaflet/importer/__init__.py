@@ -11,13 +11,12 @@ Pipeline: a *reader* (chosen by file suffix in :data:`READERS`) splits the input
 from __future__ import annotations
 
 import logging
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError, UsageError
-from ..limits import current_limits, size_text
+from ..limits import current_limits
 from ..source import read_utf8
 from .blocks import Consumed, SourceBlock, check_block_count
 from .html import read_html
@@ -97,29 +96,7 @@ def import_file(path: Path | str) -> ImportResult:
     if reader is None:
         known = ", ".join(suffix for suffix in READERS if suffix)
         raise UsageError(f"cannot import '{path.suffix}' files: {path} (known: {known})")
-    _check_file(path)
     return _import(reader(path), str(path))
-
-
-def _check_file(path: Path) -> None:
-    """Refuse, before reading, what is not a regular file within the import size limit."""
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        raise SourceError("no such file", path) from None
-    except OSError as error:
-        raise SourceError(f"cannot read: {error.strerror}", path) from None
-    if stat.S_ISDIR(status.st_mode):
-        raise SourceError("is a folder, not a file", path)
-    if not stat.S_ISREG(status.st_mode):
-        raise SourceError("is not a regular file (a device, pipe or socket)", path)
-    limit = current_limits().import_bytes
-    if status.st_size > limit:
-        raise SourceError(
-            f"file of {size_text(status.st_size)} is over the {size_text(limit)} import limit"
-            " (--max-size raises it)",
-            path,
-        )
 
 
 def _import(read: Blocks, source_name: str) -> ImportResult:

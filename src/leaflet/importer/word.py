@@ -21,7 +21,9 @@ This module imports python-docx at the top: :mod:`leaflet.importer` imports it o
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -66,7 +68,7 @@ def read_docx(path: Path) -> list[SourceBlock]:
 
     Blocks are numbered by paragraph (Word has no lines), so reports say "line" for paragraph.
     """
-    with path.open("rb") as stream:
+    with _open_regular(path) as stream:
         _check_archive(stream, path)
         stream.seek(0)
         try:
@@ -87,6 +89,32 @@ def _reason(error: Exception) -> str:
 
 
 # --- the archive, checked before python-docx reads it -----------------------------------------
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """The file at *path*, open, once it is known to be a regular file within the import size
+    limit (checked on the open descriptor; opened non-blocking, so a pipe cannot hang)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise SourceError("no such file", path) from None
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror or error}", path) from None
+    status, limit = os.fstat(descriptor), current_limits().import_bytes
+    problem = None
+    if stat.S_ISDIR(status.st_mode):
+        problem = "is a folder, not a file"
+    elif not stat.S_ISREG(status.st_mode):
+        problem = "is not a regular file (a pipe, device or socket); give a file"
+    elif status.st_size > limit:
+        problem = (
+            f"the file is {size_text(status.st_size)}, over the limit of {size_text(limit)}"
+            " (raise it with --max-size)"
+        )
+    if problem is not None:
+        os.close(descriptor)
+        raise SourceError(problem, path)
+    return os.fdopen(descriptor, "rb")
 
 
 def _check_archive(stream: BinaryIO, path: Path) -> None:
