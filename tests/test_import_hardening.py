@@ -200,6 +200,38 @@ def test_docx_entity_amplification_is_refused(word_parts: dict[str, bytes], tmp_
     _import_refused(path, tmp_path, "DOCTYPE")
 
 
+def test_docx_entities_in_a_part_not_named_xml_are_refused(
+    word_parts: dict[str, bytes], tmp_path: Path
+) -> None:
+    """python-docx reads a part as XML by its content type, whatever its name: so does the scan."""
+    parts = {name: data for name, data in word_parts.items() if name != "word/document.xml"}
+    parts["word/body.bin"] = BILLION_LAUGHS % W.encode()
+    parts["[Content_Types].xml"] = word_parts["[Content_Types].xml"].replace(
+        b"/word/document.xml", b"/word/body.bin"
+    )
+    parts["_rels/.rels"] = word_parts["_rels/.rels"].replace(b"word/document.xml", b"word/body.bin")
+    path = tmp_path / "renamed.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    _import_refused(path, tmp_path, "word/body.bin declares a DOCTYPE")
+
+
+def test_docx_renamed_part_is_read(word_parts: dict[str, bytes], tmp_path: Path) -> None:
+    """The same renaming on a harmless document: python-docx reads it (the test above is real)."""
+    parts = {name: data for name, data in word_parts.items() if name != "word/document.xml"}
+    parts["word/body.bin"] = _document_xml(PARAGRAPH)
+    parts["[Content_Types].xml"] = word_parts["[Content_Types].xml"].replace(
+        b"/word/document.xml", b"/word/body.bin"
+    )
+    parts["_rels/.rels"] = word_parts["_rels/.rels"].replace(b"word/document.xml", b"word/body.bin")
+    path = tmp_path / "renamed.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert "Water is not for sale" in import_file(path).markdown
+
+
 def test_docx_external_entity_is_refused(word_parts: dict[str, bytes], tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("do not read me", encoding="utf-8")

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from xml.etree import ElementTree
 
 import docx
 from docx.document import Document as DocumentObject
@@ -61,6 +62,8 @@ MAX_TABLE_DEPTH = 16
 #: A DOCTYPE or entity declaration: never in a document Word writes, the root of every XML bomb.
 _DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _CHUNK = 1 << 16
+_CONTENT_TYPES = "[Content_Types].xml"
+_TYPES_NAMESPACE = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 
 def read_docx(path: Path) -> list[SourceBlock]:
@@ -118,7 +121,8 @@ def _open_regular(path: Path) -> BinaryIO:
 
 
 def _check_archive(stream: BinaryIO, path: Path) -> None:
-    """Refuse an archive that is not a zip, or that would unpack past the limits."""
+    """Refuse an archive that is not a zip, or that would unpack past the limits, or whose XML
+    parts declare a DOCTYPE or entities."""
     budget = current_limits().unpacked_bytes
     if not zipfile.is_zipfile(stream):
         raise SourceError("not a Word document (.docx): not a zip archive", path)
@@ -127,9 +131,18 @@ def _check_archive(stream: BinaryIO, path: Path) -> None:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
             _check_members(members, budget, path)
-            unpacked = 0
+            try:
+                types_member = archive.getinfo(_CONTENT_TYPES)
+            except KeyError:
+                raise SourceError(
+                    f"not a Word document (.docx): no {_CONTENT_TYPES}", path
+                ) from None
+            unpacked, types = _unpack(archive, types_member, budget, path, xml=True, keep=True)
+            xml_parts = _xml_parts(types, [member.filename for member in members], path)
             for member in members:
-                unpacked += _unpack(archive, member, budget - unpacked, path)
+                if member is not types_member:
+                    xml = member.filename in xml_parts
+                    unpacked += _unpack(archive, member, budget - unpacked, path, xml=xml)[0]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
         raise SourceError(f"damaged Word document ({_reason(error)})", path) from None
     except (OSError, ValueError, zlib.error) as error:  # zlib: a corrupt compressed stream
@@ -153,13 +166,19 @@ def _check_members(members: list[zipfile.ZipInfo], budget: int, path: Path) -> N
             )
 
 
-def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int, path: Path) -> int:
-    """Unpack *member* as a stream, at most *budget* bytes (plus one chunk); its size.
-
-    XML parts are scanned for DOCTYPE and entity declarations on the way.
+def _unpack(
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    budget: int,
+    path: Path,
+    *,
+    xml: bool,
+    keep: bool = False,
+) -> tuple[int, bytes]:
+    """Unpack *member* as a stream, at most *budget* bytes (plus one chunk): its size, and its
+    content if *keep*.  An *xml* part is scanned for DOCTYPE and entity declarations.
     """
-    size, tail = 0, b""
-    xml = member.filename.lower().endswith((".xml", ".rels"))
+    size, tail, kept = 0, b"", bytearray()
     with archive.open(member) as data:
         while chunk := data.read(_CHUNK):
             size += len(chunk)
@@ -173,7 +192,38 @@ def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: int, path
                     path,
                 )
             tail = chunk[-16:]
-    return size
+            if keep:
+                kept += chunk
+    return size, bytes(kept)
+
+
+def _xml_parts(content_types: bytes, names: list[str], path: Path) -> frozenset[str]:
+    """The members python-docx may parse as XML.
+
+    python-docx picks a part's reader by its content type (``[Content_Types].xml``: by part
+    name, else by extension), not by its name, so a document part may be called
+    ``word/x.bin``: every member whose type is XML (images aside) or whose name says XML is
+    scanned.  *content_types* was scanned already, so it declares no entities to expand.
+    """
+    try:
+        root = ElementTree.fromstring(content_types)
+    except ElementTree.ParseError as error:
+        raise SourceError(f"damaged Word document ({_CONTENT_TYPES}: {error})", path) from None
+    by_extension: dict[str, str] = {}
+    by_name: dict[str, str] = {}
+    for element in root:
+        kind = element.get("ContentType") or ""
+        if element.tag == f"{{{_TYPES_NAMESPACE}}}Default":
+            by_extension[(element.get("Extension") or "").lower()] = kind
+        elif element.tag == f"{{{_TYPES_NAMESPACE}}}Override":
+            by_name[(element.get("PartName") or "").lstrip("/")] = kind
+    parts = set()
+    for name in names:
+        kind = by_name.get(name) or by_extension.get(name.rpartition(".")[2].lower(), "")
+        is_xml = kind.endswith("+xml") or kind in ("application/xml", "text/xml")
+        if (is_xml and not kind.startswith("image/")) or name.lower().endswith((".xml", ".rels")):
+            parts.add(name)
+    return frozenset(parts)
 
 
 def _too_big(size: int, *, more: bool = False) -> str:
