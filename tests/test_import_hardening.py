@@ -518,12 +518,37 @@ def test_statement_language_one_paragraph_per_line(lang: str) -> None:
         ("23 mar 2024", datetime.date(2024, 3, 23)),
         ("1 травня 2026 р.", datetime.date(2026, 5, 1)),
         ("1 мая 2026 г.", datetime.date(2026, 5, 1)),
+        ("Paris, 23 July 2024", datetime.date(2024, 7, 23)),
+        ("Buenos Aires, martes 23 de julio de 2024", datetime.date(2024, 7, 23)),
+        ("Київ, 23 липня 2024 р.", datetime.date(2024, 7, 23)),
+        ("Saint-Denis, 1er mai 2026", datetime.date(2026, 5, 1)),
     ],
 )
 def test_dates_of_every_language(line: str, date: datetime.date) -> None:
     from leaflet.importer.dates import parse_date_line
 
     assert parse_date_line(line) == date
+
+
+@pytest.mark.parametrize(
+    "line", ["we marched, 23 July 2024", "Paris, 2024", "Paris, 23 July 2024 and more", "Paris 23"]
+)
+def test_not_place_and_date_lines(line: str) -> None:
+    from leaflet.importer.dates import parse_date_line
+
+    assert parse_date_line(line) is None
+
+
+def test_place_and_date_line_is_the_date_not_the_title() -> None:
+    result = import_text(
+        f"Lyon, 1er mai 2026\n\nNon à la fermeture de l’hôpital !\n\n{STATEMENTS['fr'][2]}"
+    )
+    meta, _ = split_front_matter(result.markdown)
+    assert (meta["date"], meta["title"]) == (
+        datetime.date(2026, 5, 1),
+        "Non à la fermeture de l’hôpital !",
+    )
+    assert "# from: Lyon, 1er mai 2026" in result.markdown  # the place stays in the file
 
 
 # --- structure of text pasted one paragraph per line -------------------------------------------

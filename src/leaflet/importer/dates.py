@@ -2,7 +2,8 @@
 
 A date line is accepted only when *every* word on it is date vocabulary (a month name, a
 weekday, a filler such as "de" or "року", an ordinal suffix), so a sentence that merely
-mentions a date is never taken for the statement's date.
+mentions a date is never taken for the statement's date; a place may come first, before a
+comma ("Paris, 23 July 2024").
 
 Month and weekday names come from the CLDR data Babel ships, for every language the templates
 support: wide and abbreviated names, in the forms used inside a date (Polish "lipca", Ukrainian
@@ -37,14 +38,29 @@ _EXTRA_WEEKDAYS = frozenset({"tues", "thur", "thurs"})
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 _ALLOWED = re.compile(r"^[\w\s.,/'’ʼ()°-]*$")
 _MAX_LENGTH = 60
+#: A place before the date: one to three capitalized words and a comma ("Kyiv, 23 липня 2024").
+_PLACE = re.compile(
+    r"^(?P<place>[^\W\d_][\w'’ʼ.-]*(?:[ -][^\W\d_][\w'’ʼ.-]*){0,2}),\s+(?P<date>\S.*)$"
+)
 #: Shortest word read as the start of a month's name ("Sep", "lip").
 _MIN_PREFIX = 3
 
 
 def parse_date_line(line: str) -> datetime.date | None:
-    """The date *line* states, or None if the line is anything more than a date."""
-    text = _fold(line.strip())
-    if not text or len(text) > _MAX_LENGTH or not _ALLOWED.match(text):
+    """The date *line* states, or None if the line is anything more than a date (or a place
+    and a date: "Paris, 23 July 2024")."""
+    line = line.strip()
+    if len(line) > _MAX_LENGTH:
+        return None
+    place = _PLACE.match(line)
+    if place and all(word[:1].isupper() for word in place.group("place").split()):
+        line = place.group("date")
+    return _parse(_fold(line))
+
+
+def _parse(text: str) -> datetime.date | None:
+    """The date in folded *text* that holds nothing else."""
+    if not text or not _ALLOWED.match(text):
         return None
     numbers: list[str] = []
     months: list[int] = []
