@@ -501,6 +501,15 @@ def test_statement_language_one_paragraph_per_line(lang: str) -> None:
     assert len(blocks_of(parse_body(markdown), "paragraph")) == len(sentences)
 
 
+def test_web_addresses_do_not_make_a_text_latin() -> None:
+    _, title, text = STATEMENTS["uk"]
+    links = " ".join(
+        f"https://example.org/news/articles/2026/{n}/hospital-closure" for n in range(9)
+    )
+    meta, _ = split_front_matter(import_text(f"{title}\n\n{text} {links}\n").markdown)
+    assert meta["lang"] == "uk"
+
+
 @pytest.mark.parametrize(
     ("line", "date"),
     [

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .blocks import URL
+
 __all__ = ["LANGUAGES", "guess_lang"]
 
 #: Function words: frequent, short, and together telling one language from the others.
@@ -65,8 +67,11 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def guess_lang(text: str) -> tuple[str, str]:
-    """Return ``(language code, why)`` for *text*; English when there is nothing to go on."""
-    lowered = text.lower()
+    """Return ``(language code, why)`` for *text*; English when there is nothing to go on.
+
+    Web addresses are left out: their letters are Latin whatever the language of the text.
+    """
+    lowered = URL.sub(" ", text).lower()
     script = _script(lowered)
     candidates = _SCRIPTS[script]
     if len(candidates) == 1:
