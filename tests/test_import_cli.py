@@ -9,7 +9,7 @@ import pytest
 
 from leaflet.cli import main
 
-from conftest import run_cli
+from conftest import assert_refused, run_bounded, run_cli
 
 STATEMENT = """\
 5 May 2025
@@ -61,8 +61,21 @@ def test_without_output_markdown_goes_to_stdout(source: Path) -> None:
     assert "first paragraph: the lead" in report
 
 
+def _stdin(data: bytes) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+
+
+def test_stdin_beyond_the_size_limit_is_refused_unread() -> None:
+    result = run_bounded("--max-size", "1MB", "import", "-", stdin=b"word " * 300_000)
+    assert_refused(result, mentions="<stdin>: more than 1 MB of text (raise it with --max-size)")
+
+
+def test_stdin_that_is_not_utf8_is_one_line() -> None:
+    assert_refused(run_bounded("import", "-", stdin=b"caf\xe9\n"), mentions="not UTF-8")
+
+
 def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(STATEMENT))
+    monkeypatch.setattr("sys.stdin", _stdin(STATEMENT.encode("utf-8")))
     code, out, _ = run("-")
     assert code == 0
     assert "date: 2025-05-05" in out
@@ -70,7 +83,7 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
 
 def test_stdin_html(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     page = "<!DOCTYPE html><html><body><h1>Parks for all</h1><p>Keep them open.</p></body></html>"
-    monkeypatch.setattr("sys.stdin", io.StringIO(page))
+    monkeypatch.setattr("sys.stdin", _stdin(page.encode("utf-8")))
     code, out, _ = run("-")
     assert code == 0
     assert "title: Parks for all" in out

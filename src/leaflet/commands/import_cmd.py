@@ -61,11 +61,22 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
 
 def _import(source: str) -> ImportResult:
     """Import a file, or standard input (``-``: HTML if it looks like a web page)."""
+    from ..errors import SourceError
     from ..importer import import_file, import_html, import_text
+    from ..limits import current_limits, size_text
 
     if source != "-":
         return import_file(source)
-    text = sys.stdin.read()
+    limit = current_limits().import_bytes
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(
+            f"more than {size_text(limit)} of text (raise it with --max-size)", "<stdin>"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SourceError("not UTF-8 text (save the file as UTF-8)", "<stdin>") from None
     if text.lstrip().lower().startswith(("<!doctype html", "<html")):
         return import_html(text, source_name="<stdin>")
     return import_text(text, source_name="<stdin>")
