@@ -3,9 +3,11 @@ reading PDFs back with pypdf."""
 
 from __future__ import annotations
 
+import http.server
 import io
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,3 +201,35 @@ def assert_refused(result: CliResult, *, mentions: str = "") -> None:
     ]
     assert not others, result.err[-2000:]
     assert mentions in errors[0], errors[0]
+
+
+# --- a loopback listener that must stay silent -------------------------------------------------
+
+#: What the listener answers, so a test can also look for it in the output.
+LOOPBACK_BODY = "TOPSECRETMARKER"
+#: The paths requested from the listener of the running test.
+LOOPBACK_HITS: list[str] = []
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        LOOPBACK_HITS.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(LOOPBACK_BODY.encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    """A loopback HTTP listener counting every request made to it (in LOOPBACK_HITS)."""
+    LOOPBACK_HITS.clear()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()

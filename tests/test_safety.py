@@ -3,11 +3,7 @@ nor reach the network, whatever HTML or URLs it contains."""
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
@@ -16,35 +12,9 @@ from leaflet.pipeline import RenderOptions, render_statement
 from leaflet.source import load_statement
 from leaflet.templates import PACKAGE_DIR
 
-from conftest import pdf_reader, pdf_text
+from conftest import LOOPBACK_BODY, LOOPBACK_HITS, pdf_reader, pdf_text
 
-SECRET = "TOPSECRETMARKER"
-
-
-class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        _Counter.hits.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        self.wfile.write(SECRET.encode())
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def server() -> Iterator[str]:
-    """A loopback HTTP server that counts every request made to it."""
-    _Counter.hits = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+SECRET = LOOPBACK_BODY
 
 
 @pytest.fixture
@@ -105,7 +75,7 @@ def test_hostile_statement_reads_nothing_outside(
     statement = load_statement(hostile_statement(folder, server))
     result = render_statement(statement, RenderOptions(format="a5"))
 
-    assert _Counter.hits == []
+    assert LOOPBACK_HITS == []
     served = [url for url, ok in fetched if ok]
     assert served, "the bundled stylesheets and fonts should have been fetched"
     package = PACKAGE_DIR.as_uri()
@@ -157,6 +127,6 @@ def test_even_hostile_template_html_cannot_load_or_attach(tmp_path: Path, server
     )
     laid_out = render.layout(html, base_url=tmp_path / "statement", roots=[PACKAGE_DIR])
     pdf = render.write_pdf(laid_out, identifier=b"test")
-    assert _Counter.hits == []
+    assert LOOPBACK_HITS == []
     assert SECRET.encode() not in pdf
     assert "/EmbeddedFiles" not in pdf_reader(pdf).trailer["/Root"].get("/Names", {})

@@ -8,18 +8,22 @@ template holding a random token that must never reach the PDF, the HTML or the m
 
 from __future__ import annotations
 
-import http.server
 import secrets
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import quote
 
 import pytest
 
-from conftest import EXAMPLES, assert_refused, pdf_reader, pdf_text, run_bounded, run_cli
+from conftest import (
+    EXAMPLES,
+    LOOPBACK_HITS,
+    assert_refused,
+    pdf_reader,
+    pdf_text,
+    run_bounded,
+    run_cli,
+)
 
 SOURCE = EXAMPLES / "es-vivienda.md"
 
@@ -352,30 +356,6 @@ def test_statement_folder_gives_images_only(setup: Setup) -> None:
     assert not setup.leaked()
 
 
-class _Counter(http.server.BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        _Counter.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def server() -> Iterator[str]:
-    """A loopback HTTP listener counting every request made to it."""
-    _Counter.hits = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
 def test_template_and_statement_reach_no_network(setup: Setup, server: str) -> None:
     setup.template_file(
         "style.css",
@@ -404,14 +384,14 @@ def test_template_and_statement_reach_no_network(setup: Setup, server: str) -> N
     )
     code, err = setup.render()
     assert code == 0, err
-    assert _Counter.hits == []
+    assert LOOPBACK_HITS == []
     assert "refused to load" in err
 
 
 def test_include_of_a_url_reaches_no_network(setup: Setup, server: str) -> None:
     entry = setup.lead('{% include "' + server + '/include.html" %}')
     refused(setup, mentions=f"{entry}:3:")
-    assert _Counter.hits == []
+    assert LOOPBACK_HITS == []
 
 
 # --- every mistake is one error line naming the file and line ------------------------------------
