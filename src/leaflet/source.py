@@ -449,17 +449,24 @@ _LINE_PREFIX = r"^[^\S\n]*(?:(?:>|[-+*]|\d{1,9}[.)]|\[\^[^\]\[\s]*\]:)[^\S\n]*)*
 #: Where the reading cut something out: the letters on either side may be one printed word
 #: ("**a**b") or two (a tag between blocks, an autolink's text), so both are accepted.
 _CUT = "\0"
+#: A link reference definition: its destination may be on the next line, its title too.
+_LINK_DEFINITION = re.compile(
+    r"^[^\S\n]*(?:>[^\S\n]*)*\[(?!\^)[^\]\n]{1,999}\]:"
+    r"(?:[^\S\n]*\n[^\S\n]*(?:>[^\S\n]*)*)?[^\n]*"
+    r"(?:\n[^\S\n]*(?:>[^\S\n]*)*[\"'(][^\n]*)?",
+    re.MULTILINE,
+)
 #: Constructs whose words are never printed: a fence's info string, link reference definition
 #: lines, note labels, link destinations and titles, reference labels, (c) (r) (tm) symbols,
 #: list and quote markers.  Markup is removed without a space, as the parser removes it.
 _NOT_PRINTED = [
     (re.compile(f"({_LINE_PREFIX}(?:`{{3,}}|~{{3,}}))[^\\n]*", re.MULTILINE), r"\1" + _CUT),
     (_BLANKED_LINE_START, " "),
-    (re.compile(r"^[^\S\n]*(?:>[^\S\n]*)*\[(?!\^)[^\]\n]{1,999}\]:[^\n]*", re.MULTILINE), _CUT),
+    (_LINK_DEFINITION, _CUT),
     (re.compile(r"\[\^[^\]\[\s]*\]"), _CUT),
     (
         re.compile(
-            r"\]\((?:\s*<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
+            r"\]\(\s*(?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
             r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
         ),
         "]" + _CUT,
