@@ -129,6 +129,9 @@ def test_a_parser_that_drops_text_is_caught(monkeypatch: pytest.MonkeyPatch) -> 
         "```python\ncode kept\n```\n\n1. first\n2. second\n   - nested\n\n> quoted\n\n"
         "![described](missing.png) <https://example.org/auto> www.example.org\n",
         "Quotes 'single' \"double\" «guillemets» it's 5' 6\" tall -- and --- dashes...",
+        '<h1 align="center">\n<img src="logo.svg" width="300">\n</h1><br>\n\n'
+        "[![Badge words](https://img.example/badge.svg?label=a%20b)](\nhttps://example.org)\n"
+        "See [the tracker][t].\n\n[t]:\n  https://example.org/issues\n  'A title'\n",
     ],
 )
 def test_ordinary_markdown_passes_the_guard(body: str) -> None:
