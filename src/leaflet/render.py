@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import logging
 import mimetypes
 import re
@@ -497,53 +496,51 @@ class _BundledFonts(FontConfiguration):  # type: ignore[misc]
     ever be used (or embedded).  Nothing process-wide changes (no ``FONTCONFIG_FILE``)."""
 
     def __init__(self) -> None:
-        super().__init__()
-        from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+        # FontConfiguration.__init__ (WeasyPrint 68-70) with our configuration in place of
+        # FcInitLoadConfigAndFonts(): calling it first would load and scan the machine's whole
+        # font configuration for every document, only to throw it away.
+        from weasyprint.text.ffi import ffi, fontconfig, gobject, pangoft2
 
         config = ffi.cast("FcConfig *", _bundled_fontconfig())
+        self._config = config  # WeasyPrint adds each @font-face to this configuration
+        self.font_map = ffi.gc(pangoft2.pango_ft2_font_map_new(), gobject.g_object_unref)
         pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", self.font_map), config)
         fontconfig.FcConfigDestroy(config)  # the font map keeps a reference, as WeasyPrint's
-        # WeasyPrint adds each @font-face to this configuration.
-        self._config = config
+        self._folder = None
+        self.strut_layouts: dict[Any, Any] = {}
+        self.font_features: dict[Any, Any] = {}
 
 
 def _bundled_fontconfig() -> int:
     """A new Fontconfig configuration (its address) that knows only ``fonts/fonts.conf``."""
-    ffi, library = _fontconfig()
+    library = _fontconfig()
     config = library.FcConfigCreate()
     conf = FONTS_DIR / "fonts.conf"
-    if not library.FcConfigParseAndLoad(config, str(conf).encode(), 1):
+    if not config or not library.FcConfigParseAndLoad(config, str(conf).encode(), 1):
         raise RenderError(f"cannot read the font configuration {conf}")
     if not library.FcConfigBuildFonts(config):
         raise RenderError(f"cannot load the fonts {conf} names")
-    return int(ffi.cast("uintptr_t", config))
+    return int(config)
 
 
 @functools.cache
-def _fontconfig() -> tuple[Any, Any]:
-    """The few Fontconfig functions WeasyPrint's bindings lack (to make a configuration)."""
-    import cffi  # type: ignore[import-untyped]
+def _fontconfig() -> Any:
+    """The few Fontconfig functions WeasyPrint's bindings lack (to make a configuration),
+    through ctypes: declaring them with cffi would cost a C parser at every start."""
+    import ctypes
 
-    ffi = cffi.FFI()
-    ffi.cdef(
-        """
-        typedef struct _FcConfig FcConfig;
-        FcConfig *FcConfigCreate(void);
-        int FcConfigParseAndLoad(FcConfig *config, const unsigned char *file, int complain);
-        int FcConfigBuildFonts(FcConfig *config);
-        """
-    )
-    return ffi, _dlopen_fontconfig(ffi)
-
-
-def _dlopen_fontconfig(ffi: Any) -> Any:
-    """The Fontconfig library WeasyPrint uses (already loaded: the same handle)."""
-    names = ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll", "fontconfig")
-    for name in names:
+    for name in ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll"):
         try:
-            return ffi.dlopen(name)
+            library = ctypes.CDLL(name)  # already loaded by WeasyPrint: the same library
         except OSError:
             continue
+        library.FcConfigCreate.restype = ctypes.c_void_p
+        library.FcConfigCreate.argtypes = []
+        library.FcConfigParseAndLoad.restype = ctypes.c_int
+        library.FcConfigParseAndLoad.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        library.FcConfigBuildFonts.restype = ctypes.c_int
+        library.FcConfigBuildFonts.argtypes = [ctypes.c_void_p]
+        return library
     raise RenderError("cannot find the Fontconfig library WeasyPrint uses")
 
 
@@ -607,20 +604,37 @@ def _bytes(part: Any) -> bytes:
 
 
 def _font_without_clock(data: bytes) -> bytes:
-    """*data* (an OpenType font) with ``head.modified`` equal to ``head.created``."""
-    from fontTools.ttLib import TTFont, TTLibError
+    """*data* (an OpenType font) with ``head.modified`` equal to ``head.created``.
 
-    try:
-        font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
-        head = font["head"]
-        if head.modified == head.created:
-            return data
-        head.modified = head.created
-        output = io.BytesIO()
-        font.save(output, reorderTables=False)
-    except (TTLibError, KeyError, struct.error):
+    Patched in place rather than re-saved with fontTools (which costs a full decompile and
+    compile of every embedded font): the two dates, the ``head`` table's checksum and the
+    font's ``checkSumAdjustment`` (OpenType spec, "head" and "Calculating checksums")."""
+    if len(data) < 12:
         return data
-    return output.getvalue()
+    (tables,) = struct.unpack_from(">H", data, 4)
+    for record in range(12, min(12 + 16 * tables, len(data) - 15), 16):
+        tag, _, offset, length = struct.unpack_from(">4sIII", data, record)
+        if tag != b"head":
+            continue
+        if length < 54 or offset + length > len(data):
+            return data
+        created, modified = data[offset + 20 : offset + 28], data[offset + 28 : offset + 36]
+        if created == modified:
+            return data
+        font = bytearray(data)
+        font[offset + 28 : offset + 36] = created
+        font[offset + 8 : offset + 12] = bytes(4)
+        struct.pack_into(">I", font, record + 4, _checksum(font[offset : offset + length]))
+        struct.pack_into(">I", font, offset + 8, (0xB1B0AFBA - _checksum(font)) & 0xFFFFFFFF)
+        return bytes(font)
+    return data
+
+
+def _checksum(data: bytes | bytearray) -> int:
+    """The OpenType checksum: the sum of big-endian 32-bit words, the last one zero-padded."""
+    padded = bytes(data) + bytes(-len(data) % 4)
+    words: tuple[int, ...] = struct.unpack(f">{len(padded) // 4}I", padded)
+    return sum(words) & 0xFFFFFFFF
 
 
 class _Forward(logging.Handler):
