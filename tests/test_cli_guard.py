@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TextIO
 
 import pytest
@@ -11,7 +12,7 @@ from leaflet import cli
 from leaflet.commands import formats_cmd
 from leaflet.limits import DEFAULT_LIMITS, Limits, current_limits, parse_size
 
-from conftest import assert_refused, run_cli
+from conftest import EXAMPLES, assert_refused, run_cli
 
 
 def _crashing(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -89,3 +90,17 @@ def test_other_libraries_warnings_are_leaflet_lines(monkeypatch: pytest.MonkeyPa
         result = run_cli("formats")
     assert result.code == 0
     assert result.err == "leaflet: warning: a library speaks over two lines\n"
+
+
+def test_new_refuses_an_empty_folder_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert_refused(run_cli("new", ""), mentions="folder name is empty")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("bleed", ["21mm", "500mm", "2in"])
+def test_a_bleed_no_shop_asks_for_is_refused(tmp_path: Path, bleed: str) -> None:
+    output = tmp_path / "out.pdf"
+    result = run_cli("render", EXAMPLES / "es-vivienda.md", "--bleed", bleed, "-o", output)
+    assert_refused(result, mentions="is more than any print shop asks for (at most 20mm")
+    assert not output.exists()

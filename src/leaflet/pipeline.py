@@ -23,7 +23,7 @@ from .model import Statement
 from .output import write_atomic  # re-exported: the public API and older callers name it here
 from .pdfx import PDF_VARIANTS, is_print_variant
 from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
-from .units import POINTS_PER
+from .units import POINTS_PER, format_length, parse_length
 
 if TYPE_CHECKING:
     from .render import LaidOut, Typesetter
@@ -170,9 +170,18 @@ def _warn_rgb_images(pdf: bytes) -> None:
                 )
 
 
+#: The widest bleed accepted: shops ask for 2–5 mm; more is a typo (``30mm`` for ``3mm``).
+MAX_BLEED = parse_length("20mm")
+
+
 def _check_print_options(options: RenderOptions) -> None:
     if options.bleed_width < 0:
         raise UsageError(f"--bleed cannot be negative ({options.bleed_width:g} pt)")
+    if options.bleed_width > MAX_BLEED:
+        raise UsageError(
+            f"--bleed {format_length(options.bleed_width)} is more than any print shop asks "
+            f"for (at most {format_length(MAX_BLEED)}; 3mm is usual)"
+        )
     if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
         known = ", ".join(PDF_VARIANTS)
         raise UsageError(f"unknown --pdf-variant {options.pdf_variant!r} (known: {known})")

@@ -16,7 +16,7 @@ from ..templates import DEFAULT_TEMPLATE
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("folder", type=Path, metavar="DIR", help="folder to create")
+    parser.add_argument("folder", metavar="DIR", help="folder to create (or '.' for this one)")
     parser.add_argument(
         "-t",
         "--template",
@@ -37,8 +37,10 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     from ..scaffold import statement_skeleton
     from ..templates import get_template
 
+    if not args.folder.strip():
+        raise UsageError("the folder name is empty: give a folder to create, or '.'")
     template = get_template(args.template)
-    folder: Path = args.folder
+    folder = Path(args.folder)
     target = folder / "statement.md"
     if os.path.lexists(target):
         raise UsageError(f"{target} already exists; not overwriting it")
