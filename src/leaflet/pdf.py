@@ -13,8 +13,6 @@ import hashlib
 import io
 import logging
 import math
-import os
-import stat
 import struct
 import threading
 from collections.abc import Iterator
@@ -41,6 +39,7 @@ from pypdf.generic import (
 )
 
 from .errors import ImposeError, LeafletError, PDFError
+from .files import InputFileError, read_input
 from .impose import TOLERANCE, Box, Plan, Sheet, Slot
 from .limits import current_limits, size_text
 from .units import POINTS_PER
@@ -157,39 +156,10 @@ def read_file(path: Path) -> bytes:
 
     Raises :class:`PDFError` naming the file.
     """
-    limit = current_limits().pdf_bytes
     try:
-        # Non-blocking, so that opening a named pipe returns at once (and is refused below).
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as error:
-        raise PDFError(f"cannot read {path}: {error.strerror}") from None
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise PDFError(f"cannot read {path}: {_file_kind(info.st_mode)}, not a PDF file")
-        if info.st_size > limit:
-            raise PDFError(_too_large(path, info.st_size, limit))
-        with os.fdopen(descriptor, "rb", closefd=False) as file:
-            data = file.read(limit + 1)  # the file may have grown since fstat
-    except OSError as error:
-        raise PDFError(f"cannot read {path}: {error.strerror}") from None
-    finally:
-        os.close(descriptor)
-    if len(data) > limit:
-        raise PDFError(_too_large(path, len(data), limit))
-    return data
-
-
-def _file_kind(mode: int) -> str:
-    kinds = {stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket"}
-    return next((kind for test, kind in kinds.items() if test(mode)), "a device")
-
-
-def _too_large(path: Path, size: int, limit: int) -> str:
-    return (
-        f"{path} is {size_text(size)}, more than the {size_text(limit)} allowed for a PDF"
-        " (raise it with --max-size)"
-    )
+        return read_input(path, current_limits().pdf_bytes)
+    except InputFileError as error:
+        raise PDFError(f"cannot read {path}: {error.reason}") from None
 
 
 def open_pdf(pdf: bytes, name: str) -> PdfReader:

@@ -20,9 +20,7 @@ from __future__ import annotations
 import datetime
 import html
 import logging
-import os
 import re
-import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +37,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import SourceError
-from .limits import current_limits, size_text
+from .files import read_input
+from .limits import current_limits
 from .markup import linkify_rule, markup_spans, note_call_rule, smartquotes_rule
 from .model import (
     Block,
@@ -124,55 +123,12 @@ def read_utf8(path: Path, limit: int | None = None) -> str:
     *limit* bytes (default: the statement size limit in force, see :mod:`leaflet.limits`).
     """
     limit = current_limits().statement_bytes if limit is None else limit
-    data = _read_regular_file(path, limit)
+    data = read_input(path, limit)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise SourceError("not UTF-8 text (save the file as UTF-8)", path, line) from None
-
-
-def _read_regular_file(path: Path, limit: int) -> bytes:
-    """At most *limit* bytes of a regular file; checked with stat before opening, and again on
-    the open descriptor (opened non-blocking, so a file swapped for a pipe cannot hang)."""
-    try:
-        _check_regular(path, os.stat(path), limit)
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise SourceError("no such file", path) from None
-    except OSError as error:
-        raise SourceError(f"cannot read: {error.strerror or error}", path) from None
-    with os.fdopen(descriptor, "rb") as file:
-        try:
-            _check_regular(path, os.fstat(file.fileno()), limit)
-            data = file.read(limit + 1)
-        except OSError as error:
-            raise SourceError(f"cannot read: {error.strerror or error}", path) from None
-    if len(data) > limit:
-        _too_large(path, len(data), limit, exact=False)
-    return data
-
-
-def _check_regular(path: Path, status: os.stat_result, limit: int) -> None:
-    if stat.S_ISDIR(status.st_mode):
-        raise SourceError("is a folder, not a file", path)
-    if not stat.S_ISREG(status.st_mode):
-        raise SourceError("is not a regular file (a pipe, device or socket); give a file", path)
-    if status.st_size > limit:
-        _too_large(path, status.st_size, limit, exact=True)
-
-
-def _too_large(path: Path, size: int, limit: int, *, exact: bool) -> None:
-    limit_text = size_text(limit)
-    if not exact:
-        shown = f"more than {limit_text}"
-    elif size_text(size) != limit_text:
-        shown = size_text(size)
-    else:
-        shown, limit_text = f"{size} bytes", f"{limit_text} ({limit} bytes)"
-    raise SourceError(
-        f"the file is {shown}, over the limit of {limit_text} (raise it with --max-size)", path
-    )
 
 
 def parse_statement(text: str, path: Path | str | None = None) -> Statement:

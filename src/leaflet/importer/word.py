@@ -21,9 +21,8 @@ This module imports python-docx at the top: :mod:`leaflet.importer` imports it o
 
 from __future__ import annotations
 
-import os
+import io
 import re
-import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -41,6 +40,7 @@ from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 
 from ..errors import SourceError
+from ..files import read_input
 from ..limits import current_limits, size_text
 from .blocks import Hint, SourceBlock, check_block_count
 
@@ -95,29 +95,9 @@ def _reason(error: Exception) -> str:
 
 
 def _open_regular(path: Path) -> BinaryIO:
-    """The file at *path*, open, once it is known to be a regular file within the import size
-    limit (checked on the open descriptor; opened non-blocking, so a pipe cannot hang)."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise SourceError("no such file", path) from None
-    except OSError as error:
-        raise SourceError(f"cannot read: {error.strerror or error}", path) from None
-    status, limit = os.fstat(descriptor), current_limits().import_bytes
-    problem = None
-    if stat.S_ISDIR(status.st_mode):
-        problem = "is a folder, not a file"
-    elif not stat.S_ISREG(status.st_mode):
-        problem = "is not a regular file (a pipe, device or socket); give a file"
-    elif status.st_size > limit:
-        problem = (
-            f"the file is {size_text(status.st_size)}, over the limit of {size_text(limit)}"
-            " (raise it with --max-size)"
-        )
-    if problem is not None:
-        os.close(descriptor)
-        raise SourceError(problem, path)
-    return os.fdopen(descriptor, "rb")
+    """The file at *path* in memory, once it is known to be a regular file within the import
+    size limit (:func:`leaflet.files.read_input`)."""
+    return io.BytesIO(read_input(path, current_limits().import_bytes))
 
 
 def _check_archive(stream: BinaryIO, path: Path) -> None:
