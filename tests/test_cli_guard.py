@@ -104,3 +104,22 @@ def test_a_bleed_no_shop_asks_for_is_refused(tmp_path: Path, bleed: str) -> None
     result = run_cli("render", EXAMPLES / "es-vivienda.md", "--bleed", bleed, "-o", output)
     assert_refused(result, mentions="is more than any print shop asks for (at most 20mm")
     assert not output.exists()
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
+    """``leaflet inspect | head``: no traceback and no error line when the pipe closes."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "statement.md"
+    source.write_text("---\ntitle: Long\n---\n\n" + "Words in a row. " * 40_000, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "leaflet", "inspect", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10)
+    process.stdout.close()
+    assert process.wait(timeout=60) == 141
+    assert process.stderr.read() == b""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -109,6 +110,16 @@ def _limits(args: argparse.Namespace) -> Limits:
     return replace(limits, render_seconds=args.time_limit)
 
 
+def _silence_stdout() -> None:
+    """Point the standard output at /dev/null, so that Python's flush at exit does not fail
+    again on the closed pipe (Python's documentation, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def _one_line(text: str, limit: int = 1000) -> str:
     """*text* as one line of at most *limit* characters: a message may quote hostile input."""
     line = " ".join(text.split())
@@ -169,6 +180,9 @@ def main(
     except KeyboardInterrupt:
         stderr.write(f"{PROG}: interrupted\n")
         return 130
+    except BrokenPipeError:  # the reader went away (`leaflet inspect | head`): stop quietly
+        _silence_stdout()
+        return 141  # as a shell reports a process ended by SIGPIPE
     except Exception as error:  # a bug, but never a traceback for users: one line, exit 2
         if debug:
             raise
