@@ -122,4 +122,5 @@ def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path) -> None:
     assert process.stdout.read(10)
     process.stdout.close()
     assert process.wait(timeout=60) == 141
-    assert process.stderr.read() == b""
+    with process.stderr:
+        assert process.stderr.read() == b""
