@@ -19,7 +19,7 @@ from PIL import Image
 from leaflet import source
 from leaflet.errors import SourceError
 from leaflet.model import Block, Note
-from leaflet.source import parse_statement, read_utf8, written_words
+from leaflet.source import load_statement, parse_statement, read_utf8, written_words
 
 from conftest import assert_refused, pdf_reader, run_bounded, run_cli
 
@@ -423,3 +423,20 @@ def test_check_source_passes_a_faithful_pdf(tmp_path: Path) -> None:
     assert run_cli("render", statement, "-f", "a5", "-o", tmp_path / "out.pdf").code == 0
     result = run_cli("check", tmp_path / "out.pdf", "--source", statement)
     assert result.code == 0, result.out
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_file_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    text = HEAD + "Солідарність — ünïcödé text.\n"
+    path = tmp_path / "statement.md"
+    data = text.encode(encoding)
+    path.write_bytes(data if data.startswith((b"\xff\xfe", b"\xfe\xff")) else b"\xfe\xff" + data)
+    assert read_utf8(path) == text
+    assert load_statement(path).lead is not None
+
+
+def test_damaged_utf16_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "statement.md"
+    path.write_bytes(b"\xff\xfe" + "title".encode("utf-16-le") + b"\x00\xd8")  # lone surrogate
+    with pytest.raises(SourceError, match="damaged UTF-16 text"):
+        read_utf8(path)

@@ -17,6 +17,7 @@ model.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import html
 import logging
@@ -124,9 +125,13 @@ def read_utf8(path: Path, limit: int | None = None) -> str:
     """
     limit = current_limits().statement_bytes if limit is None else limit
     data = read_input(path, limit)
+    # Windows editors save "Unicode" as UTF-16 with a byte order mark: read it as such.
+    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as error:
+        if encoding:
+            raise SourceError("damaged UTF-16 text (save the file as UTF-8)", path) from None
         line = data[: error.start].count(b"\n") + 1
         raise SourceError("not UTF-8 text (save the file as UTF-8)", path, line) from None
 
