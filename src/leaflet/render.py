@@ -133,6 +133,8 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
         raise ValueError(f"leaflet does not load {url}")
 
     def _read(self, url: str, path: Path) -> bytes:
+        if path.is_relative_to(_BUNDLED_FONTS):
+            return _bundled_font(path)  # every document loads them: read them once
         limit = current_limits().image_bytes
         if path.stat().st_size > limit:
             self._refuse(url, f"larger than {size_text(limit)}")
@@ -167,6 +169,13 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
 
 
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+_BUNDLED_FONTS = FONTS_DIR.resolve()
+
+
+@functools.lru_cache(maxsize=64)
+def _bundled_font(path: Path) -> bytes:
+    """A font file of leaflet's own (package data, never changed while leaflet runs)."""
+    return path.read_bytes()
 
 
 def _svg_references(body: bytes) -> list[str] | None:
