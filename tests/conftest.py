@@ -188,8 +188,8 @@ def run_bounded(
 
 
 def assert_refused(result: CliResult, *, mentions: str = "") -> None:
-    """A bad input's contract: exit 2, exactly one ``leaflet: error:`` line (warnings may come
-    before it), no traceback; the error names *mentions* when given."""
+    """A bad input's contract: exit 2, exactly one ``leaflet: error:`` line (warnings and layout
+    notes may come before it), no traceback; the error names *mentions* when given."""
     assert result.code == 2, (result.code, result.err[-2000:])
     assert "Traceback" not in result.err, result.err[-2000:]
     errors = [line for line in result.err.splitlines() if line.startswith("leaflet: error: ")]
@@ -197,7 +197,8 @@ def assert_refused(result: CliResult, *, mentions: str = "") -> None:
     others = [
         line
         for line in result.err.splitlines()
-        if line and not line.startswith(("leaflet: error: ", "leaflet: warning: "))
+        if line
+        and not line.startswith(("leaflet: error: ", "leaflet: warning: ", "leaflet: note: "))
     ]
     assert not others, result.err[-2000:]
     assert mentions in errors[0], errors[0]

@@ -36,6 +36,7 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
         "pdf_standard": "PDF 1.7",
         "fonts_embedded": True,
         "quantity": "____ copies",
+        "notes": ticket["notes"],  # the layout preflight's (tests/test_preflight.py)
     }
     lines = text.read_text().splitlines()
     assert lines[0] == "Print job: transit.pdf"

@@ -13,9 +13,10 @@
 * content — operators with wrong operands, Form XObjects that draw themselves, and pages too
   complex to check within the scan's bounds (:mod:`leaflet.pdfscan`) are problems: what a
   preflight cannot read, a RIP may not print;
-* with the statement — every word of it in the text layer (hyphenated words rejoined).
+* with the statement — every word of it in the text layer (hyphenated words rejoined), and
+  the layout preflight's rules a PDF's lines are enough for (:mod:`leaflet.pdflines`) as notes.
 
-Problems make ``leaflet check`` exit 1; warnings are shown but do not.
+Problems make ``leaflet check`` exit 1; warnings and notes are shown but do not.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class CheckReport:
     facts: PdfFacts = field(repr=False)
     problems: tuple[str, ...]
     warnings: tuple[str, ...]
+    #: Layout preflight notes (``page N: …``), with the statement only.
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -92,6 +95,7 @@ class CheckReport:
             "fonts": dict(sorted(self.facts.fonts.items())),
             "problems": list(self.problems),
             "warnings": list(self.warnings),
+            "notes": list(self.notes),
         }
 
 
@@ -115,9 +119,23 @@ def check_pdf(
         *_line_problems(facts),
         *_content_problems(facts),
     ]
+    notes: tuple[str, ...] = ()
     if statement is not None:
         problems += _missing_word_problems(facts, _expected_words(facts, statement))
-    return CheckReport(name, facts, tuple(problems), tuple(_image_warnings(facts)))
+        notes = _layout_notes(pdf, facts, statement)
+    return CheckReport(name, facts, tuple(problems), tuple(_image_warnings(facts)), notes)
+
+
+def _layout_notes(pdf: bytes, facts: PdfFacts, statement: Statement) -> tuple[str, ...]:
+    """The layout preflight's notes that a PDF's lines tell (:mod:`leaflet.pdflines`); hyphens
+    are told from the source's own hyphens by the source as written."""
+    from .pdflines import pdf_notes
+
+    if statement.source is None:
+        return ()
+    saddle = f"{KEYWORD_LAYOUT}saddle" in facts.keywords
+    notes = pdf_notes(pdf, read_utf8(statement.source), saddle=saddle)
+    return tuple(_first_few([str(note) for note in notes], 20))
 
 
 def _box_problems(facts: PdfFacts) -> list[str]:

@@ -68,3 +68,16 @@ class PDFError(ImposeError):
     """A PDF given to leaflet cannot be read safely: not a PDF, encrypted, damaged (a page
     without a valid box, a page tree that loops …), or larger than the limits.  The message
     names the file and, when it can, the page."""
+
+
+class LayoutError(RenderError):
+    """The layout preflight found notes and ``--strict-layout`` makes them an error; the
+    notes are in :attr:`notes` (:class:`leaflet.preflight.Note`) for the caller to show."""
+
+    def __init__(self, notes: tuple[object, ...]):
+        self.notes = notes
+        count = len(self.notes)
+        super().__init__(
+            f"{count} layout note{'s' * (count != 1)} (first: {self.notes[0]}); "
+            "--strict-layout makes them an error: fix the layout or render without it"
+        )

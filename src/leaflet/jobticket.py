@@ -52,6 +52,9 @@ class JobTicket:
     #: None: not known (a PDF leaflet did not make); ``leaflet check`` tells.
     fonts_embedded: bool | None = True
     quantity: str = "____ copies"
+    #: What leaflet's layout preflight noted (``page N: …``): for the organizer to judge
+    #: before printing; none for a PDF leaflet did not lay out.
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
@@ -70,6 +73,7 @@ class JobTicket:
             f"Colours: {self.colours}",
             f"Bleed: {bleed}; crop marks: {'yes' if self.crop_marks else 'no'}",
             f"PDF: {self.pdf_standard}" + (", fonts embedded" if self.fonts_embedded else ""),
+            *(f"Layout note: {note}" for note in self.notes),
         ]
         return "\n".join(lines) + "\n"
 
@@ -87,6 +91,7 @@ def job_ticket(
         output, fmt, result.page_count, media_size(result.pdf), colours,
         bleed=options.bleed_width, marks=options.marks,
     )  # fmt: skip
+    ticket = replace(ticket, notes=tuple(str(note) for note in result.notes))
     variant = options.pdf_variant
     if variant is None:
         return ticket

@@ -26,6 +26,7 @@ from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
 from .units import POINTS_PER, format_length, parse_length
 
 if TYPE_CHECKING:
+    from .preflight import Note
     from .render import LaidOut, Typesetter
 
 __all__ = [
@@ -75,6 +76,8 @@ class RenderOptions:
     marks: bool = False
     #: ``pdf/x-4`` … (see :data:`pdfx.PDF_VARIANTS`); PDF/X variants paint in CMYK.
     pdf_variant: str | None = None
+    #: Layout preflight notes (:mod:`leaflet.preflight`) are an error (``--strict-layout``).
+    strict_layout: bool = False
 
     @property
     def bleed_width(self) -> float:
@@ -98,6 +101,8 @@ class RenderResult:
     passes: int = 1
     #: For imposed formats: what to tell the person printing it.
     instruction: str | None = None
+    #: What the layout preflight found (:mod:`leaflet.preflight`), by reader page.
+    notes: tuple[Note, ...] = ()
 
 
 def render_statement(statement: Statement, options: RenderOptions | None = None) -> RenderResult:
@@ -150,8 +155,9 @@ def _render_leaflet(
     typesetter = _typesetter(statement, template, html, options)
     fit = _fit(typesetter, fmt, options.pages, statement)
     laid_out = _laid_out(typesetter, fmt, fit.scale)
+    notes = _layout_notes(laid_out, options)
     pdf = _write(laid_out, options, template, typesetter, statement)
-    return RenderResult(pdf, html, laid_out.page_count, fit.scale, typesetter.passes)
+    return RenderResult(pdf, html, laid_out.page_count, fit.scale, typesetter.passes, notes=notes)
 
 
 def _warn_rgb_images(pdf: bytes) -> None:
@@ -185,6 +191,22 @@ def _check_print_options(options: RenderOptions) -> None:
     if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
         known = ", ".join(PDF_VARIANTS)
         raise UsageError(f"unknown --pdf-variant {options.pdf_variant!r} (known: {known})")
+
+
+def _layout_notes(
+    laid_out: LaidOut, options: RenderOptions, *, posters: bool = False
+) -> tuple[Note, ...]:
+    """The layout preflight's notes on the final layout (one walk over its lines); with
+    ``strict_layout`` any note is a :class:`~leaflet.errors.LayoutError`, raised before the
+    PDF is written."""
+    from .errors import LayoutError
+    from .preflight import preflight
+    from .render import preflight_layout
+
+    notes = preflight(preflight_layout(laid_out, posters=posters))
+    if notes and options.strict_layout:
+        raise LayoutError(notes)
+    return notes
 
 
 def _add_marks(result: RenderResult) -> RenderResult:
@@ -281,8 +303,9 @@ def _render_posters(
     chosen = fit_posters(texts, measure, width_px, height_px)
     heights = [result.height for result in measure(chosen.sizes, chosen.widths)]
     laid_out = typesetter.layout(css(chosen.sizes, chosen.widths, heights))
+    notes = _layout_notes(laid_out, options, posters=True)
     pdf = _write(laid_out, options, template, typesetter, statement)
-    return RenderResult(pdf, html, laid_out.page_count, passes=typesetter.passes)
+    return RenderResult(pdf, html, laid_out.page_count, passes=typesetter.passes, notes=notes)
 
 
 def _check_budget(pages: int | None, fmt: Format) -> None:
@@ -406,7 +429,15 @@ def _impose(
         result.scale,
         result.passes,
         imposed.instruction,
+        _renumbered(result.notes, result.page_count if keep_last else 0, fmt.page_multiple),
     )
+
+
+def _renumbered(notes: tuple[Note, ...], back_page: int, multiple: int) -> tuple[Note, ...]:
+    """*notes* with those of the back page (layout page *back_page*; 0: none) on its reader
+    page, once blanks pad the booklet to a *multiple* of pages before it."""
+    pages = math.ceil(back_page / multiple) * multiple
+    return tuple(replace(note, page=pages) if note.page == back_page else note for note in notes)
 
 
 def _has_back_page(statement: Statement) -> bool:

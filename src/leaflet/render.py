@@ -25,9 +25,9 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
 
 import weasyprint
@@ -40,6 +40,9 @@ from .fonts import FONTS_DIR
 from .images import image_problem, shorten
 from .limits import current_limits, size_text
 
+if TYPE_CHECKING:
+    from .preflight import Layout, Line, Role
+
 __all__ = [
     "ASSETS",
     "IMAGES",
@@ -49,6 +52,7 @@ __all__ = [
     "SafeFetcher",
     "Typesetter",
     "layout",
+    "preflight_layout",
     "write_pdf",
 ]
 
@@ -286,6 +290,110 @@ def _block(box: Any, page: int) -> Block:
         if isinstance(line, boxes.LineBox)
     )
     return Block(page, box.width, box.height, lines)
+
+
+#: Characters that shape line breaks but are no text of the line.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060"))
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def preflight_layout(laid_out: LaidOut, *, posters: bool = False) -> Layout:
+    """The pages and lines of *laid_out* for :func:`leaflet.preflight.preflight`, in one walk
+    over its line boxes (page margin boxes and list markers left out).  A booklet's back page
+    (CSS page ``back``) and *posters* are designed pages."""
+    from .preflight import Layout, Page
+
+    pages = []
+    lines: list[tuple[Line, Any]] = []
+    for index, page in enumerate(laid_out.document.pages):
+        page_box = page._page_box
+        designed = posters or page_box.page_type.name == "back"
+        bottom = page_box.content_box_y() + page_box.height
+        pages.append(Page(index + 1, laid_out.page_fill(index), bottom, designed))
+        for html in page_box.children:
+            if html.element_tag == "html":
+                _collect_lines(html, index + 1, "other", lines)
+    return Layout(tuple(pages), tuple(_with_hyphens(lines)))
+
+
+def _role(box: Any, role: Role) -> Role:
+    """What the text of *box* is, given what its parent's is."""
+    element, tag = box.element, box.element_tag
+    classes = (element.get("class") or "").split() if element is not None else []
+    if tag in _HEADINGS:
+        return "heading"
+    if "slogan" in classes or "poster-text" in classes:
+        return "slogan"
+    if role == "note" or "notes" in classes:
+        return "note"
+    if tag == "li":
+        return "list"
+    if tag == "main" and "body" in classes:
+        return "body"
+    if tag in ("blockquote", "pre") or "lead" in classes:
+        return "other"
+    return role
+
+
+def _collect_lines(box: Any, page: int, role: Role, found: list[tuple[Line, Any]]) -> None:
+    for child in box.children:
+        if isinstance(child, boxes.LineBox):
+            found.append((_line(child, box, page, role), child.element))
+        elif (
+            isinstance(child, boxes.ParentBox)
+            and not isinstance(child, boxes.InlineBlockBox)
+            and not (child.element_tag or "").endswith("::marker")
+        ):
+            _collect_lines(child, page, _role(child, role), found)
+
+
+def _line(line: Any, block: Any, page: int, role: Role) -> Line:
+    """One line box as a :class:`~leaflet.preflight.Line` (hyphenation judged later)."""
+    from .preflight import Line
+
+    parts: list[str] = []
+    calls: list[tuple[int, int]] = []
+
+    def visit(box: Any) -> None:
+        for child in box.children:
+            if isinstance(child, boxes.TextBox):
+                parts.append(child.text.translate(_INVISIBLE))
+            elif isinstance(child, boxes.InlineBox):
+                start = len("".join(parts))
+                visit(child)
+                classes = (child.element.get("class") or "").split()
+                if "note-call" in classes and child.element_tag == "a":
+                    calls.append((start, len("".join(parts))))
+
+    visit(line)
+    children = line.children or (line,)
+    left = min(child.position_x for child in children)
+    right = max(child.position_x + child.margin_width() for child in children)
+    box_left = block.content_box_x()
+    paragraph = hash((id(block.element), block.element_tag))
+    return Line(
+        page, "".join(parts), role, paragraph, tuple(calls), False,
+        line.position_y, line.position_y + line.margin_height(),
+        left, right, box_left, box_left + block.width,
+    )  # fmt: skip
+
+
+def _with_hyphens(found: list[tuple[Line, Any]]) -> Iterator[Line]:
+    """The lines, each marked :attr:`~leaflet.preflight.Line.hyphenated` when it ends with a
+    hyphen WeasyPrint added (the hyphen is not in its element's text there)."""
+    from .preflight import automatic_hyphen
+
+    sources: dict[int, str] = {}
+    for index, (line, element) in enumerate(found):
+        following = found[index + 1][0] if index + 1 < len(found) else None
+        if following is None or following.paragraph != line.paragraph:
+            yield line
+            continue
+        if not line.text.rstrip().endswith("-") or element is None:
+            yield line
+            continue
+        source = sources.setdefault(id(element), "".join(element.itertext()).translate(_INVISIBLE))
+        yield replace(line, hyphenated=automatic_hyphen(line.text, following.text, source))
 
 
 class Typesetter:

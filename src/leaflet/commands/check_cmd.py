@@ -4,7 +4,10 @@ Checks that MediaBox ⊇ BleedBox ⊇ TrimBox on every page and that pages with 
 marks have a bleed; that a booklet has a multiple of 4 pages; that every font is embedded;
 that a PDF/X file has an output intent and no RGB colour; that no line is a hairline; and
 warns about images under 200 dpi.  With --source, every word of the statement must be in the
-PDF's text.  Exit code 0: no problems; 1: problems found (one line each); 2: unreadable input.
+PDF's text, and the layout preflight's notes that a PDF can tell are shown (note calls parted
+from their word or touching, hyphenated lines in a row, a hyphen across a page turn; they do
+not change the exit code).  Exit code 0: no problems; 1: problems found (one line each);
+2: unreadable input.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
             *(f"  {line}" for line in report.summary()),
             *(f"problem: {problem}" for problem in report.problems),
             *(f"warning: {warning}" for warning in report.warnings),
+            *(f"note: {note}" for note in report.notes),
             f"{len(report.problems)} problems" if report.problems else "ok: no problems found",
         ]
         stdout.write("\n".join(lines) + "\n")

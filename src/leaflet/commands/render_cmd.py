@@ -23,10 +23,11 @@ What a run writes (the PDF, --html, --preview pictures, --job tickets):
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import UsageError
+from ..errors import LayoutError, UsageError
 from ..pdfx import PDF_VARIANTS
 from ..pipeline import MARKS_BLEED, RenderOptions
 from ..units import format_length
@@ -63,6 +64,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--strict",
         action="store_true",
         help="fail when a character of the statement is in no bundled font of the template",
+    )
+    parser.add_argument(
+        "--strict-layout",
+        action="store_true",
+        default=DEFAULTS.strict_layout,
+        help="fail (writing nothing) when the layout preflight finds typographic faults: "
+        "note calls parted from their word, hyphen ladders, a hyphen across a page turn, "
+        "stranded headings, overflowing lines … (otherwise shown as 'leaflet: note:' lines)",
     )
     parser.add_argument(
         "--pages",
@@ -145,6 +154,7 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         bleed=args.bleed,
         marks=args.marks,
         pdf_variant=args.pdf_variant,
+        strict_layout=args.strict_layout,
     )
     template = get_template(options.template)  # an unknown template fails before any parsing
     source = Path(args.source)
@@ -165,7 +175,12 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         extras += job_ticket_outputs(output, None)
     check_outputs([Output(output), *extras], inputs)
 
-    result = render_statement(statement, options)
+    try:
+        result = render_statement(statement, options)
+    except LayoutError as error:
+        _show_notes(args.stderr, error.notes)
+        raise
+    _show_notes(args.stderr, result.notes)
     outputs = [Output(output, result.pdf)]
     if args.html is not None:
         outputs.append(Output(args.html, result.html.encode("utf-8")))
@@ -188,3 +203,9 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         report.write(f"{result.instruction}\n")
     report.writelines(f"{written.path}\n" for written in [*previews, *tickets])
     return 0
+
+
+def _show_notes(stderr: TextIO, notes: Iterable[object]) -> None:
+    """The layout preflight's notes (:mod:`leaflet.preflight`), one ``leaflet: note:`` line
+    each on standard error, like warnings: they tell, they do not stop the run."""
+    stderr.writelines(f"leaflet: note: {note}\n" for note in notes)
