@@ -366,3 +366,16 @@ def test_a_booklet_is_read_in_reader_order(cli: Cli, tmp_path: Path) -> None:
     numbers = [int(line.text.split()[1]) for line in lines if line.text.startswith("Paragraph ")]
     assert numbers == list(range(1, 40))
     assert [line.page for line in lines] == sorted(line.page for line in lines)
+
+
+def test_a_pdf_pdfium_cannot_open_has_no_notes() -> None:
+    from leaflet.pdflines import pdf_notes
+
+    assert pdf_notes(b"%PDF-1.7\nnot really", "") == ()
+
+
+def test_notes_and_the_strict_error_are_public() -> None:
+    import leaflet
+
+    assert leaflet.Note(2, "x").page == 2 and str(leaflet.Note(2, "x")) == "page 2: x"
+    assert issubclass(leaflet.LayoutError, leaflet.RenderError)

@@ -50,6 +50,8 @@ _EXPORTS = {
     "ImposeError": "errors",
     "FormatError": "errors",
     "OutputError": "errors",
+    "LayoutError": "errors",
+    "Note": "preflight",
     "check_pdf": "check",
     "CheckReport": "check",
 }
@@ -63,7 +65,9 @@ __all__ = [
     "ImposeError",
     "ImposeOptions",
     "ImposedPDF",
+    "LayoutError",
     "LeafletError",
+    "Note",
     "OutputError",
     "RenderError",
     "RenderOptions",
@@ -94,6 +98,7 @@ if TYPE_CHECKING:
     from .errors import (
         FormatError,
         ImposeError,
+        LayoutError,
         LeafletError,
         OutputError,
         RenderError,
@@ -107,6 +112,7 @@ if TYPE_CHECKING:
     from .model import Statement
     from .output import write_atomic
     from .pipeline import RenderOptions, RenderResult, render_statement
+    from .preflight import Note
     from .source import load_statement, parse_statement
     from .templates import Template, builtin_templates, get_template
     from .units import parse_length

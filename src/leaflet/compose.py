@@ -47,6 +47,7 @@ from .fonts import font_face_css
 from .formats import Format
 from .model import Statement
 from .templates import BASE_DIR, ENTRY, TEMPLATES_DIR, Template, read_template_file
+from .typography import typography
 
 __all__ = [
     "LABELS",
@@ -333,6 +334,7 @@ def _environment(chain: tuple[tuple[str, tuple[Path, ...]], ...]) -> jinja2.Envi
         environment.filters[name] = _checked(environment.filters[name], MAX_LOOP_ITERATIONS)
     environment.globals["lipsum"] = _checked(generate_lorem_ipsum, 1000, values=0)
     environment.filters["localized_date"] = localized_date
+    environment.filters["typography"] = typography  # lang | typography → leaflet.typography
     return environment
 
 

@@ -40,6 +40,8 @@ PDF_RULES = (call_starts_line, touching_calls, hyphen_ladder, hyphen_across_page
 SUPERSCRIPT = 0.85
 #: Pages with more characters than this are not read (no leaflet page has them).
 MAX_CHARACTERS = 50_000
+#: Pages read at most (the preflight is for leaflets, not books).
+MAX_PAGES = 200
 #: Lines that are only a list number or a page number: drawn apart from the text.
 _MARKER = re.compile(r"^\s*\d+\.?\s*$")
 
@@ -64,11 +66,14 @@ def pdf_layout(pdf: bytes, source: str, *, saddle: bool = False) -> Layout:
     """The lines of *pdf* in reading order (no pages: the PDF does not tell their text area)."""
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(pdf)
+    try:
+        document = pypdfium2.PdfDocument(pdf)
+    except pypdfium2.PdfiumError:  # what PDFium cannot open has no lines to judge
+        return Layout((), ())
     try:
         halves: list[tuple[int, list[tuple[str, list[_Char]]]]] = []
         count = len(document)
-        for index in range(count):
+        for index in range(min(count, MAX_PAGES)):
             page = document[index]
             lines = _page_lines(page)
             if not saddle:
@@ -138,7 +143,7 @@ def _page_lines(page: object) -> list[tuple[str, list[_Char]]]:
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
         count = textpage.count_chars()
-        if count > MAX_CHARACTERS:
+        if not 0 < count <= MAX_CHARACTERS:
             return []
         links = _links(page)
         lines: list[tuple[str, list[_Char]]] = []

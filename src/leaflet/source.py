@@ -54,6 +54,7 @@ from .model import (
     Statement,
     ThematicBreak,
 )
+from .typography import Typography, space_punctuation, typography
 
 __all__ = [
     "FRONT_MATTER_KEYS",
@@ -82,20 +83,6 @@ FRONT_MATTER_KEYS: dict[str, str] = {
     "logo": "image file in the statement's folder",
 }
 
-#: Quotation marks by language (primary open/close, secondary open/close) for the typographer.
-_QUOTES = {
-    "en": "“”‘’",
-    "es": "«»“”",
-    "fr": "«»“”",
-    "pt": "«»“”",
-    "it": "«»“”",
-    "de": "„“‚‘",
-    "uk": "«»„“",
-    "ru": "«»„“",
-    "be": "«»„“",
-    "pl": "„”«»",
-    "el": "«»“”",
-}
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _COLOUR = re.compile(r"^(#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6}|[a-z]+)$")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
@@ -545,10 +532,9 @@ _INLINE_NESTING = 20
 
 
 def _configured_markdown(lang: str, max_nesting: int) -> MarkdownIt:
-    quotes = _QUOTES.get(lang.split("-")[0].lower(), _QUOTES["en"])
     md = MarkdownIt(
         "commonmark",
-        {"linkify": True, "typographer": True, "quotes": quotes, "html": True},
+        {"linkify": True, "typographer": True, "quotes": typography(lang).quotes, "html": True},
     )
     md.options["maxNesting"] = max_nesting
     md.enable(["linkify", "replacements", "smartquotes"])
@@ -573,11 +559,24 @@ def _parse_inline(inline: MarkdownIt, state: StateCore) -> None:
 def _render_note_call(
     self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
 ) -> str:
-    """A note call: superscript number linking to the endnote, with an anchor to come back to."""
+    """A note call: superscript number linking to the endnote, with an anchor to come back to.
+
+    The call is glued to what comes before it by a WORD JOINER (U+2060; UAX #14 forbids a
+    line break on either side of it, WeasyPrint honours it between boxes, and it leaves no
+    trace in the PDF's text layer), so a line never starts with a call.  Calls side by side are
+    separated by a superscript comma ("45,46,47", never "454647"), glued too.
+    """
     token = tokens[idx]
     number = env["note_numbers"][token.meta["label"]]
     call = token.meta["subId"] + 1
-    return f'<a class="note-call" id="call-{number}-{call}" href="#note-{number}">{number}</a>'
+    link = f'<a class="note-call" id="call-{number}-{call}" href="#note-{number}">{number}</a>'
+    if idx > 0 and tokens[idx - 1].type == "footnote_ref":
+        return f'{WORD_JOINER}<span class="note-call-separator">,</span>{WORD_JOINER}{link}'
+    return WORD_JOINER + link
+
+
+#: Forbids a line break on either side (UAX #14 class WJ); invisible, and not in the text layer.
+WORD_JOINER = "\u2060"
 
 
 def _html_text(raw: str) -> str:
@@ -610,11 +609,13 @@ class _BodyParser:
     first_line: int
     lang: str
     md: MarkdownIt = field(init=False)
+    typography: Typography = field(init=False)
     env: dict[str, Any] = field(default_factory=dict)
     warnings: int = 0
 
     def __post_init__(self) -> None:
         self.md = _markdown(self.lang)
+        self.typography = typography(self.lang)
 
     def parse(self, body: str) -> tuple[list[Block], tuple[Note, ...]]:
         tokens = self.md.parse(body, self.env)
@@ -676,9 +677,13 @@ class _BodyParser:
         )
 
     def typeset(self, text: str) -> str:
-        """Front-matter text with the body's typography (quotes, dashes); markup is dropped."""
+        """Front-matter text with the body's typography (quotes, dashes, the language's
+        spacing, see :mod:`leaflet.typography`); markup is dropped."""
         children = self.md.parseInline(text, {})[0].children or []
-        return _tie_dashes(_plain_text(children).strip() or text)
+        return self._typeset_text(_plain_text(children).strip() or text)
+
+    def _typeset_text(self, text: str) -> str:
+        return space_punctuation(_tie_dashes(text), self.typography)
 
     # -- safety: raw HTML and images ---------------------------------------------------------
 
@@ -689,9 +694,12 @@ class _BodyParser:
                 self._warn(token, "raw HTML is not allowed; its tags were dropped")
                 text = _html_text(token.content)
                 tokens[index] = _text_paragraph(text, token) if text else _empty(token)
+            in_address = False  # a bare or <…> link's text is its address: kept as written
             for child in token.children or []:
-                if child.type == "text":
-                    child.content = _tie_dashes(child.content)
+                if child.type in ("link_open", "link_close") and child.info == "auto":
+                    in_address = child.type == "link_open"
+                if child.type == "text" and not in_address:
+                    child.content = self._typeset_text(child.content)
                 if child.type == "html_inline":
                     self._warn(token, f"raw HTML {_shown(child.content)} dropped")
                     child.type, child.content = "text", ""
@@ -837,7 +845,7 @@ class _BodyParser:
         children = token.children or []
         renderer = self.md.renderer
         assert isinstance(renderer, RendererHTML)
-        rendered = renderer.renderInline(children, self.md.options, self.env)
+        rendered = renderer.renderInline(_protect_words(children), self.md.options, self.env)
         return Inline(rendered.strip(), _plain_text(children).strip())
 
     # -- helpers -----------------------------------------------------------------------------
@@ -861,6 +869,65 @@ _SPACED_DASH = re.compile(r" ([–—])(?= )")
 def _tie_dashes(text: str) -> str:
     """A spaced dash never starts a line: tie it to the word before (no-break space)."""
     return _SPACED_DASH.sub("\u00a0\\1", text)
+
+
+#: A word with a hard hyphen of its own ("military-political"): hyphenated only there.
+_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W_]+)+")
+#: The last word of a text, with what follows it.
+_LAST_WORD = re.compile(r"\S+\s*$")
+
+
+def _protect_words(children: list[Token]) -> list[Token]:
+    """*children* with the words hyphenation must leave whole in spans (``hyphens: manual``
+    in ``base.css``): words with a hard hyphen of their own (``compound``: a second hyphen
+    inside "milit-ary-political" reads as a typo) and the last word of the text
+    (``last-word``: a paragraph never ends on a word fragment).  Link addresses are left
+    alone (they break anywhere and never hyphenate)."""
+    texts = {
+        index
+        for index, child in enumerate(children)
+        if child.type == "text" and child.content.strip() and not _in_address(children, index)
+    }
+    last = max(texts, default=-1)
+    protected: list[Token] = []
+    for index, child in enumerate(children):
+        if index not in texts:
+            protected.append(child)
+            continue
+        text = child.content
+        tail = ""
+        if index == last:
+            match = _LAST_WORD.search(text)
+            assert match is not None
+            text, tail = text[: match.start()], match.group()
+        protected.extend(_spans(text, _COMPOUND, "compound"))
+        if tail:
+            protected.extend(_wrapped(tail, "last-word"))
+    return protected
+
+
+def _in_address(children: list[Token], index: int) -> bool:
+    """Whether ``children[index]`` is the text of a bare or ``<…>`` link (its address)."""
+    before = children[index - 1] if index else None
+    return before is not None and before.type == "link_open" and before.info == "auto"
+
+
+def _spans(text: str, pattern: re.Pattern[str], name: str) -> Iterator[Token]:
+    """Text tokens for *text*, each match of *pattern* wrapped in a span of class *name*."""
+    position = 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            yield Token("text", "", 0, content=text[position : match.start()])
+        yield from _wrapped(match.group(), name)
+        position = match.end()
+    if position < len(text):
+        yield Token("text", "", 0, content=text[position:])
+
+
+def _wrapped(text: str, name: str) -> Iterator[Token]:
+    yield Token("html_inline", "", 0, content=f'<span class="{name}">')
+    yield Token("text", "", 0, content=text)
+    yield Token("html_inline", "", 0, content="</span>")
 
 
 def _closing(tokens: list[Token], index: int) -> int:

@@ -1,0 +1,295 @@
+"""Typography a designer would sign: note calls glued to their word and kept apart from each
+other, the zine's note numbers whole, each language's spacing and hyphenation patterns, words
+with a hard hyphen broken only there.  Read back from rendered PDFs where the layout decides
+(pypdf for the link boxes, pypdfium2 for the characters' boxes)."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pyphen
+import pytest
+
+from leaflet import typography as typo
+from leaflet.model import Paragraph
+from leaflet.source import parse_statement
+
+from conftest import pdf_reader, pdf_text, pdfium_text, run_cli
+
+NNBSP = "\u202f"
+
+
+def render(tmp_path: Path, source: str, template: str, fmt: str = "a5") -> bytes:
+    statement = tmp_path / "statement.md"
+    statement.write_text(source, encoding="utf-8")
+    output = tmp_path / f"out-{template}.pdf"
+    result = run_cli("render", statement, "-t", template, "-f", fmt, "-o", output)
+    assert result.code == 0, result.err
+    return output.read_bytes()
+
+
+Box = tuple[float, float, float, float]
+
+
+def link_boxes(pdf: bytes, prefix: str) -> list[tuple[int, str, Box]]:
+    """(page, destination, rectangle) of every internal link whose destination starts with
+    *prefix* (WeasyPrint writes a link as one annotation per line it spans)."""
+    links = []
+    for number, page in enumerate(pdf_reader(pdf).pages):
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            destination = str(annotation.get("/Dest", ""))
+            if destination.startswith(prefix):
+                x0, y0, x1, y1 = map(float, annotation["/Rect"])
+                box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+                links.append((number, destination, box))
+    return links
+
+
+def char_boxes(pdf: bytes) -> list[list[tuple[str, Box]]]:
+    """Every printed character of every page with its box (left, bottom, right, top)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        pages = []
+        for page in document:
+            textpage = page.get_textpage()
+            chars = []
+            for index in range(textpage.count_chars()):
+                char = textpage.get_text_range(index, 1)
+                if char.strip() and char != "\ufffe":
+                    chars.append((char, textpage.get_charbox(index)))
+            pages.append(chars)
+        return pages
+    finally:
+        document.close()
+
+
+# --- note calls -------------------------------------------------------------------------------
+
+
+def many_calls() -> tuple[str, int]:
+    """A statement whose sentences of random lengths each end with a call after a comma or a
+    full stop (every fourth with two calls): calls land at every position of the lines."""
+    rng = random.Random(7)
+    words = ["the", "council", "workers", "housing", "rent", "strike", "union", "transit"]
+    words += ["public", "control", "democracy", "resistance", "solidarity", "organize", "wages"]
+    paragraphs, count = [], 0
+    for _ in range(12):
+        sentences = []
+        for index in range(9):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 12)))
+            count += 1
+            calls = f"[^{count}]"
+            if index % 4 == 3:
+                count += 1
+                calls += f"[^{count}]"
+            sentences.append(text.capitalize() + ("." if index % 2 else ",") + calls)
+        paragraphs.append(" ".join(sentences))
+    notes = "\n".join(f"[^{number}]: Source {number}." for number in range(1, count + 1))
+    body = "\n\n".join(paragraphs)
+    return f"---\ntitle: Calls\nlang: en\n---\n\n{body}\n\n{notes}\n", count
+
+
+def loose_calls(pdf: bytes) -> tuple[int, list[str]]:
+    """How many note calls the PDF has, and those that start a line: no character of the text
+    ends just before the call's box on the same line."""
+    pages = char_boxes(pdf)
+    calls = link_boxes(pdf, "note-")
+    loose = []
+    for number, destination, (x0, y0, _, y1) in calls:
+        height = y1 - y0
+        glued = any(
+            x0 - height <= right <= x0 + 1 and bottom < y1 - height / 2 and top > y0 - height
+            for _, (_, bottom, right, top) in pages[number]
+        )
+        if not glued:
+            loose.append(destination)
+    return len(calls), loose
+
+
+@pytest.mark.parametrize("template", ["classic", "zine", "modern"])
+def test_a_note_call_is_on_the_line_of_the_word_before_it(tmp_path: Path, template: str) -> None:
+    source, count = many_calls()
+    pdf = render(tmp_path, source, template)
+    calls, loose = loose_calls(pdf)
+    assert calls == count
+    assert not loose, f"calls starting a line: {loose}"
+
+
+def test_adjacent_calls_are_separated_each_its_own_link(tmp_path: Path) -> None:
+    source = (
+        "---\ntitle: Calls\nlang: en\n---\n\n"
+        "Lead paragraph.\n\n"
+        "Councils,[^a][^b][^c] and community resilience.[^d][^e]\n\n"
+        + "".join(f"[^{label}]: Note {label}.\n" for label in "abcde")
+    )
+    pdf = render(tmp_path, source, "modern")
+    text = pdf_text(pdf)
+    assert "Councils,1,2,3" in text.replace(" ", "")
+    assert "resilience.4,5" in text.replace(" ", "")
+    destinations = [destination for _, destination, _ in link_boxes(pdf, "note-")]
+    assert destinations == [f"note-{number}" for number in range(1, 6)]
+
+
+def test_the_word_joiner_leaves_no_trace_in_the_text_layer(tmp_path: Path) -> None:
+    source, _ = many_calls()
+    pdf = render(tmp_path, source, "classic")
+    assert "\u2060" not in pdf_text(pdf)
+    assert "\u2060" not in pdfium_text(pdf)
+
+
+def test_zine_note_numbers_of_two_digits_stay_whole(tmp_path: Path) -> None:
+    calls = " ".join(f"Sentence {number}.[^{number}]" for number in range(1, 13))
+    notes = "".join(f"[^{number}]: Note {number}.\n" for number in range(1, 13))
+    pdf = render(tmp_path, f"---\ntitle: Notes\nlang: en\n---\n\n{calls}\n\n{notes}", "zine")
+    pages = char_boxes(pdf)
+    for number in (10, 11, 12):
+        links = link_boxes(pdf, f"call-{number}-")
+        assert len(links) == 1, f"note number {number} is broken over {len(links)} lines"
+        page, _, (x0, y0, x1, y1) = links[0]
+        inside = [
+            (char, bottom)
+            for char, (left, bottom, right, top) in pages[page]
+            if x0 - 0.5 <= (left + right) / 2 <= x1 + 0.5 and y0 <= (bottom + top) / 2 <= y1
+        ]
+        assert "".join(char for char, _ in inside) == f"{number}."
+        baselines = [bottom for _, bottom in inside]
+        assert max(baselines) - min(baselines) < 1, f"{number}. is broken over two lines"
+
+
+# --- language typography ----------------------------------------------------------------------
+
+FRENCH = """\
+---
+title: "Le congrès : une « nouvelle » tendance !"
+lang: fr
+---
+
+Un appel : le « bloc » ne suffit pas ; pourquoi ? Rejoignez-nous !
+
+Déjà espacé\u202f: «\u202fmot\u202f» ; et « avec\u00a0» !
+Réunion à 12:30, voir https://example.org/a?b=1 .
+"""
+
+
+def test_french_takes_narrow_no_break_spaces_never_doubled() -> None:
+    statement = parse_statement(FRENCH)
+    assert statement.title == f"Le congrès{NNBSP}: une «{NNBSP}nouvelle{NNBSP}» tendance{NNBSP}!"
+    assert statement.lead is not None
+    lead = statement.lead.content.text
+    assert lead == (
+        f"Un appel{NNBSP}: le «{NNBSP}bloc{NNBSP}» ne suffit pas{NNBSP}; "
+        f"pourquoi{NNBSP}? Rejoignez-nous{NNBSP}!"
+    )
+    second = statement.body_texts()
+    text = next(t for t in second if "espacé" in t)
+    assert f"espacé{NNBSP}: «{NNBSP}mot{NNBSP}»{NNBSP}; et «{NNBSP}avec{NNBSP}»{NNBSP}!" in text
+    assert "12:30" in text
+    assert "https://example.org/a?b=1" in text
+
+
+def french_sentences() -> str:
+    """A French statement whose quotes and ; : ! ? land at every position of the lines, typed
+    with ordinary spaces (where a line may break, unless they become no-break spaces)."""
+    rng = random.Random(5)
+    words = ["le", "bloc", "des", "travailleurs", "contre", "la", "gauche", "grève", "nous"]
+    sentences = []
+    for index in range(150):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 7)))
+        quoted = " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
+        sentences.append(f"{text} « {quoted} » {rng.choice(words)} {';:!?'[index % 4]}")
+    return "---\ntitle: Grève\nlang: fr\n---\n\nTexte.\n\n" + " ".join(sentences) + "\n"
+
+
+def test_french_punctuation_never_starts_a_line_nor_a_guillemet_ends_one(
+    tmp_path: Path,
+) -> None:
+    pdf = render(tmp_path, french_sentences(), "modern")
+    lines = [line.strip() for line in re.split(r"\r\n|\n", pdfium_text(pdf)) if line.strip()]
+    assert len(lines) > 60
+    assert sum(line.count("«") for line in lines) == 150
+    assert not [line for line in lines if line.endswith("«")]
+    assert not [line for line in lines if line[0] in ";:!?»"]
+    html = tmp_path / "out.html"
+    statement = tmp_path / "statement.md"
+    result = run_cli("render", statement, "-o", tmp_path / "out.pdf", "--html", html)
+    assert result.code == 0, result.err
+    assert html.read_text(encoding="utf-8").count(f"«{NNBSP}") == 150
+
+
+def test_english_spaces_nothing() -> None:
+    statement = parse_statement("---\ntitle: 'Why? Now: here!'\nlang: en\n---\n\nText.\n")
+    assert statement.title == "Why? Now: here!"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "en-US"), ("en-US", "en-US"), ("en-GB", "en-GB"), ("EN-gb", "en-GB"), ("fr-CA", "fr")],
+)
+def test_the_table_picks_the_html_language(lang: str, expected: str) -> None:
+    assert typo.typography(lang).html_lang == expected
+
+
+def test_every_supported_language_has_an_entry_with_patterns() -> None:
+    for lang in ("en", "en-GB", "es", "fr", "de", "it", "pt", "pl", "uk", "ru", "be", "el"):
+        entry = typo.TABLE[lang.lower()]
+        assert pyphen.language_fallback(entry.html_lang.replace("-", "_")), lang
+        assert len(entry.quotes) == 4
+
+
+def test_us_and_british_english_hyphenate_differently() -> None:
+    """WeasyPrint hands the HTML ``lang`` to pyphen (``language_fallback``): ``en`` alone
+    would be the British dictionary."""
+
+    def hyphenated(lang: str, word: str) -> str:
+        tag = typo.typography(lang).html_lang
+        dictionary = pyphen.Pyphen(lang=pyphen.language_fallback(tag.replace("-", "_")))
+        return str(dictionary.inserted(word))
+
+    assert hyphenated("en", "militarization") == "mil-i-ta-riza-tion"
+    assert hyphenated("en-GB", "militarization") == "mil-it-ar-iz-a-tion"
+    assert hyphenated("en", "activists") == "ac-tivists"
+    assert hyphenated("en-GB", "activists") == "act-iv-ists"
+
+
+def test_the_rendered_html_carries_the_us_language(tmp_path: Path) -> None:
+    statement = tmp_path / "statement.md"
+    statement.write_text("---\ntitle: T\nlang: en\n---\n\nText.\n", encoding="utf-8")
+    html = tmp_path / "out.html"
+    result = run_cli("render", statement, "-o", tmp_path / "out.pdf", "--html", html)
+    assert result.code == 0, result.err
+    assert '<html lang="en-US">' in html.read_text(encoding="utf-8")
+
+
+# --- hyphenation hygiene ----------------------------------------------------------------------
+
+
+def test_a_word_with_a_hard_hyphen_breaks_only_there(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    fillers = ["a", "an", "the", "of", "to", "and", "we", "our", "all"]
+    sentences = [
+        " ".join(rng.choice(fillers) for _ in range(rng.randint(1, 9)))
+        + " military-political socio-economic"
+        for _ in range(60)
+    ]
+    source = "---\ntitle: Words\nlang: en\n---\n\nLead.\n\n" + ". ".join(sentences) + ".\n"
+    pdf = render(tmp_path, source, "classic")
+    document = pdfium.PdfDocument(pdf)
+    # pdfium marks a hyphen ending a line with U+FFFE.
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    ends = re.findall(r"(\S*)\ufffe", text)
+    assert ends, "no line ends at a hyphen: the test text does not reach the line ends"
+    assert set(ends) <= {"military", "socio"}, sorted(set(ends))
+
+
+def test_a_paragraph_s_last_word_is_kept_whole() -> None:
+    statement = parse_statement(
+        "---\ntitle: T\nlang: en\n---\n\nLead.\n\nWe need organized resistance!\n"
+    )
+    block = statement.blocks[0]
+    assert isinstance(block, Paragraph)
+    assert block.content.html.endswith('<span class="last-word">resistance!</span>')
