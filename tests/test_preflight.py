@@ -133,7 +133,7 @@ CASES: dict[str, tuple[Rule, str, str, str]] = {
         + body("One.<br>Two.<br>Three.<br>Four."),
         '<div style="height: 10mm"></div><h2>Our demands</h2>'
         + body("One.<br>Two.<br>Three.<br>Four."),
-        "a heading in the last 3 lines of the page",
+        "a heading in the last 3 lines of the page or column",
     ),
     "10 overflow": (
         overflow,
@@ -379,3 +379,12 @@ def test_notes_and_the_strict_error_are_public() -> None:
 
     assert leaflet.Note(2, "x").page == 2 and str(leaflet.Note(2, "x")) == "page 2: x"
     assert issubclass(leaflet.LayoutError, leaflet.RenderError)
+
+
+def test_a_booklets_back_page_notes_name_its_reader_page() -> None:
+    """Blanks go before a booklet's back page: its notes move with it (5 pages → page 8)."""
+    from leaflet.pipeline import _renumbered
+
+    notes = (Note(1, "text"), Note(5, "back"))
+    assert [note.page for note in _renumbered(notes, 5, 4)] == [1, 8]
+    assert _renumbered(notes, 0, 4) == notes  # no back page

@@ -313,8 +313,8 @@ def heading_at_page_foot(layout: Layout) -> list[Note]:
             notes.append(
                 Note(
                     line.page,
-                    f"a heading in the last {HEADING_KEEP} lines of the page "
-                    f"(its text follows overleaf): {_quote(line.text)}",
+                    f"a heading in the last {HEADING_KEEP} lines of the page or column, "
+                    f"its text following after the turn: {_quote(line.text)}",
                 )
             )
     return notes
