@@ -293,3 +293,30 @@ def test_a_paragraph_s_last_word_is_kept_whole() -> None:
     block = statement.blocks[0]
     assert isinstance(block, Paragraph)
     assert block.content.html.endswith('<span class="last-word">resistance!</span>')
+
+
+def test_proper_names_inside_a_sentence_are_not_hyphenated(tmp_path: Path) -> None:
+    rng = random.Random(11)
+    fillers = ["a", "an", "the", "of", "to", "and", "we", "our", "all", "in"]
+    names = ["Zaporizhzhia", "Dnipropetrovsk", "Transnistria"]
+    sentences = [
+        " ".join(rng.choice(fillers) for _ in range(rng.randint(1, 9))) + " " + rng.choice(names)
+        for _ in range(80)
+    ]
+    source = "---\ntitle: Names\nlang: en\n---\n\nLead.\n\n" + ". ".join(sentences) + ".\n"
+    pdf = render(tmp_path, source, "classic")
+    document = pdfium.PdfDocument(pdf)
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    assert text.count("Zaporizhzhia") + text.count("Dnipropetrovsk") > 20
+    split = [end for end in re.findall(r"(\S*)\ufffe", text) if end[:1].isupper()]
+    assert not split
+
+
+def test_german_nouns_keep_their_hyphenation() -> None:
+    statement = parse_statement(
+        "---\ntitle: T\nlang: de\n---\n\nLead.\n\nDie Arbeiterbewegung und die Gewerkschaften.\n"
+    )
+    block = statement.blocks[0]
+    assert isinstance(block, Paragraph)
+    assert 'class="name"' not in block.content.html

@@ -845,7 +845,8 @@ class _BodyParser:
         children = token.children or []
         renderer = self.md.renderer
         assert isinstance(renderer, RendererHTML)
-        rendered = renderer.renderInline(_protect_words(children), self.md.options, self.env)
+        protected = _protect_words(children, names=self.typography.keep_names_whole)
+        rendered = renderer.renderInline(protected, self.md.options, self.env)
         return Inline(rendered.strip(), _plain_text(children).strip())
 
     # -- helpers -----------------------------------------------------------------------------
@@ -871,16 +872,20 @@ def _tie_dashes(text: str) -> str:
     return _SPACED_DASH.sub("\u00a0\\1", text)
 
 
-#: A word with a hard hyphen of its own ("military-political"): hyphenated only there.
-_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W_]+)+")
+#: A word, or words joined by hard hyphens ("military-political").
+_WORD_RUN = re.compile(r"[^\W\d_]+(?:-[^\W_]+)*")
+#: What comes before a word inside a sentence: a letter or digit, maybe a comma, a space.
+_INSIDE_SENTENCE = re.compile(r"[^\W_][,;:]? $")
 #: The last word of a text, with what follows it.
 _LAST_WORD = re.compile(r"\S+\s*$")
 
 
-def _protect_words(children: list[Token]) -> list[Token]:
+def _protect_words(children: list[Token], *, names: bool) -> list[Token]:
     """*children* with the words hyphenation must leave whole in spans (``hyphens: manual``
     in ``base.css``): words with a hard hyphen of their own (``compound``: a second hyphen
-    inside "milit-ary-political" reads as a typo) and the last word of the text
+    inside "milit-ary-political" reads as a typo), with *names*, capitalised words inside a
+    sentence (``name``: proper names and acronyms; measured on the corpus, about one more
+    line in 250 and slightly looser justified lines), and the last word of the text
     (``last-word``: a paragraph never ends on a word fragment).  Link addresses are left
     alone (they break anywhere and never hyphenate)."""
     texts = {
@@ -900,7 +905,7 @@ def _protect_words(children: list[Token]) -> list[Token]:
             match = _LAST_WORD.search(text)
             assert match is not None
             text, tail = text[: match.start()], match.group()
-        protected.extend(_spans(text, _COMPOUND, "compound"))
+        protected.extend(_spans(text, names=names))
         if tail:
             protected.extend(_wrapped(tail, "last-word"))
     return protected
@@ -912,13 +917,22 @@ def _in_address(children: list[Token], index: int) -> bool:
     return before is not None and before.type == "link_open" and before.info == "auto"
 
 
-def _spans(text: str, pattern: re.Pattern[str], name: str) -> Iterator[Token]:
-    """Text tokens for *text*, each match of *pattern* wrapped in a span of class *name*."""
+def _spans(text: str, *, names: bool) -> Iterator[Token]:
+    """Text tokens for *text*, compounds (and, with *names*, names) wrapped in spans."""
     position = 0
-    for match in pattern.finditer(text):
-        if match.start() > position:
-            yield Token("text", "", 0, content=text[position : match.start()])
-        yield from _wrapped(match.group(), name)
+    for match in _WORD_RUN.finditer(text):
+        word, start = match.group(), match.start()
+        if "-" in word:
+            kind = "compound"
+        elif (
+            names and word[0].isupper() and _INSIDE_SENTENCE.search(text, max(0, start - 3), start)
+        ):
+            kind = "name"
+        else:
+            continue
+        if start > position:
+            yield Token("text", "", 0, content=text[position:start])
+        yield from _wrapped(word, kind)
         position = match.end()
     if position < len(text):
         yield Token("text", "", 0, content=text[position:])

@@ -38,6 +38,9 @@ class Typography:
     space_before: str = ""
     #: Whether guillemets take a narrow no-break space inside them (French « … »).
     space_inside_guillemets: bool = False
+    #: Whether a capitalised word inside a sentence (a proper name) is never hyphenated: not
+    #: in German, where every noun is capitalised.
+    keep_names_whole: bool = True
 
     @property
     def hyphenate_limit_chars(self) -> str:
@@ -51,7 +54,7 @@ TABLE: dict[str, Typography] = {
     "en-gb": Typography("‘’“”", "en-GB"),
     "es": Typography("«»“”", "es"),
     "fr": Typography("«»“”", "fr", space_before=";:!?", space_inside_guillemets=True),
-    "de": Typography("„“‚‘", "de"),
+    "de": Typography("„“‚‘", "de", keep_names_whole=False),
     "it": Typography("«»“”", "it"),
     "pt": Typography("«»“”", "pt"),
     "pt-br": Typography("“”‘’", "pt-BR"),
