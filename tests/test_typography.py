@@ -320,3 +320,22 @@ def test_german_nouns_keep_their_hyphenation() -> None:
     block = statement.blocks[0]
     assert isinstance(block, Paragraph)
     assert 'class="name"' not in block.content.html
+
+
+def test_imported_text_gets_its_language_s_typography(tmp_path: Path) -> None:
+    text = tmp_path / "appel.txt"
+    text.write_text(
+        "Appel : contre la « réforme » !\n\n"
+        "Nous appelons les travailleurs et les travailleuses à la grève générale : "
+        "la « réforme » du gouvernement est une attaque contre nous tous ; "
+        "pourquoi attendre ? Rejoignez les assemblées générales dans les quartiers !\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "appel.md"
+    result = run_cli("import", text, "-o", source)
+    assert result.code == 0, result.err
+    statement = parse_statement(source.read_text(encoding="utf-8"), source)
+    assert statement.lang == "fr"
+    assert statement.title == f"Appel{NNBSP}: contre la «{NNBSP}réforme{NNBSP}»{NNBSP}!"
+    assert statement.lead is not None
+    assert f"générale{NNBSP}: la «{NNBSP}réforme{NNBSP}»" in statement.lead.content.text
