@@ -134,6 +134,8 @@ class Statement:
     slogans: tuple[str, ...] = ()
     contact: str | None = None
     website: str | None = None
+    #: Who printed and promoted it (election law): printed small at the foot of the last page.
+    imprint: str | None = None
     accent: str | None = None
     #: An image file in the statement's folder, printed in the masthead (path as written).
     logo: str | None = None
@@ -154,12 +156,15 @@ class Statement:
             if value:
                 yield value
         yield from self.body_texts(notes=False)
+        # The closing block (the call to action) comes before the notes; the imprint ends it.
         yield from self.slogans
-        for note in self.notes:
-            yield from _block_texts(note.blocks)
         for value in (self.contact, self.website):
             if value:
                 yield value
+        for note in self.notes:
+            yield from _block_texts(note.blocks)
+        if self.imprint:
+            yield self.imprint
 
     def body_texts(self, *, notes: bool = True) -> Iterator[str]:
         """The text of the Markdown body: lead, blocks and (with *notes*) the endnotes."""

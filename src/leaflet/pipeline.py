@@ -154,7 +154,10 @@ def _render_leaflet(
     )
     typesetter = _typesetter(statement, template, html, options)
     fit = _fit(typesetter, fmt, options.pages, statement)
-    laid_out = _laid_out(typesetter, fmt, fit.scale)
+    if fmt.booklet and statement.slogans:
+        laid_out = _back_page_poster(typesetter, fmt, fit.scale, statement.slogans)
+    else:
+        laid_out = _laid_out(typesetter, fmt, fit.scale)
     notes = _layout_notes(laid_out, options)
     pdf = _write(laid_out, options, template, typesetter, statement)
     return RenderResult(pdf, html, laid_out.page_count, fit.scale, typesetter.passes, notes=notes)
@@ -255,7 +258,7 @@ def _render_posters(
 ) -> RenderResult:
     """One page per slogan (the headline when there are none), each as large as it fits."""
     from .compose import compose_html
-    from .posters import PosterMeasure, fit_posters
+    from .posters import PosterMeasure, fit_series
 
     texts = list(statement.slogans) or [statement.title]
     footer = options.poster_footer
@@ -300,12 +303,72 @@ def _render_posters(
             measures.append(PosterMeasure(len(blocks), sum(b.height for b in blocks), lines))
         return measures
 
-    chosen = fit_posters(texts, measure, width_px, height_px)
+    chosen = fit_series(texts, measure, width_px, height_px)
     heights = [result.height for result in measure(chosen.sizes, chosen.widths)]
     laid_out = typesetter.layout(css(chosen.sizes, chosen.widths, heights))
     notes = _layout_notes(laid_out, options, posters=True)
     pdf = _write(laid_out, options, template, typesetter, statement)
     return RenderResult(pdf, html, laid_out.page_count, passes=typesetter.passes, notes=notes)
+
+
+#: Space between a booklet's back-page slogans and its foot (contact, imprint), in body sizes.
+BACK_PAGE_GAP = 2.5
+#: Space above each back-page slogan but the first, in the slogans' size (base.css agrees).
+SLOGAN_GAP = 0.55
+
+
+def _back_page_poster(
+    typesetter: Typesetter, fmt: Format, scale: float, slogans: Sequence[str]
+) -> LaidOut:
+    """A booklet's back page set like a poster: the slogans, one size for all, as large as the
+    area above the page's foot lets them be, each balanced on its own (:func:`fit_stack`),
+    then centred in that area, which the slogans' panel fills."""
+    from .posters import PosterMeasure, fit_stack
+
+    base_css = _scale_css(fmt, scale)
+    natural = typesetter.layout(base_css)
+    (panel,) = natural.blocks("slogans")
+    (wrapper,) = natural.blocks("back-slogans")
+    feet = natural.blocks("back-foot")
+    gap = fmt.body_size * scale * BACK_PAGE_GAP * PX
+    foot = feet[0].height + gap if feet else 0.0
+    area = (fmt.height - 2 * fmt.margin) * PX - foot - 2  # 2 px: rounding
+    # The panel's padding and borders (the template's) come out of the area.
+    chrome = wrapper.height - panel.height
+    width, height = panel.width, area - chrome
+
+    def css(sizes: Sequence[float], widths: Sequence[float], top: float | None = None) -> str:
+        # While searching, the slogan area grows with its slogans (a slogan pushed past the
+        # page is still measured: the heights tell whether the stack fits); once they are
+        # sized, it is given the page's height above the foot.
+        rules = [base_css]
+        if top is not None:
+            rules += [
+                f"#back-slogans, #slogans {{ height: {area:.3f}px !important; }}",
+                f"#slogan-1 {{ padding-top: {top:.3f}px !important; }}",
+                f"#back-foot {{ margin-top: {gap:.3f}px !important; }}",
+            ]
+        rules += [
+            f"#slogan-{n} {{ font-size: {size:.3f}px !important; "
+            f"max-width: {width:.3f}px !important; }}"
+            for n, (size, width) in enumerate(zip(sizes, widths, strict=True), start=1)
+        ]
+        return "\n".join(rules)
+
+    def measure(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        laid_out = typesetter.layout(css(sizes, widths))
+        measures = []
+        for number, size in enumerate(sizes, start=1):
+            blocks = laid_out.blocks(f"slogan-{number}")
+            gap = SLOGAN_GAP * size if number > 1 else 0.0
+            lines = tuple(line for block in blocks for line in block.line_widths)
+            height = gap + sum(block.height for block in blocks)
+            measures.append(PosterMeasure(1, height, lines))
+        return measures
+
+    chosen = fit_stack(slogans, measure, width, height)
+    used = sum(result.height for result in measure(chosen.sizes, chosen.widths))
+    return typesetter.layout(css(chosen.sizes, chosen.widths, max(0.0, (height - used) / 2)))
 
 
 def _check_budget(pages: int | None, fmt: Format) -> None:
@@ -346,9 +409,14 @@ def _typesetter(
 def _laid_out(typesetter: Typesetter, fmt: Format, scale: float) -> LaidOut:
     """The layout with the type at *scale* times the template's size (kept by the typesetter,
     so the search's layouts are reused)."""
+    return typesetter.layout(_scale_css(fmt, scale))
+
+
+def _scale_css(fmt: Format, scale: float) -> str:
+    """The stylesheet setting the type at *scale* (none at the template's own size)."""
     if scale == 1:
-        return typesetter.layout()
-    return typesetter.layout(f"html {{ font-size: {fmt.body_size * scale:.4f}pt !important; }}")
+        return ""
+    return f"html {{ font-size: {fmt.body_size * scale:.4f}pt !important; }}"
 
 
 def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Statement) -> Fit:
@@ -442,4 +510,4 @@ def _renumbered(notes: tuple[Note, ...], back_page: int, multiple: int) -> tuple
 
 def _has_back_page(statement: Statement) -> bool:
     """Booklets set the closing block (slogans, contact) alone on the last page."""
-    return bool(statement.slogans or statement.contact or statement.website)
+    return bool(statement.slogans or statement.contact or statement.website or statement.imprint)

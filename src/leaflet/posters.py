@@ -9,6 +9,12 @@ WeasyPrint does the line breaking; this module only chooses sizes and measures:
    with the square of the size) and kept inside the bracket found so far;
 2. **balance**: at that size, the narrowest measure that keeps the same number of lines, so the
    lines come out even (no lone word on the last line when a better break exists).
+
+A series of posters (:func:`fit_series`) then shares one size, the smallest of its slogans',
+so the sheets look like one campaign; only a slogan far longer than the others (one that would
+pull the whole series below :data:`SERIES_OUTLIER` of the usual size) keeps a smaller size of
+its own.  A booklet's back page (:func:`fit_stack`) holds every slogan in one box, one size for
+all: the stack is searched as one text, then each slogan is balanced on its own.
 """
 
 from __future__ import annotations
@@ -17,12 +23,22 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["PosterLayout", "PosterMeasure", "first_guess", "fit_posters"]
+__all__ = [
+    "PosterLayout",
+    "PosterMeasure",
+    "first_guess",
+    "fit_posters",
+    "fit_series",
+    "fit_stack",
+]
 
 #: Sizes are settled when the largest fitting and the smallest failing differ by less than this.
 SIZE_PRECISION = 0.02
 #: Balancing stops when the measure is known to within this fraction of the box width.
 WIDTH_PRECISION = 0.01
+#: A slogan whose own size is below this fraction of the series' median keeps its own size
+#: instead of shrinking the whole series.
+SERIES_OUTLIER = 0.7
 #: Width tolerance for line boxes (px): rounding in the layout engine.
 SLACK = 0.5
 
@@ -75,6 +91,53 @@ def fit_posters(
     sizes, passes = _fit_sizes(texts, measure, width, height, max_passes - 5)
     widths, balance_passes = _balance(sizes, measure, width, height)
     return PosterLayout(tuple(sizes), tuple(widths), passes + balance_passes)
+
+
+def fit_series(
+    texts: Sequence[str], measure: Measure, width: float, height: float, max_passes: int = 16
+) -> PosterLayout:
+    """Posters of one series: each slogan's largest size, then one size shared by all (the
+    smallest that is not an outlier), then balance at the shared size."""
+    own, passes = _fit_sizes(texts, measure, width, height, max_passes - 5)
+    shared = series_size(own)
+    sizes = [min(size, shared) for size in own]
+    widths, balance_passes = _balance(sizes, measure, width, height)
+    return PosterLayout(tuple(sizes), tuple(widths), passes + balance_passes)
+
+
+def series_size(sizes: Sequence[float]) -> float:
+    """The size a series shares: the smallest of its slogans' sizes, leaving out a slogan far
+    smaller than the median (it keeps its own, smaller size)."""
+    ordered = sorted(sizes)
+    median = ordered[len(ordered) // 2]
+    return min(size for size in ordered if size >= median * SERIES_OUTLIER)
+
+
+def fit_stack(
+    texts: Sequence[str], measure: Measure, width: float, height: float, max_passes: int = 16
+) -> PosterLayout:
+    """Every slogan stacked in one *width* × *height* box at one size (a booklet's back page).
+
+    *measure* reports each slogan on its own, its height counting the space above it; the
+    stack fits when the heights add up to the box's.
+    """
+    count = len(texts)
+
+    def stacked(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        results = measure([sizes[0]] * count, [widths[0]] * count)
+        return [
+            PosterMeasure(
+                # Each slogan on the one page, or the stack does not fit (a slogan pushed off
+                # the page is on none).
+                1 if all(result.pages == 1 for result in results) else 2,
+                sum(result.height for result in results),
+                tuple(line for result in results for line in result.line_widths),
+            )
+        ]
+
+    (size,), passes = _fit_sizes([" ".join(texts)], stacked, width, height, max_passes - 5)
+    widths, balance_passes = _balance([size] * count, measure, width, height)
+    return PosterLayout((size,) * count, tuple(widths), passes + balance_passes)
 
 
 def _fit_sizes(

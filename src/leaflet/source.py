@@ -79,6 +79,8 @@ FRONT_MATTER_KEYS: dict[str, str] = {
     "slogans": "list of texts",
     "contact": "text",
     "website": "URL",
+    #: The "printed and promoted by" line election law asks for, small on the last page.
+    "imprint": "text",
     "accent": "colour",
     "logo": "image file in the statement's folder",
 }
@@ -132,7 +134,7 @@ def parse_statement(text: str, path: Path | str | None = None) -> Statement:
     fields = _validate_front_matter(meta, path)
     lang = fields.get("lang", "en")
     body_parser = _BodyParser(path, body_line, lang)
-    for key in ("title", "subtitle", "author", "contact"):
+    for key in ("title", "subtitle", "author", "contact", "imprint"):
         if key in fields:
             fields[key] = body_parser.typeset(fields[key])
     if "slogans" in fields:

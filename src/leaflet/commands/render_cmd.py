@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import LayoutError, UsageError
+from ..errors import LayoutError, SourceError, UsageError
 from ..pdfx import PDF_VARIANTS
 from ..pipeline import MARKS_BLEED, RenderOptions
 from ..units import format_length
@@ -72,6 +72,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="fail (writing nothing) when the layout preflight finds typographic faults: "
         "note calls parted from their word, hyphen ladders, a hyphen across a page turn, "
         "stranded headings, overflowing lines … (otherwise shown as 'leaflet: note:' lines)",
+    )
+    parser.add_argument(
+        "--require-imprint",
+        action="store_true",
+        help="fail when the statement has no 'imprint:' (the 'printed and promoted by' line "
+        "election law asks for)",
     )
     parser.add_argument(
         "--pages",
@@ -165,6 +171,12 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     report = args.stderr if writes_to(output, stdout) else stdout
     stem = source.stem if output == STDOUT else output.stem
     statement = load_statement(source)
+    if args.require_imprint and not statement.imprint:
+        raise SourceError(
+            "no 'imprint:' in the front matter (--require-imprint): add the 'printed and "
+            "promoted by' line election law asks for",
+            source,
+        )
     inputs = [*statement_files(statement), *template_files(template)]
 
     # Every output is checked before the render (previews by the first one's name).

@@ -1,0 +1,203 @@
+"""The closing block: a booklet's back page set like a poster, the call to action before the
+notes on flat leaflets, the imprint, and poster series sharing one size (read back from PDFs)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from conftest import assert_refused, run_cli
+
+SLOGANS = (
+    "Buses for people, not for profit!",
+    "No to war! No to indebtedness!",
+    "Public transit, public control!",
+)
+CONTACT = "Meetings every Thursday at the Union Hall"
+IMPRINT = "Printed and promoted by Jo Bloggs, 12 Mill Lane"
+TEMPLATES = ("classic", "bold", "copier", "letter", "modern", "zine")
+
+STATEMENT = """\
+---
+title: "Free transit is a public good"
+author: "Riverside Transit Users' Union"
+slogans:
+{slogans}
+contact: "{contact}"
+website: "example.org/transit"
+{imprint}
+---
+
+The council raised the fare again, the third rise in four years.[^1]
+
+## What it costs
+
+{body}
+
+[^1]: Council minutes, https://example.org/minutes/2025-03-01
+"""
+
+
+def write_statement(
+    folder: Path, *, imprint: bool = True, slogans: tuple[str, ...] = SLOGANS
+) -> Path:
+    body = " ".join(["Riders pay more while the service gets worse every year."] * 12)
+    source = folder / "statement.md"
+    source.write_text(
+        STATEMENT.format(
+            slogans="\n".join(f'  - "{slogan}"' for slogan in slogans),
+            contact=CONTACT,
+            imprint=f'imprint: "{IMPRINT}"' if imprint else "",
+            body=body,
+        ),
+        encoding="utf-8",
+    )
+    return source
+
+
+def render(source: Path, *args: str) -> Path:
+    output = source.parent / "out.pdf"
+    result = run_cli("render", source, "-o", output, *args)
+    assert result.code == 0, result.stderr
+    return output
+
+
+class Chars:
+    """The characters of one PDF page (or its left half) with their boxes, in reading order."""
+
+    def __init__(self, page: pdfium.PdfPage, *, left_half: bool = False) -> None:
+        width, self.height = page.get_size()
+        textpage = page.get_textpage()
+        self.text = ""
+        self.boxes: list[tuple[float, float, float, float]] = []
+        self.sizes: list[float] = []
+        for index in range(textpage.count_chars()):
+            box = textpage.get_charbox(index)
+            if left_half and box[0] >= width / 2:
+                continue
+            self.text += textpage.get_text_range(index, 1) or " "
+            self.boxes.append(box)
+            self.sizes.append(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+
+    def lines(self) -> list[str]:
+        return [line.strip() for line in self.text.replace("\r", "").split("\n") if line.strip()]
+
+    def find(self, needle: str) -> int:
+        """Where *needle* starts in :attr:`text` (any case, lines broken anywhere)."""
+        pattern = r"\s+".join(re.escape(word) for word in needle.split())
+        found = re.search(pattern, self.text.replace("\u00a0", " "), re.IGNORECASE)
+        assert found, f"{needle!r} not on the page: {self.text!r}"
+        return found.start()
+
+    def top_bottom(self, start: int, end: int) -> tuple[float, float]:
+        boxes = [box for box in self.boxes[start:end] if box[3] > box[1]]
+        return max(box[3] for box in boxes), min(box[1] for box in boxes)
+
+
+def fold(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split()).lower()
+
+
+def back_page(pdf: Path) -> Chars:
+    """The back page of an imposed booklet: the left half of the first sheet's outside."""
+    return Chars(pdfium.PdfDocument(pdf)[0], left_half=True)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_back_page_is_a_poster(tmp_path: Path, template: str) -> None:
+    page = back_page(render(write_statement(tmp_path), "-f", "a5-fold", "-t", template))
+    lines = [fold(line) for line in page.lines()]
+    # Each slogan's words on consecutive lines of their own, in order.
+    position = 0
+    slogan_spans = []
+    for slogan in SLOGANS:
+        words = fold(slogan).split()
+        taken: list[str] = []
+        start = position
+        while len(taken) < len(words):
+            assert position < len(lines), f"{slogan!r} not found in {lines}"
+            taken += lines[position].split()
+            position += 1
+        assert taken == words, f"{slogan!r} shares a line with another: {lines[start:position]}"
+        if len(words) >= 3:
+            assert len(lines[position - 1].split()) > 1, f"one word alone: {lines[start:position]}"
+        slogan_spans.append((start, position))
+    # "No to war!" ends a line: the break after a phrase's "!".
+    assert any(line.endswith("no to war!") for line in lines)
+    # The slogans fill the page; the call to action and the imprint sit at its foot.
+    first = page.find(SLOGANS[0].split()[0])
+    last = page.find(SLOGANS[-1].split()[-1]) + len(SLOGANS[-1].split()[-1])
+    top, bottom = page.top_bottom(first, last)
+    # Width-limited here ("to indebtedness!" stays together): half the page at least.
+    assert (top - bottom) / page.height > 0.5
+    for foot in (CONTACT, IMPRINT):
+        start = page.find(foot)
+        assert page.top_bottom(start, start + len(foot))[0] < page.height / 4, foot
+    assert (
+        page.top_bottom(first, last)[1]
+        > page.top_bottom(page.find(CONTACT), page.find(CONTACT) + 5)[0]
+    )
+
+
+def test_flat_leaflet_call_to_action_before_the_notes(tmp_path: Path) -> None:
+    pdf = pdfium.PdfDocument(render(write_statement(tmp_path), "-f", "a4"))
+    text = fold("\n".join(Chars(page).text for page in pdf))
+    assert text.find(fold(CONTACT)) < text.find("notes") < text.find("council minutes")
+    assert text.find(fold(SLOGANS[-1])) < text.find("notes")
+    # The imprint ends the leaflet: on its last page.
+    assert fold(IMPRINT) in fold(Chars(pdf[len(pdf) - 1]).text)
+
+
+def test_require_imprint_refuses_a_statement_without_one(tmp_path: Path) -> None:
+    source = write_statement(tmp_path, imprint=False)
+    before = source.read_bytes()
+    output = tmp_path / "out.pdf"
+    result = run_cli("render", source, "--require-imprint", "-o", output)
+    assert_refused(result, mentions="statement.md")
+    assert "imprint" in result.err
+    assert not output.exists()
+    assert source.read_bytes() == before
+
+
+def test_require_imprint_accepts_a_statement_with_one(tmp_path: Path) -> None:
+    output = render(write_statement(tmp_path), "-f", "a5", "--require-imprint")
+    assert output.exists()
+
+
+def test_letter_signs_with_its_author_before_the_notes(tmp_path: Path) -> None:
+    pdf = pdfium.PdfDocument(render(write_statement(tmp_path), "-f", "a5", "-t", "letter"))
+    text = fold("\n".join(Chars(page).text for page in pdf))
+    signature = text.find("riverside transit users", text.find("what it costs"))
+    assert 0 < signature < text.find("notes")
+
+
+def font_sizes(page: Chars) -> set[float]:
+    return {
+        round(size, 1) for size, char in zip(page.sizes, page.text, strict=True) if char.isalpha()
+    }
+
+
+def test_posters_of_a_series_share_one_size(tmp_path: Path) -> None:
+    slogans = ("Reverse the fare rise!", "Buses for all of us!", "Public transit now!")
+    pdf = pdfium.PdfDocument(render(write_statement(tmp_path, slogans=slogans), "-f", "poster-a3"))
+    sizes = [font_sizes(Chars(page)) for page in pdf]
+    assert len(sizes) == 3 and all(len(size) == 1 for size in sizes), sizes
+    assert len(set.union(*sizes)) == 1, sizes
+
+
+def test_a_poster_never_shares_a_line_between_phrases(tmp_path: Path) -> None:
+    slogans = ("Stop the war! All power to the people!",)
+    pdf = pdfium.PdfDocument(render(write_statement(tmp_path, slogans=slogans), "-f", "poster-a3"))
+    lines = [fold(line) for line in Chars(pdf[0]).lines()]
+    assert any(line.endswith("war!") for line in lines), lines
+
+
+def test_series_size_keeps_an_outlier_apart() -> None:
+    from leaflet.posters import series_size
+
+    assert series_size([100.0, 90.0, 95.0]) == 90.0
+    assert series_size([100.0, 90.0, 95.0, 30.0]) == 90.0
