@@ -52,12 +52,12 @@ def natural_pages(paragraphs: int, fmt: str) -> int:
 
 
 def test_pages_shrinks_to_an_exact_count_with_every_word() -> None:
-    assert natural_pages(20, "a5") == 4
-    result = render(20, "a5", 3)
+    assert natural_pages(16, "a5") == 4
+    result = render(16, "a5", 3)
     assert len(pdf_reader(result.pdf).pages) == 3
     assert result.scale < 1
     assert 9.5 * result.scale >= MIN_BODY_SIZE
-    assert missing_words(statement_of(20).words(), result.pdf) == []
+    assert missing_words(statement_of(16).words(), result.pdf) == []
 
 
 def test_pages_grows_into_spare_room() -> None:
@@ -98,9 +98,9 @@ def test_booklet_budget_must_be_a_multiple_of_four() -> None:
 
 
 def test_a_last_page_holding_a_few_lines_is_pulled_back() -> None:
-    # At its normal size the English example spills a few lines onto a second A4 page.
+    # At its normal size the English example spills a few lines onto a second letter page.
     result = render_statement(
-        load_statement(EXAMPLES / "en-free-transit.md"), RenderOptions(format="a4")
+        load_statement(EXAMPLES / "en-free-transit.md"), RenderOptions(format="letter")
     )
     assert result.page_count == 1
     assert 0.9 <= result.scale < 1
@@ -108,7 +108,7 @@ def test_a_last_page_holding_a_few_lines_is_pulled_back() -> None:
 
 
 def test_fitting_takes_few_layout_passes() -> None:
-    assert render(20, "a5", 3).passes <= 6
+    assert render(16, "a5", 3).passes <= 6
 
 
 # --- booklets ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+import markupsafe
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
@@ -55,6 +56,7 @@ __all__ = [
     "MAX_LOOP_ITERATIONS",
     "FolderLoader",
     "compose_html",
+    "glue_last_word",
     "localized_date",
     "template_environment",
 ]
@@ -93,6 +95,28 @@ def localized_date(date: datetime.date, lang: str) -> str:
         return str(format_date(date, format="long", locale=lang.replace("-", "_")))
     except (UnknownLocaleError, ValueError):
         return str(format_date(date, format="long", locale="en"))
+
+
+#: A heading's last word this short (letters) is kept with the word before it.
+SHORT_WORD = 10
+_LAST_TWO_WORDS = re.compile(r"[^\s<>]+[ \t\n]+[^\s<>]+[ \t\n]*$")
+
+
+def glue_last_word(text: str) -> markupsafe.Markup:
+    """*text* (plain, or safe HTML) with its last two words in one unbreakable span (base.css:
+    ``.glue``) when the last is short, so that a heading of three words or more never ends on
+    a line holding one short word (CSS ``text-wrap: balance`` would do better; WeasyPrint
+    does not support it).  The text layer keeps an ordinary space."""
+    html = str(markupsafe.escape(text))
+    last_two = _LAST_TWO_WORDS.search(html)
+    if (
+        last_two is None
+        or not html[: last_two.start()].strip()  # two words may break between them
+        or len(last_two.group().split()[-1]) > SHORT_WORD
+    ):
+        return markupsafe.Markup(html)
+    head, tail = html[: last_two.start()], last_two.group()
+    return markupsafe.Markup(f'{head}<span class="glue">{tail}</span>')
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +359,7 @@ def _environment(chain: tuple[tuple[str, tuple[Path, ...]], ...]) -> jinja2.Envi
     environment.globals["lipsum"] = _checked(generate_lorem_ipsum, 1000, values=0)
     environment.filters["localized_date"] = localized_date
     environment.filters["typography"] = typography  # lang | typography → leaflet.typography
+    environment.filters["glue_last_word"] = glue_last_word
     return environment
 
 

@@ -14,7 +14,17 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Fit", "Measure", "NoFit", "fit_scale", "natural_budget"]
+__all__ = [
+    "Budget",
+    "Fit",
+    "Measure",
+    "NoFit",
+    "economical",
+    "economical_fit",
+    "fit_scale",
+    "flat_budgets",
+    "natural_budget",
+]
 
 #: Aim the last page this full (not 100 %: the prediction is not exact, overshooting costs a pass).
 TARGET_FILL = 0.94
@@ -26,6 +36,10 @@ FULL = 0.995
 PRECISION = 0.015
 #: A last page filled less than this holds "a few lines": worth pulling back.
 FEW_LINES = 0.2
+#: A flat leaflet's last page should be at least this full (less looks unfinished).
+HALF_FULL = 0.5
+#: An odd flat leaflet whose last page is filled less than this first tries to drop it.
+DROP_PAGE = 0.35
 #: A booklet overflowing a multiple of 4 pages by less than this many pages is pulled back.
 PULL_BACK = 0.6
 
@@ -180,3 +194,81 @@ def natural_budget(measure: Measure, multiple: int) -> list[int]:
     above = below + multiple
     budgets = [below] if below and measure.volume - below < PULL_BACK else []
     return [*budgets, above]
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """A page budget worth trying; *grow*: the type may grow beyond its normal size."""
+
+    pages: int
+    grow: bool
+
+
+def economical(measure: Measure) -> bool:
+    """A flat leaflet printed both sides wastes no paper and looks finished: one page, or an
+    even number of pages whose last is at least half full."""
+    return measure.pages == 1 or (measure.pages % 2 == 0 and measure.fill >= HALF_FULL)
+
+
+def flat_budgets(measure: Measure) -> list[Budget]:
+    """Page budgets worth trying, best first, for a flat leaflet printed both sides, measured at
+    its normal size (:func:`economical` says what a good result is):
+
+    * one page (a flyer) that is not full is filled, as ``--pages 1`` would;
+    * a last page holding a few lines is pulled back (onto one page: a flyer);
+    * an odd count drops its last page when that is nearly empty, else the type grows to fill
+      one more page (and drops it when growing cannot);
+    * an even count whose last page is less than half full grows into it.
+
+    An empty list: nothing to improve.
+    """
+    pages, fill = measure.pages, measure.fill
+    if pages == 1:
+        return [Budget(1, grow=True)] if fill < FULL_ENOUGH else []
+    if economical(measure):
+        return []
+    fewer = Budget(pages - 1, grow=pages - 1 == 1)
+    if pages % 2 == 0:
+        budgets = [fewer] if pages == 2 and fill < FEW_LINES else []
+        return [*budgets, Budget(pages, grow=True)]
+    more = Budget(pages + 1, grow=True)
+    return [fewer, more] if fill < DROP_PAGE else [more, fewer]
+
+
+def economical_fit(
+    measure: Callable[[float], Measure],
+    normal: Measure,
+    *,
+    low: float,
+    high: float,
+    max_passes: int = 8,
+    precision: float = PRECISION,
+) -> Fit:
+    """A flat leaflet's natural budget: of :func:`flat_budgets` for the *normal* measure (at
+    scale 1), the first that gives an :func:`economical` leaflet, else the first giving an
+    even count where the normal one is odd (its last page more than a few lines), else the
+    first saving a page, else scale 1.
+    The type grows up to *high* only where the budget says so."""
+    fits = []
+    for budget in flat_budgets(normal):
+        try:
+            fit = fit_scale(
+                measure,
+                pages=budget.pages,
+                low=low,
+                high=high if budget.grow else 1.0,
+                max_passes=max_passes,
+                precision=precision,
+            )
+        except NoFit:
+            continue
+        if economical(fit.measure):
+            return fit
+        fits.append(fit)
+    even = [
+        fit
+        for fit in fits
+        if fit.measure.pages % 2 == 0 and normal.pages % 2 and fit.measure.fill >= FEW_LINES
+    ]
+    fewer = [fit for fit in fits if fit.measure.pages < normal.pages]
+    return next(iter(even + fewer), Fit(1.0, normal, 1))

@@ -45,6 +45,14 @@ class Format:
         return 4 if self.imposition == "saddle" else 1
 
     @property
+    def natural_growth(self) -> float:
+        """The largest type scale the natural budget grows to: in columns, larger type soon
+        leaves too few characters a line (45 is the least that reads comfortably, and Cyrillic
+        text has about 45 in a column at the normal size); one column grows less than
+        ``--pages`` may (typewriter text keeps about 48)."""
+        return 1.0 if self.columns > 1 else 1.15
+
+    @property
     def booklet(self) -> bool:
         return self.imposition == "saddle"
 
@@ -75,9 +83,11 @@ def _poster(paper: str) -> Format:
     )
 
 
-_A4 = _flat("a4", "a4", "A4 pages, as many as needed (flat)", 16, 10.0, columns=2)
-_A5 = _flat("a5", "a5", "A5 pages, as many as needed (flat)", 13, 9.5)
-_LETTER = _flat("letter", "letter", "US letter pages, as many as needed (flat)", 16, 10.0, 2)
+_A4 = _flat("a4", "a4", "A4 pages, as many as needed (flat)", 14, 9.5, columns=2)
+# One column on A5 (wider margins keep it near 70 characters a line), two on A4 and letter
+# (about 57 each, at a smaller size): a comfortable measure is 45–75 characters.
+_A5 = _flat("a5", "a5", "A5 pages, as many as needed (flat)", 16, 10.0)
+_LETTER = _flat("letter", "letter", "US letter pages, as many as needed (flat)", 14, 9.5, 2)
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
@@ -88,13 +98,13 @@ FORMATS: dict[str, Format] = {
         _fold("a5-fold", _A5, "a4", "A5 booklet on A4 sheets, 2-up, saddle-stitch order, duplex"),
         _fold(
             "a4-fold",
-            replace(_A4, columns=1),
+            _A4,
             "a3",
             "A4 booklet on A3 sheets, 2-up, saddle-stitch order, duplex",
         ),
         _fold(
             "letter-fold",
-            replace(_LETTER, columns=1),
+            _LETTER,
             "tabloid",
             "US letter booklet on tabloid sheets, 2-up, saddle-stitch order, duplex",
         ),

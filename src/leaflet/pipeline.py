@@ -13,10 +13,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import RenderError, UsageError
-from .fit import Fit, Measure, NoFit, fit_scale, natural_budget
+from .fit import Fit, Measure, NoFit, economical_fit, fit_scale, natural_budget
 from .formats import LARGER, Format, get_format
 from .limits import current_limits
 from .model import Statement
@@ -48,6 +48,8 @@ MIN_BODY_SIZE = 8.0
 MAX_SCALE = 1.2
 #: Without an explicit budget, shrink at most this much to save a page (keeps the design).
 NATURAL_SHRINK = 0.9
+#: Without an explicit budget, a coarser search (a layout pass costs more than 2 % shows).
+NATURAL: dict[str, Any] = {"max_passes": 5, "precision": 0.02}
 #: The date of a PDF/X or PDF/A file made from a statement without one (reproducible builds
 #: use the same: the ZIP epoch).
 UNDATED = "1980-01-01"
@@ -447,16 +449,15 @@ def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Stat
                 round(fit.scale * 100),
             )
         return fit
+    if fmt.page_multiple == 1:
+        return economical_fit(
+            measure, normal, low=max(low, NATURAL_SHRINK), high=fmt.natural_growth, **NATURAL
+        )
     for budget in natural_budget(normal, fmt.page_multiple):
-        high = MAX_SCALE if budget > normal.pages else 1.0
+        high = fmt.natural_growth if budget > normal.pages else 1.0
         try:
             return fit_scale(
-                measure,
-                pages=budget,
-                low=max(low, NATURAL_SHRINK),
-                high=high,
-                max_passes=5,
-                precision=0.02,
+                measure, pages=budget, low=max(low, NATURAL_SHRINK), high=high, **NATURAL
             )
         except NoFit:
             continue

@@ -1,0 +1,282 @@
+"""Page economy and a comfortable measure: flat leaflets end on an even page at least half
+full (or fill one page), and every body column holds 45–75 characters a line.
+
+The search is tested with a fake measure (no WeasyPrint); the rendered tests read the examples
+(and the corpus, when present) back with pdfium."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from leaflet.compose import glue_last_word
+from leaflet.fit import Budget, Measure, economical_fit, fit_scale, flat_budgets
+from leaflet.formats import get_format
+from leaflet.pipeline import MAX_SCALE, NATURAL_SHRINK, RenderOptions, render_statement
+from leaflet.source import load_statement
+from leaflet.templates import TEMPLATES_DIR
+
+from conftest import EXAMPLES
+
+TEMPLATES = sorted(p.parent.name for p in TEMPLATES_DIR.glob("*/manifest.toml"))
+CORPUS = Path("/work/shared/corpus")
+
+
+def fake(volume_at_normal: float):  # type: ignore[no-untyped-def]
+    """Text whose volume (in pages) grows with the square of the scale, like real text."""
+
+    def measure(scale: float) -> Measure:
+        volume = volume_at_normal * scale * scale
+        pages = max(1, math.ceil(volume - 1e-9))
+        return Measure(pages, volume - (pages - 1))
+
+    return measure
+
+
+def natural(volume: float) -> Measure:
+    """What the natural budget chooses for a flat leaflet of this volume (at scale 1)."""
+    measure = fake(volume)
+    return economical_fit(measure, measure(1.0), low=NATURAL_SHRINK, high=MAX_SCALE).measure
+
+
+# --- the search, with a fake measure ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pages", "fill", "budgets"),
+    [
+        (1, 0.5, [Budget(1, grow=True)]),  # a flyer fills its page
+        (1, 0.99, []),
+        (2, 0.8, []),
+        (2, 0.1, [Budget(1, grow=True), Budget(2, grow=True)]),  # pull back, else fill page 2
+        (4, 0.3, [Budget(4, grow=True)]),  # grow into a last page less than half full
+        (3, 0.2, [Budget(2, grow=False), Budget(4, grow=True)]),  # odd, nearly empty: drop it
+        (3, 0.6, [Budget(4, grow=True), Budget(2, grow=False)]),  # odd: grow to four first
+    ],
+)
+def test_flat_budgets(pages: int, fill: float, budgets: list[Budget]) -> None:
+    assert flat_budgets(Measure(pages, fill)) == budgets
+
+
+@pytest.mark.parametrize("volume", [2.3, 2.6, 2.9, 3.05, 3.2, 3.5, 5.4, 1.3, 1.8])
+def test_flat_leaflets_end_on_an_even_page_at_least_half_full(volume: float) -> None:
+    chosen = natural(volume)
+    assert chosen.pages % 2 == 0 or chosen.pages == 1
+    assert chosen.pages == 1 or chosen.fill >= 0.5
+
+
+def test_an_odd_page_nearly_empty_is_dropped_not_grown_into() -> None:
+    assert natural(2.1).pages == 2
+
+
+@pytest.mark.parametrize("volume", [0.6, 0.75, 0.9])
+def test_a_flyer_fills_its_page_like_pages_1(volume: float) -> None:
+    chosen = natural(volume)
+    by_pages_1 = fit_scale(fake(volume), pages=1, low=0.8, high=MAX_SCALE)
+    assert chosen.pages == 1
+    assert chosen.fill == pytest.approx(by_pages_1.measure.fill, abs=0.03)
+    assert chosen.fill >= min(0.9, volume * MAX_SCALE**2 - 0.03)
+
+
+def test_a_few_lines_over_one_page_make_a_flyer() -> None:
+    assert natural(1.08).pages == 1
+
+
+# --- headings ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "glued"),
+    [
+        (
+            "What the fare rise really costs",
+            'What the fare rise <span class="glue">really costs</span>',
+        ),
+        ("Workers of the <em>world</em>", "Workers of the <em>world</em>"),  # no span across tags
+        ("Nationalisation without compensation", "Nationalisation without compensation"),
+        ("Loader test", "Loader test"),  # two words may still break
+        ("Tom & Jerry", 'Tom <span class="glue">&amp; Jerry</span>'),  # plain text is escaped
+    ],
+)
+def test_a_heading_keeps_a_short_last_word_with_the_one_before(text: str, glued: str) -> None:
+    from markupsafe import Markup
+
+    source = Markup(text) if "<" in text else text
+    assert str(glue_last_word(source)) == glued
+
+
+# --- rendered pages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    size: float  # font size of its first letter (pdfium's units: the same for the same type)
+    left: float
+    bottom: float
+
+
+def page_lines(page: pdfium.PdfPage) -> list[Line]:
+    """The text lines of *page*, cut by geometry (pdfium's own line breaks join lines of two
+    columns that share a baseline): a line ends where the next letter drops to another
+    baseline or jumps back or across a column gap."""
+    text = page.get_textpage()
+    content = text.get_text_range(0, text.count_chars())
+    lines: list[Line] = []
+    chars: list[str] = []
+    first: tuple[float, float, float] | None = None  # size, left, bottom of the line's start
+    right = bottom = 0.0
+    for index, char in enumerate(content):
+        if char.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+            continue
+        left, low, high_right, _ = text.get_charbox(index)
+        size = round(pdfium_c.FPDFText_GetFontSize(text.raw, index), 1)
+        new_line = (
+            first is None
+            or abs(low - bottom) > size / 2
+            or not (right - size < left < right + 1.5 * size)
+        )
+        if new_line:
+            if first is not None:
+                lines.append(Line("".join(chars).strip(), *first))
+            chars, first = [], (size, left, low)
+        chars.append(char)
+        right, bottom = high_right, low
+    if first is not None:
+        lines.append(Line("".join(chars).strip(), *first))
+    return lines
+
+
+@dataclass(frozen=True)
+class Pages:
+    lines: list[list[Line]]
+    body_size: float
+    width: float
+    height: float
+
+
+@cache
+def rendered(source: Path, template: str, fmt: str) -> tuple[Pages, int, float]:
+    """The lines of every page of *source* rendered (imposed sheets for booklets), the page
+    count before imposition and the type scale chosen."""
+    result = render_statement(load_statement(source), RenderOptions(format=fmt, template=template))
+    document = pdfium.PdfDocument(result.pdf)
+    pages = [page_lines(page) for page in document]
+    width, height = document[0].get_size()
+    document.close()
+    sizes = Counter(line.size for page in pages for line in page if len(line.text) > 20)
+    return Pages(pages, sizes.most_common(1)[0][0], width, height), result.page_count, result.scale
+
+
+def measures(pages: Pages) -> list[float]:
+    """Characters a full line of body text holds, page by page: the median of the lines in
+    the body's size near the page's usual length (short last lines of paragraphs left out)."""
+    found = []
+    for page in pages.lines:
+        body = [len(line.text) for line in page if line.size == pages.body_size]
+        body = [length for length in body if length > 20]
+        if len(body) < 6:
+            continue
+        usual = statistics.quantiles(body, n=4)[2]
+        found.append(statistics.median(n for n in body if 0.8 * usual <= n <= 1.25 * usual))
+    return found
+
+
+FORMATS = ["a4", "a5", "letter", "a5-fold", "a4-fold"]
+FLAT = ["a4", "a5", "letter"]
+SOURCES = sorted(EXAMPLES.glob("*.md"))
+#: Every template in every format, each on one of the examples in turn (a full product
+#: would cost 90 renders; this covers every template and format, and every example).
+MATRIX = [
+    (SOURCES[(t + f) % len(SOURCES)], template, fmt)
+    for t, template in enumerate(TEMPLATES)
+    for f, fmt in enumerate(FORMATS)
+]
+
+
+@pytest.mark.parametrize(("source", "template", "fmt"), MATRIX, ids=lambda v: getattr(v, "stem", v))
+def test_body_lines_hold_45_to_75_characters(source: Path, template: str, fmt: str) -> None:
+    pages, _, _ = rendered(source, template, fmt)
+    found = measures(pages)
+    assert found, "no page with full lines of body text"
+    assert all(45 <= chars <= 75 for chars in found), found
+
+
+def last_page_fill(pages: Pages, fmt: str) -> float:
+    """How far down the last page's text reaches, as a share of the page's content height
+    (the page number in the bottom margin left out)."""
+    margin = get_format(fmt).margin
+    top, bottom = pages.height - margin, margin
+    lowest = min(line.bottom for line in pages.lines[-1] if line.bottom > bottom - 1)
+    return (top - lowest) / (top - bottom)
+
+
+def assert_economical(source: Path, template: str, fmt: str) -> None:
+    pages, count, scale = rendered(source, template, fmt)
+    assert count == len(pages.lines)
+    assert count == 1 or count % 2 == 0, f"{count} pages at scale {scale:.3f}"
+    if count > 1:
+        fill = last_page_fill(pages, fmt)
+        assert fill >= 0.45, f"last page {fill:.0%} full at scale {scale:.3f}"
+        holds_text = any(line.size == pages.body_size for line in pages.lines[-1])
+        assert holds_text or fill >= 0.5, "a last page holding only notes"
+
+
+#: Statements that fall between budgets: neither the page before nor the page after is within
+#: the type's bounds (shrinking at most 10 %, growing at most 15 %, and not at all in formats
+#: with columns, where larger type would leave too few characters a line).  Strict: they are
+#: to pass once the notes can tighten or go to two columns before a page is added.
+BETWEEN_BUDGETS = {
+    ("en-free-transit", "copier", "a5"),
+    ("en-free-transit", "zine", "a5"),
+    ("uk-labour-rights", "letter", "letter"),
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "template", "fmt"),
+    [
+        pytest.param(
+            *case,
+            marks=pytest.mark.xfail(reason="between budgets", strict=True)
+            if (case[0].stem, case[1], case[2]) in BETWEEN_BUDGETS
+            else (),
+        )
+        for case in MATRIX
+        if case[2] in FLAT
+    ],
+    ids=lambda v: getattr(v, "stem", v),
+)
+def test_flat_examples_end_on_an_even_page_at_least_half_full(
+    source: Path, template: str, fmt: str
+) -> None:
+    assert_economical(source, template, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["a4-fold", "letter-fold"])
+def test_large_booklets_set_two_body_columns(fmt: str) -> None:
+    assert get_format(fmt).columns == 2
+    pages, count, _ = rendered(SOURCES[0], "classic", fmt)
+    assert count >= 4
+    # The first sheet side holds the back page and the cover (its right half): on the cover,
+    # body lines start at the left edge of each of two columns.
+    lefts = [
+        line.left
+        for line in pages.lines[0]
+        if line.size == pages.body_size and line.left > pages.width / 2
+    ]
+    middle = pages.width * 3 / 4
+    for column in ([x for x in lefts if x < middle], [x for x in lefts if x >= middle]):
+        assert column, "a column without body text"
+        edge = min(column)
+        assert len([x for x in column if x - edge < 2]) >= 5
