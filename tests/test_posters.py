@@ -130,11 +130,11 @@ def _font_sizes(page) -> list[float]:  # type: ignore[no-untyped-def]
     return sizes
 
 
-def test_slogans_are_set_very_large_and_sized_each() -> None:
+def test_slogans_are_set_very_large_in_one_size_for_the_series() -> None:
     reader = pdf_reader(poster().pdf)
     largest = [max(_font_sizes(page)) for page in reader.pages]
     assert all(size > 100 for size in largest)  # points, on A3
-    assert len({round(size) for size in largest}) > 1
+    assert len({round(size) for size in largest}) == 1
 
 
 def test_footer_on_every_poster() -> None:
