@@ -58,7 +58,8 @@ def natural(volume: float) -> Measure:
         (2, 0.8, []),
         (2, 0.1, [Budget(1, grow=True), Budget(2, grow=True)]),  # pull back, else fill page 2
         (4, 0.3, [Budget(4, grow=True)]),  # grow into a last page less than half full
-        (3, 0.2, [Budget(2, grow=False), Budget(4, grow=True)]),  # odd, nearly empty: drop it
+        # odd, nearly empty: drop it, else grow to four, else fill the third page
+        (3, 0.2, [Budget(2, grow=False), Budget(4, grow=True), Budget(3, grow=True)]),
         (3, 0.6, [Budget(4, grow=True), Budget(2, grow=False)]),  # odd: grow to four first
     ],
 )
@@ -84,6 +85,13 @@ def test_a_flyer_fills_its_page_like_pages_1(volume: float) -> None:
     assert chosen.pages == 1
     assert chosen.fill == pytest.approx(by_pages_1.measure.fill, abs=0.03)
     assert chosen.fill >= min(0.9, volume * MAX_SCALE**2 - 0.03)
+
+
+def test_between_budgets_the_last_page_is_filled_at_least_half() -> None:
+    # 3.3 pages: 2 pages need more than 10 % less type, 4 pages more than 15 % more.
+    chosen = economical_fit(fake(2.3), Measure(3, 0.3), low=0.95, high=1.1)
+    assert chosen.measure.pages == 3
+    assert chosen.measure.fill >= 0.5
 
 
 def test_a_few_lines_over_one_page_make_a_flyer() -> None:

@@ -217,7 +217,8 @@ def flat_budgets(measure: Measure) -> list[Budget]:
     * one page (a flyer) that is not full is filled, as ``--pages 1`` would;
     * a last page holding a few lines is pulled back (onto one page: a flyer);
     * an odd count drops its last page when that is nearly empty, else the type grows to fill
-      one more page (and drops it when growing cannot);
+      one more page (and drops it when growing cannot); when neither can be, a last page less
+      than half full (often a few notes alone) is filled by growing the type;
     * an even count whose last page is less than half full grows into it.
 
     An empty list: nothing to improve.
@@ -232,7 +233,9 @@ def flat_budgets(measure: Measure) -> list[Budget]:
         budgets = [fewer] if pages == 2 and fill < FEW_LINES else []
         return [*budgets, Budget(pages, grow=True)]
     more = Budget(pages + 1, grow=True)
-    return [fewer, more] if fill < DROP_PAGE else [more, fewer]
+    budgets = [fewer, more] if fill < DROP_PAGE else [more, fewer]
+    # Neither reachable: at least fill the last page rather than leave a few notes on it.
+    return budgets + [Budget(pages, grow=True)] * (fill < HALF_FULL)
 
 
 def economical_fit(
@@ -247,7 +250,8 @@ def economical_fit(
     """A flat leaflet's natural budget: of :func:`flat_budgets` for the *normal* measure (at
     scale 1), the first that gives an :func:`economical` leaflet, else the first giving an
     even count where the normal one is odd (its last page more than a few lines), else the
-    first saving a page, else scale 1.
+    first saving a page, else the first filling the same pages' last at least half, else
+    scale 1.
     The type grows up to *high* only where the budget says so."""
     fits = []
     for budget in flat_budgets(normal):
@@ -271,4 +275,7 @@ def economical_fit(
         if fit.measure.pages % 2 == 0 and normal.pages % 2 and fit.measure.fill >= FEW_LINES
     ]
     fewer = [fit for fit in fits if fit.measure.pages < normal.pages]
-    return next(iter(even + fewer), Fit(1.0, normal, 1))
+    fuller = [
+        fit for fit in fits if fit.measure.pages == normal.pages and fit.measure.fill >= HALF_FULL
+    ]
+    return next(iter(even + fewer + fuller), Fit(1.0, normal, 1))
