@@ -148,8 +148,10 @@ def test_flat_leaflet_call_to_action_before_the_notes(tmp_path: Path) -> None:
     text = fold("\n".join(Chars(page).text for page in pdf))
     assert text.find(fold(CONTACT)) < text.find("notes") < text.find("council minutes")
     assert text.find(fold(SLOGANS[-1])) < text.find("notes")
-    # The imprint ends the leaflet: on its last page.
-    assert fold(IMPRINT) in fold(Chars(pdf[len(pdf) - 1]).text)
+    # The imprint ends the leaflet: at the foot of its last page.
+    last = Chars(pdf[len(pdf) - 1])
+    start = last.find(IMPRINT)
+    assert last.top_bottom(start, start + len(IMPRINT))[0] < last.height / 4
 
 
 def test_require_imprint_refuses_a_statement_without_one(tmp_path: Path) -> None:
