@@ -80,9 +80,19 @@ def missing_words(words: list[str], pdf: bytes | Path) -> list[str]:
     """The words of *words* that the PDF's text layer does not hold in this order (reading
     order: every word must come after the one before it)."""
     haystack = joined_text(pdf).casefold()
+    everything: str | None = None  # the text layer with the marker lines, when needed
     missing, position = [], 0
     for word in words:
         found = haystack.find(word.casefold(), position)
+        if found < 0 and word.isdigit():
+            # A number ending a paragraph ("artículos 17 y 18.") may stand alone on its line,
+            # which reads like a list marker and is left out above: look in the whole layer.
+            if everything is None:
+                everything = "".join(
+                    page.extract_text() for page in pdf_reader(pdf).pages
+                ).casefold()
+            if word in everything:
+                continue
         if found < 0:
             missing.append(word)
         else:
