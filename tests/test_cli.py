@@ -52,7 +52,11 @@ def test_render_with_output_and_html(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert out.is_file() and html.is_file()
     text = html.read_text(encoding="utf-8")
-    assert '<h1 class="title">Free transit is a public good, not a luxury</h1>' in text
+    # The title's short last word is kept with the one before (compose.glue_last_word).
+    assert (
+        '<h1 class="title">Free transit is a public good, not <span class="glue">a luxury</span>'
+        in text
+    )
     assert not list(tmp_path.glob(".*.tmp"))
 
 
