@@ -88,9 +88,8 @@ def missing_words(words: list[str], pdf: bytes | Path) -> list[str]:
             # A number ending a paragraph ("artículos 17 y 18.") may stand alone on its line,
             # which reads like a list marker and is left out above: look in the whole layer.
             if everything is None:
-                everything = "".join(
-                    page.extract_text() for page in pdf_reader(pdf).pages
-                ).casefold()
+                text = "".join(page.extract_text() for page in pdf_reader(pdf).pages)
+                everything = re.sub(r"\s+", "", re.sub(r"-\s*\n\s*", "", text))
             if word in everything:
                 continue
         if found < 0:
