@@ -86,10 +86,11 @@ class Chars:
     def lines(self) -> list[str]:
         return [line.strip() for line in self.text.replace("\r", "").split("\n") if line.strip()]
 
-    def find(self, needle: str) -> int:
-        """Where *needle* starts in :attr:`text` (any case, lines broken anywhere)."""
-        pattern = r"\s+".join(re.escape(word) for word in needle.split())
-        found = re.search(pattern, self.text.replace("\u00a0", " "), re.IGNORECASE)
+    def find(self, needle: str, start: int = 0) -> int:
+        """Where *needle* starts in :attr:`text` (any case, lines broken anywhere), from
+        *start* on."""
+        pattern = re.compile(r"\s+".join(re.escape(word) for word in needle.split()), re.I)
+        found = pattern.search(self.text.replace("\u00a0", " "), start)
         assert found, f"{needle!r} not on the page: {self.text!r}"
         return found.start()
 
@@ -175,6 +176,16 @@ def test_letter_signs_with_its_author_before_the_notes(tmp_path: Path) -> None:
     text = fold("\n".join(Chars(page).text for page in pdf))
     signature = text.find("riverside transit users", text.find("what it costs"))
     assert 0 < signature < text.find("notes")
+
+
+def test_letter_signature_keeps_to_the_text_measure_on_a4(tmp_path: Path) -> None:
+    pdf = pdfium.PdfDocument(render(write_statement(tmp_path), "-f", "a4", "-t", "letter"))
+    page = Chars(pdf[0])
+    body = page.find("Riders pay")
+    text_right = max(box[2] for box in page.boxes[body : body + 400])
+    signature = page.find("Riverside Transit Users", body)
+    signature_right = max(box[2] for box in page.boxes[signature : signature + 20])
+    assert signature_right <= text_right + 2, (signature_right, text_right)
 
 
 def font_sizes(page: Chars) -> set[float]:
