@@ -878,8 +878,6 @@ def _tie_dashes(text: str) -> str:
 _WORD_RUN = re.compile(r"[^\W\d_]+(?:-[^\W_]+)*")
 #: What comes before a word inside a sentence: a letter or digit, maybe a comma, a space.
 _INSIDE_SENTENCE = re.compile(r"[^\W_][,;:]? $")
-#: The last word of a text, with what follows it.
-_LAST_WORD = re.compile(r"\S+\s*$")
 
 
 def _protect_words(children: list[Token], *, names: bool) -> list[Token]:
@@ -904,13 +902,21 @@ def _protect_words(children: list[Token], *, names: bool) -> list[Token]:
         text = child.content
         tail = ""
         if index == last:
-            match = _LAST_WORD.search(text)
-            assert match is not None
-            text, tail = text[: match.start()], match.group()
+            cut = _last_word_start(text)
+            text, tail = text[:cut], text[cut:]
         protected.extend(_spans(text, names=names))
         if tail:
             protected.extend(_wrapped(tail, "last-word"))
     return protected
+
+
+def _last_word_start(text: str) -> int:
+    """Where the last word of *text* starts, found from the end (a regular expression for
+    "the last run of non-spaces" would try every start: quadratic on a long run)."""
+    start = len(text.rstrip())
+    while start and not text[start - 1].isspace():
+        start -= 1
+    return start
 
 
 def _in_address(children: list[Token], index: int) -> bool:
