@@ -295,6 +295,10 @@ def test_a_paragraph_s_last_word_is_kept_whole() -> None:
     assert block.content.html.endswith('<span class="last-word">resistance!</span>')
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="keeping names whole is off: WeasyPrint sets a short hyphenated line after the span",
+)
 def test_proper_names_inside_a_sentence_are_not_hyphenated(tmp_path: Path) -> None:
     rng = random.Random(11)
     fillers = ["a", "an", "the", "of", "to", "and", "we", "our", "all", "in"]
@@ -339,3 +343,20 @@ def test_imported_text_gets_its_language_s_typography(tmp_path: Path) -> None:
     assert statement.title == f"Appel{NNBSP}: contre la «{NNBSP}réforme{NNBSP}»{NNBSP}!"
     assert statement.lead is not None
     assert f"générale{NNBSP}: la «{NNBSP}réforme{NNBSP}»" in statement.lead.content.text
+
+
+def test_no_short_hyphenated_body_line_in_a_real_statement(corpus: Path, tmp_path: Path) -> None:
+    """The corpus statement that showed "Ukraine are the new sponta-" alone on a short line
+    (a WeasyPrint defect after an inline span) lays out without short body lines."""
+    from leaflet.importer import import_file
+    from leaflet.pipeline import RenderOptions, render_statement
+    from leaflet.source import load_statement
+
+    source = tmp_path / "statement.md"
+    source.write_text(
+        import_file(corpus / "en-mobilization-referendums.txt").markdown, encoding="utf-8"
+    )
+    result = render_statement(
+        load_statement(source), RenderOptions(format="a5-fold", template="bold")
+    )
+    assert not [note for note in result.notes if "fewer than 40 characters" in str(note)]
