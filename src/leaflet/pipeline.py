@@ -315,6 +315,8 @@ def _render_posters(
 
 #: Space between a booklet's back-page slogans and its foot (contact, imprint), in body sizes.
 BACK_PAGE_GAP = 2.5
+#: Hides all but a booklet's back page (base.html.j2: a ``back-page`` division in the body).
+BACK_PAGE_ALONE = "\nbody > :not(.back-page) { display: none !important; }"
 #: Space above each back-page slogan but the first, in the slogans' size (base.css agrees).
 SLOGAN_GAP = 0.55
 
@@ -358,7 +360,9 @@ def _back_page_poster(
         return "\n".join(rules)
 
     def measure(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
-        laid_out = typesetter.layout(css(sizes, widths))
+        # The search lays out the back page alone (the rest of the document hidden): a
+        # fraction of a whole layout's cost, and the same slogan lines.
+        laid_out = typesetter.layout(css(sizes, widths) + BACK_PAGE_ALONE)
         measures = []
         for number, size in enumerate(sizes, start=1):
             blocks = laid_out.blocks(f"slogan-{number}")

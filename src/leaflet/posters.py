@@ -39,6 +39,11 @@ WIDTH_PRECISION = 0.01
 #: A slogan whose own size is below this fraction of the series' median keeps its own size
 #: instead of shrinking the whole series.
 SERIES_OUTLIER = 0.7
+#: Balancing first tries a measure this much wider than perfectly even lines would need.
+BALANCE_AIM = 1.04
+#: After a measure that keeps the lines, the next try is its widest line and this much (px):
+#: the line breaker wants a little more room than a line's boxes measure.
+TIGHT = 3.0
 #: Width tolerance for line boxes (px): rounding in the layout engine.
 SLACK = 0.5
 
@@ -207,16 +212,25 @@ def _balance(
     # No narrower than the text would need if its lines were perfectly even.
     narrow = [sum(result.line_widths) / max(result.lines, 1) for result in results]
     wide = [width] * len(sizes)
+    # Each measure tried next: just above perfectly even lines (words do not divide evenly),
+    # then just above the widest line of the last measure that kept the lines, else halving.
+    trial = [min(n * BALANCE_AIM, width) for n in narrow]
     passes = 1
     while any(w - n > width * WIDTH_PRECISION for n, w in zip(narrow, wide, strict=True)):
         trial = [
-            (n + w) / 2 if count > 1 else w for n, w, count in zip(narrow, wide, lines, strict=True)
+            t if n < t < w else (n + w) / 2 for n, w, t in zip(narrow, wide, trial, strict=True)
         ]
         for index, result in enumerate(measure(sizes, trial)):
             if lines[index] < 2:
                 narrow[index] = wide[index]
             elif result.lines == lines[index] and result.fits(trial[index], height):
                 wide[index] = trial[index]
+                trial[index] = max(result.line_widths, default=0.0) + TIGHT
+            elif result.lines == lines[index]:
+                # As many lines, one of them wider than the measure: a run that cannot break
+                # (a tie, a long word); no narrower measure fits it.
+                widest = max(result.line_widths, default=trial[index]) - SLACK
+                narrow[index] = min(wide[index], max(trial[index], widest))
             else:
                 narrow[index] = trial[index]
         passes += 1

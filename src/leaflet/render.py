@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
 
 import weasyprint
+from weasyprint.css.counters import CounterStyle
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -292,6 +293,9 @@ def _block(box: Any, page: int) -> Block:
     return Block(page, box.width, box.height, lines)
 
 
+#: The type given to ``<style>`` and ``<link>`` elements once their stylesheets are read.
+PARSED_STYLESHEET = "text/x-leaflet-parsed"
+
 #: Characters that shape line breaks but are no text of the line.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060"))
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -440,6 +444,36 @@ class Typesetter:
         self._layouts: dict[str, LaidOut] = {}
         self._reported: set[str] = set()  # once per document, not once per layout pass
         self.passes = 0
+        self._counter_style = CounterStyle()
+        self._colour_profiles: dict[str, Any] = {}
+        self._sheets = self._read_stylesheets()
+
+    def _read_stylesheets(self) -> list[Any]:
+        """The document's own stylesheets, parsed once for every layout pass (WeasyPrint
+        would parse them anew for each, a third of a pass's time).  They are handed to each
+        layout as user stylesheets, in document order, and the ``<style>`` and ``<link>``
+        elements are retyped so that WeasyPrint does not read them again.  The cascade is the
+        same: the sheets keep their order, a ``style`` attribute still beats them, and their
+        ``!important`` rules still beat it."""
+        from weasyprint.css import find_stylesheets
+
+        with _forwarded_warnings(self._reported):
+            sheets = list(
+                find_stylesheets(
+                    self._html.wrapper_element,
+                    self._html.media_type,
+                    self._html.url_fetcher,
+                    self._html.base_url,
+                    self._fonts,
+                    self._counter_style,
+                    self._colour_profiles,
+                    [],  # page rules and layers shared by the document's sheets, as
+                    [],  # WeasyPrint shares them
+                )
+            )
+        for wrapper in self._html.wrapper_element.query_all("style", "link"):
+            wrapper.etree_element.set("type", PARSED_STYLESHEET)
+        return sheets
 
     def layout(self, extra_css: str = "") -> LaidOut:
         """Lay the document out, with *extra_css* (e.g. a type size) overriding its styles.
@@ -451,14 +485,19 @@ class Typesetter:
         return self._layouts[extra_css]
 
     def _layout(self, extra_css: str) -> LaidOut:
-        stylesheets = []
+        stylesheets = list(self._sheets)
         if extra_css:
             stylesheets.append(
                 weasyprint.CSS(string=extra_css, font_config=self._fonts, url_fetcher=self._fetcher)
             )
         self.passes += 1
         with _forwarded_warnings(self._reported) as forward:
-            document = self._html.render(font_config=self._fonts, stylesheets=stylesheets)
+            document = self._html.render(
+                font_config=self._fonts,
+                counter_style=self._counter_style,
+                color_profiles=self._colour_profiles,
+                stylesheets=stylesheets,
+            )
         for url, reason in forward.failed_images.items():
             self._failed_image(url, reason)
         return LaidOut(document)
