@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leaflet.fit import Measure, NoFit, fit_scale, natural_budget
+from leaflet.fit import Measure, NoFit, booklet_fit, fit_scale, natural_budget
 
 
 def fake(volume_at_normal: float, calls: list[float] | None = None):  # type: ignore[no-untyped-def]
@@ -90,16 +90,66 @@ def test_result_fits_and_is_nearly_the_largest(
 
 
 @pytest.mark.parametrize(
-    ("pages", "fill", "multiple", "budgets"),
+    ("pages", "fill", "multiple", "reserved", "budgets"),
     [
-        (1, 0.5, 1, []),
-        (3, 0.9, 1, []),
-        (3, 0.1, 1, [2]),  # a last page holding a few lines
-        (4, 0.3, 4, []),  # already a multiple of four
-        (5, 0.2, 4, [4, 8]),  # just over four pages: pull back, else grow to eight
-        (6, 0.9, 4, [8]),  # well over: fill eight pages rather than pad with blanks
-        (2, 0.5, 4, [4]),
+        (1, 0.5, 1, 0, []),
+        (3, 0.9, 1, 0, []),
+        (3, 0.1, 1, 0, [2]),  # a last page holding a few lines
+        (4, 0.6, 4, 0, []),  # already a multiple of four, its last page well filled
+        (4, 0.3, 4, 0, [4]),  # a multiple of four whose last page is filled by growing
+        (3, 0.1, 4, 1, [3]),  # the same, with a back page after three text pages
+        (5, 0.2, 4, 0, [4, 8, 5]),  # just over four: pull back, else grow to eight, else fill
+        (6, 0.9, 4, 0, [8, 6]),  # well over: fill eight pages rather than pad with blanks
+        (2, 0.5, 4, 0, [4, 2]),
+        (2, 0.5, 4, 1, [3, 2]),  # two text pages and the back page: three text pages
+        (4, 0.2, 4, 1, [3, 7, 4]),  # a text page over: pulled back to three, else seven
     ],
 )
-def test_natural_budgets(pages: int, fill: float, multiple: int, budgets: list[int]) -> None:
-    assert natural_budget(Measure(pages, fill), multiple) == budgets
+def test_natural_budgets(
+    pages: int, fill: float, multiple: int, reserved: int, budgets: list[int]
+) -> None:
+    assert natural_budget(Measure(pages, fill), multiple, reserved) == budgets
+
+
+def test_a_booklet_grows_to_fill_its_pages_rather_than_pad_them() -> None:
+    # Two text pages and a bit, a back page: three text pages fill the booklet's four.
+    fit = booklet_fit(fake(2.3), Measure(3, 0.3), multiple=4, reserved=1, low=0.9, high=1.15)
+    assert fit.measure.pages == 3
+    assert fit.measure.fill >= 0.5
+
+
+def test_a_booklet_too_short_to_fill_keeps_its_pages_full() -> None:
+    # 1.3 text pages cannot grow to three: the text fills its two pages, blanks come after.
+    fit = booklet_fit(fake(1.3), Measure(2, 0.3), multiple=4, reserved=1, low=0.9, high=1.15)
+    assert fit.measure.pages == 2
+    assert fit.measure.fill >= 0.65
+    assert fit.scale == pytest.approx(1.15, abs=0.01)
+
+
+def test_a_booklet_never_grows_into_a_page_of_a_few_lines() -> None:
+    # 2.05 text pages at the largest type: three text pages would hold a few lines on the
+    # third, so the booklet keeps two full ones (and a blank).
+    fit = booklet_fit(fake(1.55), Measure(2, 0.55), multiple=4, reserved=1, low=0.9, high=1.15)
+    assert fit.measure.pages == 2
+
+
+def test_a_booklet_pulled_back_with_tighter_notes() -> None:
+    # 3.4 text pages and a back page: the type alone (5 % smaller) cannot make three text
+    # pages; with the notes set tighter (0.5 pages less) it can.
+    fit = booklet_fit(
+        fake(3.4),
+        Measure(4, 0.4),
+        multiple=4,
+        reserved=1,
+        low=0.95,
+        high=1.15,
+        tighter=[fake(2.9)],
+    )
+    assert (fit.measure.pages, fit.notes) == (3, 1)
+
+
+def test_booklet_budgets_out_of_reach_are_not_searched() -> None:
+    calls: list[float] = []
+    # 1.2 text pages cannot grow to three (1.15² × 1.2 = 1.6): only the two are filled.
+    booklet_fit(fake(1.2, calls), Measure(2, 0.2), multiple=4, reserved=1, low=0.9, high=1.15)
+    assert len(calls) <= 4

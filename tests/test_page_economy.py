@@ -98,6 +98,73 @@ def test_a_few_lines_over_one_page_make_a_flyer() -> None:
     assert natural(1.08).pages == 1
 
 
+def counted(volume: float, calls: list[float]):  # type: ignore[no-untyped-def]
+    measure = fake(volume)
+
+    def measuring(scale: float) -> Measure:
+        calls.append(scale)
+        return measure(scale)  # type: ignore[no-any-return]
+
+    return measuring
+
+
+def test_between_budgets_tighter_notes_save_the_odd_page() -> None:
+    # Three pages, the last 30 % full: neither two (5 % smaller type) nor four (10 % larger) is
+    # in reach; with the notes in two columns the text fills two pages.
+    chosen = economical_fit(
+        fake(2.3), Measure(3, 0.3), low=0.95, high=1.1, tighter=[fake(2.0)], notes=0.5
+    )
+    assert (chosen.measure.pages, chosen.notes) == (2, 1)
+    assert chosen.measure.fill >= 0.5
+
+
+def test_tighter_notes_come_before_a_page_is_added() -> None:
+    # Three pages, the last 60 % full, could grow into four; set tighter, the notes make it two.
+    chosen = economical_fit(
+        fake(2.6), Measure(3, 0.6), low=0.9, high=1.2, tighter=[fake(2.0)], notes=0.8
+    )
+    assert (chosen.measure.pages, chosen.notes) == (2, 1)
+
+
+def test_tighter_notes_only_when_they_could_save_the_page() -> None:
+    # A page of notes would have to vanish: the tighter step is not even measured.
+    calls: list[float] = []
+    chosen = economical_fit(
+        fake(2.7), Measure(3, 0.7), low=0.9, high=1.15, tighter=[counted(2.0, calls)], notes=0.05
+    )
+    assert calls == []
+    assert (chosen.measure.pages, chosen.notes) == (4, 0)
+
+
+def test_the_next_step_is_tried_when_one_is_not_enough() -> None:
+    chosen = economical_fit(
+        fake(4.3),
+        Measure(5, 0.3),
+        low=0.98,
+        high=1.05,
+        tighter=[fake(4.2), fake(3.9)],
+        notes=1.0,
+    )
+    assert (chosen.measure.pages, chosen.notes) == (4, 2)
+
+
+@pytest.mark.parametrize("volume", [2.3, 3.2, 4.5, 0.7])
+def test_budgets_out_of_reach_cost_no_pass(volume: float) -> None:
+    # Whatever the text, a natural budget takes few layouts: budgets the square law puts out
+    # of reach are not searched.
+    calls: list[float] = []
+    measure = counted(volume, calls)
+    economical_fit(measure, measure(1.0), low=NATURAL_SHRINK, high=1.15)
+    assert len(calls) <= 6
+
+
+def test_between_budgets_without_a_lever_the_last_page_fills_most() -> None:
+    # Even, its last page under half full, unable to reach half: grown as far as it goes.
+    chosen = economical_fit(fake(1.2), Measure(2, 0.2), low=0.9, high=1.1)
+    assert chosen.measure.pages == 2
+    assert chosen.measure.fill == pytest.approx(1.2 * 1.1 * 1.1 - 1, abs=0.05)
+
+
 # --- headings ---------------------------------------------------------------------------------
 
 

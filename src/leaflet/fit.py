@@ -11,7 +11,7 @@ the answer from the first try.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -19,11 +19,13 @@ __all__ = [
     "Fit",
     "Measure",
     "NoFit",
+    "booklet_fit",
     "economical",
     "economical_fit",
     "fit_scale",
     "flat_budgets",
     "natural_budget",
+    "promising",
 ]
 
 #: Aim the last page this full (not 100 %: the prediction is not exact, overshooting costs a pass).
@@ -42,6 +44,8 @@ HALF_FULL = 0.5
 DROP_PAGE = 0.35
 #: A booklet overflowing a multiple of 4 pages by less than this many pages is pulled back.
 PULL_BACK = 0.6
+#: How far the square law may be off when predicting whether a budget can be reached.
+SLACK = 0.04
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,8 @@ class Fit:
     scale: float
     measure: Measure
     passes: int
+    #: How tight the notes are set (0: as the template sets them; see :func:`economical_fit`).
+    notes: int = 0
 
 
 class NoFit(Exception):
@@ -177,23 +183,83 @@ def _near(scale: float, tried: dict[float, Measure]) -> bool:
     return any(abs(scale - other) < 1e-4 for other in tried)
 
 
-def natural_budget(measure: Measure, multiple: int) -> list[int]:
+def natural_budget(measure: Measure, multiple: int, reserved: int = 0) -> list[int]:
     """Page budgets worth trying, best first, for a text measured at its normal size, when the
-    format wants a multiple of *multiple* pages (4 for booklets, 1 for flat leaflets).
+    format wants a multiple of *multiple* pages (4 for booklets, 1 for flat leaflets) and
+    *reserved* pages come after the text whatever its size (a booklet's back page): budgets
+    and *measure* count the text's pages only.
 
     A last page holding a few lines is pulled back onto the pages before it; a booklet is pulled
     down to the multiple below when it overflows it by little, and otherwise filled up to the
-    multiple above rather than padded with blank pages.  An empty list: nothing to improve.
+    multiple above rather than padded with blank pages; when that is out of reach, or the count
+    is already a multiple, a last page less than half full is filled by growing the type.
+    An empty list: nothing to improve.
     """
     pages = measure.pages
     if multiple <= 1:
         return [pages - 1] if pages > 1 and measure.fill < FEW_LINES else []
-    if pages % multiple == 0:
-        return []
-    below = pages - pages % multiple
+    total = pages + reserved
+    # Blank pages to come, or a last page less than half full: fill the text's last page.
+    fill = [pages] if measure.fill < HALF_FULL or total % multiple else []
+    if total % multiple == 0:
+        return fill
+    below = total - total % multiple - reserved
     above = below + multiple
-    budgets = [below] if below and measure.volume - below < PULL_BACK else []
-    return [*budgets, above]
+    budgets = [below] if below > 0 and measure.volume - below < PULL_BACK else []
+    return [*budgets, above, *fill]
+
+
+def booklet_fit(
+    measure: Callable[[float], Measure],
+    normal: Measure,
+    *,
+    multiple: int,
+    reserved: int,
+    low: float,
+    high: float,
+    tighter: Sequence[Callable[[float], Measure]] = (),
+    max_passes: int = 8,
+    precision: float = PRECISION,
+) -> Fit:
+    """A booklet's natural budget (*measure* and *normal* count the text's pages, the
+    *reserved* back page left out): of :func:`natural_budget`, the first the square law says
+    can be reached (:func:`promising`) and that, searched, fills its last page more than a few
+    lines; pulling back to fewer pages tries the notes set tighter too (*tighter*, as in
+    :func:`economical_fit`) when the type alone cannot.  The type grows (up to *high*) only to
+    fill pages, never to pull back; scale 1 when nothing helps."""
+    levels = [measure, *tighter]
+    normals = {0: normal}
+
+    def base(step: int) -> Measure:
+        if step not in normals:
+            normals[step] = levels[step](1.0)
+        return normals[step]
+
+    for budget in natural_budget(normal, multiple, reserved):
+        fewer = budget < normal.pages
+        top = 1.0 if fewer else high
+        for step in range(len(levels) if fewer else 1):
+            volume = base(step).volume
+            if volume * low * low > budget * (1 + SLACK):
+                continue  # cannot be pulled back so far
+            if not fewer and volume * top * top < (budget - 1 + FEW_LINES) * (1 - SLACK):
+                break  # cannot grow so far
+            try:
+                fit = fit_scale(
+                    levels[step],
+                    pages=budget,
+                    low=low,
+                    high=top,
+                    max_passes=max_passes,
+                    precision=precision,
+                )
+            except NoFit:
+                continue
+            if fit.measure.pages == budget and (fewer or fit.measure.fill >= FEW_LINES):
+                return Fit(fit.scale, fit.measure, fit.passes, step)
+            if budget == normal.pages:
+                return Fit(fit.scale, fit.measure, fit.passes, step)
+    return Fit(1.0, normal, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,44 +304,126 @@ def flat_budgets(measure: Measure) -> list[Budget]:
     return budgets + [Budget(pages, grow=True)] * (fill < HALF_FULL)
 
 
+def promising(volume: float, pages: int, *, low: float, high: float) -> bool:
+    """Whether a text of *volume* pages at scale 1 can, by the square law, end on an
+    economical page *pages* (a flyer, or a last page at least half full) with its type between
+    *low* and *high* — with some slack, as page breaks make the law approximate.  A budget
+    that cannot is not searched: every try is a layout pass."""
+    least, most = volume * low * low, volume * high * high
+    if least > pages * (1 + SLACK):
+        return False
+    return pages == 1 or most >= (pages - 1 + HALF_FULL) * (1 - SLACK)
+
+
 def economical_fit(
     measure: Callable[[float], Measure],
     normal: Measure,
     *,
     low: float,
     high: float,
+    tighter: Sequence[Callable[[float], Measure]] = (),
+    notes: float = math.inf,
     max_passes: int = 8,
     precision: float = PRECISION,
 ) -> Fit:
     """A flat leaflet's natural budget: of :func:`flat_budgets` for the *normal* measure (at
-    scale 1), the first that gives an :func:`economical` leaflet, else the first giving an
-    even count where the normal one is odd (its last page more than a few lines), else the
-    first saving a page, else the first filling the same pages' last at least half, else
-    scale 1.
+    scale 1), the first that gives an :func:`economical` leaflet.
+
+    *tighter* measures the same text with its notes set tighter, step by step (two columns,
+    smaller type): a second dimension of the search, tried before a page is added (and when
+    nothing else works), each step one layout at scale 1 before any search; there only
+    budgets of fewer pages than the normal count are tried, and only when the notes take enough
+    of the text (*notes*: the pages they fill at scale 1) that halving them could get there.
+    The :class:`Fit`'s ``notes`` is the step chosen (0: the notes as the template sets them).
+    Budgets the square law says cannot be economical (:func:`promising`) are not searched.
+
+    When no budget is economical: the first giving an even count where the normal one is odd
+    (its last page more than a few lines), else the first saving a page, else the one filling
+    the normal count's last page most (by a tenth of a page at least), else scale 1.
     The type grows up to *high* only where the budget says so."""
-    fits = []
-    for budget in flat_budgets(normal):
+    levels = [measure, *tighter]
+    normals = {0: normal}
+    fits: list[Fit] = []
+
+    def base(step: int) -> Measure:
+        if step not in normals:
+            normals[step] = levels[step](1.0)
+        return normals[step]
+
+    def attempt(step: int, budget: Budget) -> Fit | None:
+        """The fit for *budget* at notes *step* when it is economical (others are kept)."""
+        top = high if budget.grow else 1.0
+        even = budget.pages == 1 or budget.pages % 2 == 0
+        if even and not promising(base(step).volume, budget.pages, low=low, high=top):
+            return None
         try:
-            fit = fit_scale(
-                measure,
+            found = fit_scale(
+                levels[step],
                 pages=budget.pages,
                 low=low,
-                high=high if budget.grow else 1.0,
+                high=top,
                 max_passes=max_passes,
                 precision=precision,
             )
         except NoFit:
-            continue
+            return None
+        fit = Fit(found.scale, found.measure, found.passes, step)
         if economical(fit.measure):
             return fit
         fits.append(fit)
+        return None
+
+    def tightened() -> Fit | None:
+        # The least the text can take with half its notes saved: is a page within reach?
+        least = (normal.volume - notes / 2) * low * low
+        if least > (normal.pages - 1) * (1 + SLACK):
+            return None
+        for step in range(1, len(levels)):
+            if economical(base(step)):
+                return Fit(1.0, base(step), 1, step)
+            for budget in flat_budgets(base(step)):
+                if budget.pages < normal.pages and (budget.pages == 1 or budget.pages % 2 == 0):
+                    fit = attempt(step, budget)
+                    if fit is not None:
+                        return fit
+        return None
+
+    tried_tighter = False
+    for budget in flat_budgets(normal):
+        if budget.pages > normal.pages and not tried_tighter:
+            tried_tighter = True
+            fit = tightened()
+            if fit is not None:
+                return fit
+        if budget.pages == normal.pages and budget.pages % 2 and _even_or_fewer(fits, normal):
+            continue  # filling an odd last page: only when nothing better was found
+        fit = attempt(0, budget)
+        if fit is not None:
+            return fit
+    if not tried_tighter and (fit := tightened()) is not None:
+        return fit
     even = [
         fit
         for fit in fits
         if fit.measure.pages % 2 == 0 and normal.pages % 2 and fit.measure.fill >= FEW_LINES
     ]
     fewer = [fit for fit in fits if fit.measure.pages < normal.pages]
-    fuller = [
-        fit for fit in fits if fit.measure.pages == normal.pages and fit.measure.fill >= HALF_FULL
-    ]
+    fuller = sorted(
+        (
+            fit
+            for fit in fits
+            if fit.measure.pages == normal.pages
+            and fit.measure.fill >= normal.fill + 0.1
+            and not fit.notes
+        ),
+        key=lambda fit: -fit.measure.fill,
+    )
     return next(iter(even + fewer + fuller), Fit(1.0, normal, 1))
+
+
+def _even_or_fewer(fits: Sequence[Fit], normal: Measure) -> bool:
+    return any(
+        fit.measure.pages < normal.pages
+        or (fit.measure.pages % 2 == 0 and normal.pages % 2 and fit.measure.fill >= FEW_LINES)
+        for fit in fits
+    )

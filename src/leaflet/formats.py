@@ -46,11 +46,12 @@ class Format:
 
     @property
     def natural_growth(self) -> float:
-        """The largest type scale the natural budget grows to: in columns, larger type soon
-        leaves too few characters a line (45 is the least that reads comfortably, and Cyrillic
-        text has about 45 in a column at the normal size); one column grows less than
-        ``--pages`` may (typewriter text keeps about 48)."""
-        return 1.0 if self.columns > 1 else 1.15
+        """The largest type scale the natural budget grows to (``--pages`` may grow more).  In
+        columns, whose width does not follow the type, larger type leaves fewer characters a
+        line: the pipeline grows them only as far as the lines measured keep a comfortable
+        measure (``pipeline._growth``; Cyrillic text has about 45 a column at the normal size,
+        Latin about 57)."""
+        return 1.15
 
     @property
     def booklet(self) -> bool:

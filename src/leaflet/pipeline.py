@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import RenderError, UsageError
-from .fit import Fit, Measure, NoFit, economical_fit, fit_scale, natural_budget
+from .fit import Fit, Measure, NoFit, booklet_fit, economical_fit, fit_scale
 from .formats import LARGER, Format, get_format
 from .limits import current_limits
 from .model import Statement
@@ -26,7 +27,7 @@ from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
 from .units import POINTS_PER, format_length, parse_length
 
 if TYPE_CHECKING:
-    from .preflight import Note
+    from .preflight import Line, Note
     from .render import LaidOut, Typesetter
 
 __all__ = [
@@ -418,30 +419,107 @@ def _laid_out(typesetter: Typesetter, fmt: Format, scale: float) -> LaidOut:
     return typesetter.layout(_scale_css(fmt, scale))
 
 
+class _Scale(float):
+    """A type scale that also says how tight the notes are set (:func:`_notes_steps`): what
+    :func:`_fit` chooses, so that every layout made at the chosen scale sets the notes alike."""
+
+    __slots__ = ("notes",)
+    notes: int
+
+    def __new__(cls, scale: float, notes: int = 0) -> _Scale:
+        made = super().__new__(cls, scale)
+        made.notes = notes
+        return made
+
+
+#: Ways to set the endnotes tighter, tried before a page is added (:func:`fit.economical_fit`):
+#: in two columns (templates set them so on formats with columns already), then in smaller
+#: type with less leading as well.  User style: ``!important`` beats the template's.
+NOTES_TWO_COLUMNS = ".notes ol { column-count: 2 !important; column-gap: 1.2rem !important; }"
+NOTES_SMALLER = (
+    ".notes ol { font-size: 0.9em !important; line-height: 1.2 !important; }\n"
+    ".notes li { margin-bottom: 0.15em !important; }"
+)
+
+
+def _notes_steps(fmt: Format) -> tuple[str, ...]:
+    """The stylesheets of the notes' tighter steps (1, 2 …) on *fmt*."""
+    both = f"{NOTES_TWO_COLUMNS}\n{NOTES_SMALLER}"
+    return (both,) if fmt.columns > 1 else (NOTES_TWO_COLUMNS, both)
+
+
 def _scale_css(fmt: Format, scale: float) -> str:
-    """The stylesheet setting the type at *scale* (none at the template's own size)."""
-    if scale == 1:
-        return ""
-    return f"html {{ font-size: {fmt.body_size * scale:.4f}pt !important; }}"
+    """The stylesheet setting the type at *scale* (none at the template's own size), and the
+    notes as tight as a :class:`_Scale` says."""
+    notes = getattr(scale, "notes", 0)
+    rules = [_notes_steps(fmt)[notes - 1]] if notes else []
+    if scale != 1:
+        rules.insert(0, f"html {{ font-size: {fmt.body_size * scale:.4f}pt !important; }}")
+    return "\n".join(rules)
+
+
+#: Characters a body line keeps at least when the natural budget grows the type (45 is the
+#: least that reads comfortably; a little is kept for the estimate's error).
+LEAST_CHARACTERS = 48
+
+
+def _growth(fmt: Format, lines: Sequence[Line]) -> float:
+    """How far the natural budget may grow the type on *fmt*: its :attr:`Format.natural_growth`,
+    no further than keeps :data:`LEAST_CHARACTERS` in a body line, predicted from the full
+    *lines* laid out at the normal size.  A column narrower than the page (a measure in
+    ``rem``) widens with the type up to the page's width and keeps its characters; columns
+    side by side keep their width, so their lines lose characters as the type grows."""
+    full = [
+        line
+        for line, following in pairwise(lines)
+        if line.role == "body" and following.paragraph == line.paragraph
+    ]
+    if len(full) < 6:
+        return fmt.natural_growth
+    characters = sorted(len(line.text.strip()) for line in full)[len(full) // 2]
+    width = sorted(line.box_right - line.box_left for line in full)[len(full) // 2]
+    page = (fmt.width - 2 * fmt.margin) * PX
+    # A column wider than 60 % of the page is the only one across it: it may widen to the
+    # page; else it keeps its width.
+    room = page / width if width > 0.6 * page else 1.0
+    # At scale s a line holds characters * min(s, room) / s.
+    if characters * room / fmt.natural_growth >= LEAST_CHARACTERS:
+        return fmt.natural_growth
+    return max(1.0, min(fmt.natural_growth, characters * room / LEAST_CHARACTERS))
+
+
+def _notes_volume(fmt: Format, lines: Sequence[Line]) -> float:
+    """The pages the endnotes' *lines* fill (their line heights summed)."""
+    page = (fmt.height - 2 * fmt.margin) * PX
+    return sum(line.bottom - line.top for line in lines if line.role == "note") / page
 
 
 def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Statement) -> Fit:
-    """Choose the type scale: the budget asked for, or the format's natural budget."""
+    """Choose the type scale: the budget asked for, or the format's natural budget (with the
+    notes set tighter when that saves a page, see :data:`NOTES_TWO_COLUMNS`)."""
+    from .render import preflight_layout
 
-    # A booklet's back page is a page of its own whatever the scale: how full the text is
-    # shows on the page before it.
-    last_text_page = -2 if fmt.booklet and _has_back_page(statement) else -1
+    # A booklet's back page is a page of its own whatever the scale: the natural budget
+    # counts the text's pages, whose fill shows on the page before it.
+    reserved = 1 if fmt.booklet and _has_back_page(statement) else 0
 
-    def measure(scale: float) -> Measure:
-        laid_out = _laid_out(typesetter, fmt, scale)
-        index = last_text_page if laid_out.page_count > 1 else -1
-        return Measure(laid_out.page_count, laid_out.page_fill(index))
+    def measuring(notes: int, *, text_only: bool = True) -> Callable[[float], Measure]:
+        def measure(scale: float) -> Measure:
+            laid_out = _laid_out(typesetter, fmt, _Scale(scale, notes) if notes else scale)
+            if laid_out.page_count <= 1:
+                return Measure(laid_out.page_count, laid_out.page_fill(-1))
+            pages = laid_out.page_count - (reserved if text_only else 0)
+            return Measure(pages, laid_out.page_fill(-1 - reserved))
+
+        return measure
 
     low = MIN_BODY_SIZE / fmt.body_size
-    normal = measure(1.0)
     if pages is not None:
         try:
-            fit = fit_scale(measure, pages=pages, low=min(low, 1.0), high=MAX_SCALE)
+            # The budget counts every page, the back page included.
+            fit = fit_scale(
+                measuring(0, text_only=False), pages=pages, low=min(low, 1.0), high=MAX_SCALE
+            )
         except NoFit as error:
             raise RenderError(_no_fit_message(statement, fmt, pages, error.needed)) from None
         if fit.measure.pages < pages:
@@ -453,19 +531,30 @@ def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Stat
                 round(fit.scale * 100),
             )
         return fit
+    measure = measuring(0)
+    normal = measure(1.0)
+    steps = range(1, len(_notes_steps(fmt)) + 1) if statement.notes else range(0)
+    tighter = [measuring(step) for step in steps]
+    lines = preflight_layout(_laid_out(typesetter, fmt, 1.0)).lines
+    high = _growth(fmt, lines)
+    low = max(low, NATURAL_SHRINK)
     if fmt.page_multiple == 1:
-        return economical_fit(
-            measure, normal, low=max(low, NATURAL_SHRINK), high=fmt.natural_growth, **NATURAL
+        notes = _notes_volume(fmt, lines)
+        fit = economical_fit(
+            measure, normal, low=low, high=high, tighter=tighter, notes=notes, **NATURAL
         )
-    for budget in natural_budget(normal, fmt.page_multiple):
-        high = fmt.natural_growth if budget > normal.pages else 1.0
-        try:
-            return fit_scale(
-                measure, pages=budget, low=max(low, NATURAL_SHRINK), high=high, **NATURAL
-            )
-        except NoFit:
-            continue
-    return Fit(1.0, normal, 1)
+    else:
+        fit = booklet_fit(
+            measure,
+            normal,
+            multiple=fmt.page_multiple,
+            reserved=reserved,
+            low=low,
+            high=high,
+            tighter=tighter,
+            **NATURAL,
+        )
+    return replace(fit, scale=_Scale(fit.scale, fit.notes)) if fit.notes else fit
 
 
 def _no_fit_message(statement: Statement, fmt: Format, pages: int, needed: int) -> str:
