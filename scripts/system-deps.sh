@@ -4,7 +4,9 @@
 #   - libharfbuzz-subset0 (optional): font subsetting ~3x faster than the fontTools fallback,
 #     and no warning on every run.
 #   - qpdf, poppler-utils (optional): independent PDF readers the print tests check output
-#     with (`qpdf --check`, `pdftoppm`); those tests are skipped without them.
+#     with (`qpdf --check`, `pdftoppm`, `pdfinfo`); those tests are skipped without them.
+#   - ghostscript, icc-profiles-free (optional): Ghostscript's PDF/X mode and ink coverage
+#     check the print files; Fogra's FOGRA39L data check the bundled output profile.
 # Debian/Ubuntu only (apt-get); elsewhere it prints what to install and carries on.
 set -u
 
@@ -16,6 +18,8 @@ have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v gs >/dev/null 2>&1 || missing+=(ghostscript)
+[ -f /usr/share/color/icc/FOGRA39L.ti3 ] || missing+=(icc-profiles-free)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

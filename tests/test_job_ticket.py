@@ -68,7 +68,8 @@ def test_pdfx_ticket_names_the_inks(cli: Cli, tmp_path: Path) -> None:
     ticket = json.loads((tmp_path / "x.job.json").read_text())
     assert ticket["pdf_standard"] == "PDF/X-4"
     assert ticket["colours"] == (
-        "CMYK; black text and greys in black ink (K) only; #c8102e as C0 M92 Y77 K22"
+        "CMYK for FOGRA39 (Coated FOGRA39 (ISO 12647-2:2004)); black text and greys in black "
+        "ink (K) only; #c8102e as C0 M98 Y75 K16"
     )
 
 

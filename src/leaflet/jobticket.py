@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .formats import Format, get_format
 from .model import Statement
 from .papers import PAPER_SIZES, paper_size
-from .pdfx import cmyk, is_print_variant
+from .pdfx import CONDITION, cmyk, is_print_variant
 from .templates import get_template
 from .units import POINTS_PER
 
@@ -248,7 +248,10 @@ def _describe_inks(colours: dict[str, str]) -> str:
         + " ".join(f"{name}{round(v * 100)}" for name, v in zip("CMYK", cmyk(ink), strict=True))
         for ink in inks
     ]
-    return "CMYK; black text and greys in black ink (K) only" + "".join(f"; {m}" for m in mixes)
+    condition = f"CMYK for {CONDITION.identifier} ({CONDITION.info})"
+    return f"{condition}; black text and greys in black ink (K) only" + "".join(
+        f"; {m}" for m in mixes
+    )
 
 
 def _inks(values: tuple[float, float, float, float]) -> str:

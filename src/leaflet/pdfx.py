@@ -1,43 +1,86 @@
-"""Print colours for PDF/X output (ISO 15930-7, PDF/X-4): CMYK values and an output profile.
+"""Print colours for PDF/X output (ISO 15930): a registered printing condition, its profile,
+and the CMYK values of a document's colours and images.
 
-A PDF/X file for a CMYK press states its output condition (an ICC output profile, PDF 1.7
-§14.11.5) and paints with the press's inks.  Here:
+A PDF/X file for a CMYK press names the printing condition it was made for (its output
+intent, PDF 1.7 §14.11.5) and paints with that press's inks.  Here:
 
-* every sRGB colour of a template (manifest colours, stylesheet hex colours) becomes a
-  ``device-cmyk()`` value (CSS Color 5 §5) by plain grey-component replacement: greys and black
-  become black ink only (black text is K only), the accent a clean four-colour mix rounded to
-  whole percents;
-* :func:`output_profile` builds the matching ICC v2 output profile ("leaflet generic CMYK"):
-  the same conversion and its inverse, sampled on small grids.  It describes the conversion,
-  not a measured press; a print shop prints the CMYK values as they are.
+* the condition is a registered characterisation, FOGRA39 (ISO 12647-2 offset on coated
+  paper), with an ICC output profile built from Fogra's published measurements
+  (``profiles/``, rebuilt by ``scripts/build-profiles.sh``; provenance and licence in
+  ``profiles/README.md``);
+* every sRGB colour of a template becomes a ``device-cmyk()`` value (CSS Color 5 §5) through
+  that profile with LittleCMS (Pillow's ImageCms), rounded to whole percents; a neutral grey
+  is black ink alone, the tint whose lightness matches it through the profile, and any grey at
+  least as dark as solid black ink is 100 % K: text is never a four-colour ("rich") black;
+* RGB pixels (logos, photos) become CMYK through the same profile for PDF/X-1a
+  (:func:`cmyk_image`); PDF/X-4 keeps them in RGB with an sRGB profile attached
+  (:func:`srgb_profile`).
 """
 
 from __future__ import annotations
 
 import base64
 import re
-import struct
-from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
-from itertools import product
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageCms
 
 __all__ = [
+    "CONDITION",
+    "FOGRA39",
     "PDF_VARIANTS",
     "PROFILE_NAME",
+    "PrintingCondition",
     "cmyk",
     "cmyk_css",
+    "cmyk_image",
     "is_print_variant",
     "output_profile",
     "profile_css",
+    "srgb_profile",
 ]
 
 #: ``--pdf-variant`` values leaflet offers (WeasyPrint writes their identification).
 #: PDF/X-1a:2003 (ISO 15930-4) is PDF 1.4: imposition keeps it without object streams.
 PDF_VARIANTS = ("pdf/x-4", "pdf/x-1a", "pdf/a-3b")
-PROFILE_NAME = "leaflet generic CMYK"
+
+PROFILES_DIR = Path(__file__).parent / "profiles"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintingCondition:
+    """A characterised printing condition as the ICC registry lists it (ISO 15930 output
+    intent: ``/OutputConditionIdentifier``, ``/RegistryName``, ``/OutputCondition``,
+    ``/Info``), and the bundled profile file built from its data."""
+
+    identifier: str
+    condition: str
+    info: str
+    profile_file: str
+    registry: str = "http://www.color.org"
+
+
+FOGRA39 = PrintingCondition(
+    identifier="FOGRA39",
+    condition=(
+        "Offset printing, according to ISO 12647-2:2004/Amd 1, OFCOM, paper type 1 or 2 = "
+        "coated art, 115 g/m2, tone value increase curves A (CMY) and B (K)"
+    ),
+    info="Coated FOGRA39 (ISO 12647-2:2004)",
+    profile_file="FOGRA39.icc",
+)
+#: The condition PDF/X output is made for.
+CONDITION = FOGRA39
+#: The name WeasyPrint gives the output intent: the profile's model tag, which our build
+#: sets to the registered identifier.
+PROFILE_NAME = CONDITION.identifier
 
 _HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
-Colour = tuple[float, float, float]
+CMYK = tuple[float, float, float, float]
 
 
 def is_print_variant(variant: str | None) -> bool:
@@ -45,21 +88,113 @@ def is_print_variant(variant: str | None) -> bool:
     return variant is not None and variant.startswith("pdf/x")
 
 
-def cmyk(colour: str) -> tuple[float, float, float, float]:
+@cache
+def output_profile() -> bytes:
+    """The ICC output profile of :data:`CONDITION` (bundled package data)."""
+    return (PROFILES_DIR / CONDITION.profile_file).read_bytes()
+
+
+@cache
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile (LittleCMS's built-in), attached to RGB images in PDF/X-4."""
+    from PIL import ImageCms
+
+    return bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+
+
+@cache
+def cmyk(colour: str) -> CMYK:
     """The CMYK inks (0 … 1, whole percents) for a ``#rrggbb`` or ``#rgb`` sRGB colour."""
     value = colour.lstrip("#")
     if len(value) == 3:
         value = "".join(ch * 2 for ch in value)
-    red, green, blue = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return tuple(round(ink, 2) + 0.0 for ink in _rgb_to_cmyk((red, green, blue)))  # type: ignore[return-value]
+    red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    if red == green == blue:
+        return 0.0, 0.0, 0.0, _black_tint(red)
+    pixel = cmyk_image(_image("RGB", (red, green, blue))).getpixel((0, 0))
+    assert isinstance(pixel, tuple)
+    c, m, y, k = (round(ink / 255, 2) + 0.0 for ink in pixel)
+    return c, m, y, k
 
 
-def _rgb_to_cmyk(rgb: Colour) -> tuple[float, float, float, float]:
-    black = 1 - max(rgb)
-    if black >= 1:
-        return 0.0, 0.0, 0.0, 1.0
-    c, m, y = ((1 - channel - black) / (1 - black) for channel in rgb)
-    return c, m, y, black
+def _black_tint(grey: int) -> float:
+    """Black ink alone, as a whole percent, for the sRGB grey *grey* (0 … 255): the tint whose
+    lightness through the profile (relative colorimetric: paper is white) matches the grey's;
+    a grey darker than solid black ink is solid black."""
+    target = _srgb_lightness(grey / 255)
+    ramp = _black_ramp()
+    if target <= ramp[-1]:
+        return 1.0
+    for step in range(1, len(ramp)):
+        if ramp[step] <= target:
+            lighter, darker = ramp[step - 1], ramp[step]
+            fraction = (lighter - target) / (lighter - darker) if lighter > darker else 0.0
+            return round((step - 1 + fraction) / (len(ramp) - 1), 2) + 0.0
+    return 1.0  # pragma: no cover - the ramp ends at solid black
+
+
+def _srgb_lightness(value: float) -> float:
+    """CIE L* of an sRGB grey (IEC 61966-2-1 transfer, D50-relative like the PCS)."""
+    linear = value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+    if linear > (6 / 29) ** 3:
+        return float(116 * linear ** (1 / 3) - 16)
+    return linear * (29 / 3) ** 3
+
+
+@cache
+def _black_ramp() -> tuple[float, ...]:
+    """L* of black ink alone at 0, 1/255 … 100 % through the output profile."""
+    from PIL import Image, ImageCms
+
+    lab = ImageCms.createProfile("LAB", 5000)
+    transform = ImageCms.buildTransform(
+        _profile(), lab, "CMYK", "LAB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC
+    )
+    ramp = Image.new("CMYK", (256, 1))
+    ramp.putdata([(0, 0, 0, k) for k in range(256)])
+    converted = ImageCms.applyTransform(ramp, transform)
+    assert converted is not None
+    lightness = [converted.getpixel((k, 0)) for k in range(256)]
+    return tuple(float(pixel[0]) * 100 / 255 for pixel in lightness)  # type: ignore[index]
+
+
+def cmyk_image(image: Image.Image) -> Image.Image:
+    """*image* (mode ``RGB``) in the press's inks (mode ``CMYK``) through the output profile:
+    relative colorimetric with black point compensation, the usual choice for print."""
+    from PIL import ImageCms
+
+    converted = ImageCms.applyTransform(image, _to_cmyk())
+    assert converted is not None
+    return converted
+
+
+@cache
+def _to_cmyk() -> ImageCms.ImageCmsTransform:
+    from PIL import ImageCms
+
+    return ImageCms.buildTransform(
+        ImageCms.createProfile("sRGB"),
+        _profile(),
+        "RGB",
+        "CMYK",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+    )
+
+
+@cache
+def _profile() -> ImageCms.ImageCmsProfile:
+    import io
+
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(io.BytesIO(output_profile()))
+
+
+def _image(mode: str, colour: tuple[int, ...]) -> Image.Image:
+    from PIL import Image
+
+    return Image.new(mode, (1, 1), colour)
 
 
 def cmyk_css(text: str) -> str:
@@ -74,167 +209,14 @@ def cmyk_css(text: str) -> str:
 def profile_css() -> str:
     """The ``@color-profile`` rule naming :func:`output_profile` as the device-cmyk space: it
     becomes the PDF's output intent (served inline, as a ``data:`` URL)."""
+    return _profile_css()
+
+
+@cache
+def _profile_css() -> str:
     data = base64.b64encode(output_profile()).decode("ascii")
     url = f"data:application/vnd.iccprofile;base64,{data}"
     return (
         f"@color-profile device-cmyk {{ src: url({url}); "
         "components: cyan, magenta, yellow, black }"
     )
-
-
-# ICC profile (ICC.1:2001-04, version 2.1) -----------------------------------------------------
-
-_D50 = (0.9642, 1.0, 0.8249)
-
-
-@cache
-def output_profile() -> bytes:
-    """An ICC v2 output ('prtr') profile, CMYK ↔ CIELAB, for the conversion :func:`cmyk` does."""
-    to_lab = _lut16(4, 3, 5, _cmyk_to_lab_node)
-    to_cmyk = _lut16(3, 4, 9, _lab_to_cmyk_node)
-    gamut = _lut16(3, 1, 2, lambda _: (0,))
-    tags = [
-        (b"desc", _description(PROFILE_NAME)),
-        (b"cprt", b"text\0\0\0\0" + b"No copyright: generated by leaflet, public domain\0"),
-        (b"wtpt", b"XYZ \0\0\0\0" + b"".join(_s15(v) for v in _D50)),
-        (b"A2B0", to_lab),
-        (b"A2B1", to_lab),
-        (b"A2B2", to_lab),
-        (b"B2A0", to_cmyk),
-        (b"B2A1", to_cmyk),
-        (b"B2A2", to_cmyk),
-        (b"gamt", gamut),
-    ]
-    return _assemble(tags)
-
-
-def _assemble(tags: Sequence[tuple[bytes, bytes]]) -> bytes:
-    """Header, tag table and tag data (identical data stored once, 4-byte aligned)."""
-    offset = 128 + 4 + 12 * len(tags)
-    table, body, placed = b"", b"", {}
-    for signature, data in tags:
-        if data not in placed:
-            placed[data] = offset + len(body)
-            body += data + b"\0" * (-len(data) % 4)
-        table += signature + struct.pack(">II", placed[data], len(data))
-    size = offset + len(body)
-    header = (
-        struct.pack(">I4sI4s4s4s", size, b"\0\0\0\0", 0x02100000, b"prtr", b"CMYK", b"Lab ")
-        + struct.pack(">6H", 2025, 1, 1, 0, 0, 0)
-        + b"acsp"
-        + b"\0" * 24  # platform, flags, manufacturer, model, attributes
-        + struct.pack(">I", 0)  # perceptual
-        + b"".join(_s15(v) for v in _D50)
-        + b"\0" * 48  # creator, ID, reserved
-    )
-    return header + struct.pack(">I", len(tags)) + table + body
-
-
-def _description(text: str) -> bytes:
-    ascii_text = text.encode("ascii") + b"\0"
-    return (
-        b"desc\0\0\0\0"
-        + struct.pack(">I", len(ascii_text))
-        + ascii_text
-        + struct.pack(">II", 0, 0)  # no Unicode description
-        + struct.pack(">HB", 0, 0)
-        + b"\0" * 67  # no ScriptCode description
-    )
-
-
-def _s15(value: float) -> bytes:
-    return struct.pack(">i", round(value * 65536))
-
-
-def _lut16(
-    inputs: int, outputs: int, grid: int, node: Callable[[tuple[float, ...]], Sequence[float]]
-) -> bytes:
-    """A lut16Type ('mft2') with linear input and output curves and a *grid*-point CLUT whose
-    entries *node* computes from the grid position (each input 0 … 1) as 0 … 1 outputs."""
-    identity = b"".join(_s15(v) for v in (1, 0, 0, 0, 1, 0, 0, 0, 1))
-    linear = struct.pack(">HH", 0, 65535)
-    steps = [i / (grid - 1) for i in range(grid)]
-    clut = b"".join(
-        struct.pack(f">{outputs}H", *(round(min(1.0, max(0.0, v)) * 65535) for v in node(point)))
-        for point in product(steps, repeat=inputs)
-    )
-    return (
-        b"mft2\0\0\0\0"
-        + struct.pack(">BBBB", inputs, outputs, grid, 0)
-        + identity
-        + struct.pack(">HH", 2, 2)
-        + linear * inputs
-        + clut
-        + linear * outputs
-    )
-
-
-def _cmyk_to_lab_node(point: tuple[float, ...]) -> tuple[float, float, float]:
-    c, m, y, k = point
-    rgb = ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
-    return _encode_lab(*_xyz_to_lab(_srgb_to_xyz_d50(rgb)))
-
-
-def _lab_to_cmyk_node(point: tuple[float, ...]) -> tuple[float, float, float, float]:
-    # Legacy 16-bit PCSLab of ICC v2: L* 0 … 100 is 0 … 0xFF00, a*, b* −128 … 127 in 1/256.
-    lightness = point[0] * 65535 / 652.80
-    a, b = (value * 65535 / 256 - 128 for value in point[1:])
-    rgb = _xyz_d50_to_srgb(_lab_to_xyz(lightness, a, b))
-    return _rgb_to_cmyk(tuple(min(1.0, max(0.0, v)) for v in rgb))  # type: ignore[arg-type]
-
-
-def _encode_lab(lightness: float, a: float, b: float) -> tuple[float, float, float]:
-    return lightness * 652.80 / 65535, (a + 128) * 256 / 65535, (b + 128) * 256 / 65535
-
-
-# sRGB (IEC 61966-2-1) ↔ XYZ, Bradford-adapted to D50 as the ICC PCS requires.
-_RGB_TO_XYZ_D50 = (
-    (0.4360747, 0.3850649, 0.1430804),
-    (0.2225045, 0.7168786, 0.0606169),
-    (0.0139322, 0.0971045, 0.7141733),
-)
-_XYZ_D50_TO_RGB = (
-    (3.1338561, -1.6168667, -0.4906146),
-    (-0.9787684, 1.9161415, 0.0334540),
-    (0.0719453, -0.2289914, 1.4052427),
-)
-
-
-def _apply(matrix: tuple[Colour, Colour, Colour], vector: Colour) -> Colour:
-    x, y, z = (sum(row[i] * vector[i] for i in range(3)) for row in matrix)
-    return x, y, z
-
-
-def _srgb_to_xyz_d50(rgb: Colour) -> Colour:
-    linear = tuple(v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb)
-    return _apply(_RGB_TO_XYZ_D50, linear)  # type: ignore[arg-type]
-
-
-def _xyz_d50_to_srgb(xyz: Colour) -> Colour:
-    linear = _apply(_XYZ_D50_TO_RGB, xyz)
-    r, g, b = (
-        12.92 * v if v <= 0.0031308 else 1.055 * max(v, 0) ** (1 / 2.4) - 0.055 for v in linear
-    )
-    return r, g, b
-
-
-def _xyz_to_lab(xyz: Colour) -> Colour:
-    """CIE 1976 L*a*b* relative to D50."""
-
-    def f(t: float) -> float:
-        return t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
-
-    fx, fy, fz = (f(value / white) for value, white in zip(xyz, _D50, strict=True))
-    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
-
-
-def _lab_to_xyz(lightness: float, a: float, b: float) -> Colour:
-    def f_inverse(t: float) -> float:
-        return t**3 if t > 6 / 29 else 3 * (6 / 29) ** 2 * (t - 4 / 29)
-
-    fy = (lightness + 16) / 116
-    x, y, z = (
-        white * f_inverse(t)
-        for t, white in zip((fy + a / 500, fy, fy - b / 200), _D50, strict=True)
-    )
-    return x, y, z
