@@ -13,6 +13,7 @@ import hashlib
 import io
 import logging
 import math
+import re
 import struct
 import threading
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from pypdf import PageObject, PdfReader, PdfWriter, apply_configuration
 from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
@@ -51,6 +53,7 @@ __all__ = [
     "PageBoxes",
     "Source",
     "add_marks",
+    "finish_variant",
     "keywords",
     "media_size",
     "open_pdf",
@@ -422,6 +425,8 @@ def write_imposed(
             commands.append(_marks(plan, sheet))
             resources[NameObject("/ColorSpace")] = _dictionary({"/Reg": registration})
         _add_sheet_page(writer, sheet, resources, "\n".join(commands))
+    with reading(source.name):
+        _sync_metadata(writer)
     return _serialize(writer)
 
 
@@ -455,11 +460,12 @@ class _ContentBudget:
 
 
 def _copy_document_info(reader: PdfReader, writer: PdfWriter, layout: str | None) -> None:
-    """Keep the title, author…, XMP metadata and output intents (PDF/X, PDF/A) of the flat PDF."""
+    """Keep the title, author, producer…, XMP metadata and output intents (PDF/X, PDF/A) of
+    the flat PDF (the XMP is brought in line with Info by :func:`_sync_metadata`)."""
     metadata: dict[str, Any] = dict(reader.metadata or {})
     if layout is not None:
         metadata["/Keywords"] = ", ".join([*keywords(reader), f"{KEYWORD_LAYOUT}{layout}"])
-    writer.add_metadata({key: value for key, value in metadata.items() if key != "/Producer"})
+    writer.add_metadata(metadata)
     writer.pdf_header = reader.pdf_header
     if "/ID" in reader.trailer:
         writer._ID = cast(ArrayObject, reader.trailer["/ID"])
@@ -489,6 +495,7 @@ def add_marks(pdf: bytes) -> bytes:
         registration = writer._add_object(_registration_colour())
         for number, page in enumerate(writer.pages, start=1):
             _add_page_marks(writer, page, page_boxes(page, number, "input"), registration)
+        _sync_metadata(writer)
         return _serialize(writer)
 
 
@@ -799,3 +806,457 @@ def _round(value: float) -> float:
 
 def _nums(*values: float) -> str:
     return " ".join(f"{_round(value):.3f}".rstrip("0").rstrip(".") for value in values)
+
+
+# Print variants: images in the output condition's colours, output intent, metadata ------------
+
+
+def finish_variant(pdf: bytes, variant: str | None) -> bytes:
+    """The file of a PDF variant made ready for print, from leaflet's rendered output (flat,
+    with marks, or imposed); without *variant*, or for a variant with nothing to do, *pdf*.
+
+    * PDF/X (ISO 15930): the output intent names the registered printing condition
+      (:data:`pdfx.CONDITION`: ``/RegistryName``, ``/OutputCondition``, ``/Info``);
+    * PDF/X: no annotations (links) on the pages: ISO 15930 permits none inside the trim, and
+      a PDF/X file goes to a press, not a screen (RGB and PDF/A output keep their links);
+    * PDF/X-1a: every image is converted to CMYK through the output profile
+      (:func:`pdfx.cmyk_image`); alpha becomes an explicit stencil mask (``/Mask``, no
+      transparency) painting the pixels at least half opaque, partly transparent ones
+      flattened onto white paper first (a warning names the page: exact on paper, a light
+      fringe on a coloured band); any other transparency is a :class:`RenderError`;
+    * PDF/X-4: RGB images keep their pixels with an sRGB ICC profile attached (``ICCBased``),
+      never ``DeviceRGB``;
+    * every variant: Info and XMP say the same (:func:`_sync_metadata`; the Info dictionary is
+      the one source), and a PDF/X-4 file names its version in Info too.
+    """
+    if variant is None:
+        return pdf
+    from .pdfx import is_print_variant
+
+    with reading("output"):
+        reader = open_pdf(pdf, "output")
+        writer = PdfWriter(clone_from=reader)
+        writer.pdf_header = reader.pdf_header
+        if "/ID" in reader.trailer:
+            writer._ID = cast(ArrayObject, reader.trailer["/ID"])
+        if is_print_variant(variant):
+            _name_condition(writer)
+            _drop_annotations(writer)
+            if variant == "pdf/x-1a":
+                _refuse_transparency(writer)
+                _images_to_cmyk(writer)
+                _drop_unused_colour_spaces(writer)
+            else:
+                _images_with_profile(writer)
+        _sync_metadata(writer)
+        return _serialize(writer)
+
+
+def _name_condition(writer: PdfWriter) -> None:
+    """The registered condition's names on the PDF/X output intent (ISO 15930-7 §6.2.3)."""
+    from .pdfx import CONDITION
+
+    intents = writer.root_object.get("/OutputIntents")
+    for intent in cast(ArrayObject, intents.get_object() if intents is not None else []):
+        entries = cast(DictionaryObject, intent.get_object())
+        if entries.get("/S") != "/GTS_PDFX":
+            continue
+        entries.update(
+            _dictionary(
+                {
+                    "/OutputConditionIdentifier": _text(CONDITION.identifier),
+                    "/RegistryName": _text(CONDITION.registry),
+                    "/OutputCondition": _text(CONDITION.condition),
+                    "/Info": _text(CONDITION.info),
+                }
+            )
+        )
+
+
+def _drop_annotations(writer: PdfWriter) -> None:
+    for page in writer.pages:
+        if "/Annots" in page:
+            del page["/Annots"]
+
+
+def _text(value: str) -> PdfObject:
+    from pypdf.generic import TextStringObject
+
+    return TextStringObject(value)
+
+
+def _image_xobjects(writer: PdfWriter) -> Iterator[tuple[int, IndirectObject, StreamObject]]:
+    """Every image XObject the pages draw (through Form XObjects too), once each, with the
+    number of the first page that draws it."""
+    seen: set[int] = set()
+
+    def walk(resources: Any, number: int) -> Iterator[tuple[int, IndirectObject, StreamObject]]:
+        resources = resources.get_object() if resources is not None else None
+        if not isinstance(resources, DictionaryObject):
+            return
+        xobjects = resources.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        if not isinstance(xobjects, DictionaryObject):
+            return
+        for reference in xobjects.values():
+            if not isinstance(reference, IndirectObject) or reference.idnum in seen:
+                continue
+            seen.add(reference.idnum)
+            xobject = reference.get_object()
+            if not isinstance(xobject, StreamObject):
+                continue
+            if xobject.get("/Subtype") == "/Image":
+                yield number, reference, xobject
+            elif xobject.get("/Subtype") == "/Form":
+                yield from walk(xobject.get("/Resources"), number)
+
+    for number, page in enumerate(writer.pages, start=1):
+        yield from walk(page.get("/Resources"), number)
+
+
+def _images_to_cmyk(writer: PdfWriter) -> None:
+    """PDF/X-1a: every image not already in DeviceCMYK or DeviceGray (or a stencil mask) in
+    the output condition's CMYK, its alpha an explicit mask."""
+    from PIL import Image
+
+    from .pdfx import cmyk_image
+
+    for number, reference, xobject in _image_xobjects(writer):
+        if xobject.get("/ImageMask"):
+            continue
+        space = xobject.get("/ColorSpace")
+        plain = space in ("/DeviceCMYK", "/DeviceGray")
+        if plain and "/SMask" not in xobject:
+            continue
+        picture = xobject.decode_as_image()
+        alpha = picture.getchannel("A") if "A" in picture.getbands() else None
+        if picture.mode in ("L", "LA", "1") or space == "/DeviceGray":
+            colour, white = picture.convert("L"), 255
+        elif picture.mode == "CMYK":
+            colour, white = picture, (0, 0, 0, 0)  # type: ignore[assignment]
+        else:
+            colour, white = picture.convert("RGB"), (255, 255, 255)  # type: ignore[assignment]
+        entries: dict[str, Any] = {
+            "/Type": NameObject("/XObject"),
+            "/Subtype": NameObject("/Image"),
+            "/Width": _int(picture.width),
+            "/Height": _int(picture.height),
+            "/BitsPerComponent": _int(8),
+        }
+        if alpha is not None:
+            counts = alpha.histogram()  # pixels at each alpha level 0 … 255
+            if any(counts[1:255]):
+                _LOG.warning(
+                    "page %d: an image's partly transparent pixels were flattened onto white "
+                    "paper, and those less than half opaque left out (PDF/X-1a has no "
+                    "transparency; PDF/X-4 keeps it)",
+                    number,
+                )
+                # Blended as the screen shows it over paper, before conversion.
+                paper = Image.new(colour.mode, colour.size, white)
+                colour = Image.composite(colour, paper, alpha)
+            if any(counts[:128]):
+                entries["/Mask"] = writer._add_object(_stencil(alpha))
+        if colour.mode == "RGB":
+            colour = cmyk_image(colour)
+        entries["/ColorSpace"] = NameObject("/DeviceGray" if colour.mode == "L" else "/DeviceCMYK")
+        image = _stream(colour.tobytes(), entries)
+        _replace_object(writer, reference, image)
+        _drop_soft_mask(writer, xobject)
+
+
+def _drop_unused_colour_spaces(writer: PdfWriter) -> None:
+    """PDF/X-1a (ISO 15930-4 §6.2.3) allows no ICCBased, CalRGB or Lab colour space, even
+    one declared and never used: WeasyPrint declares its ``device-cmyk`` profile and two Lab
+    spaces in every page's resources and paints with DeviceCMYK.  Unused ones go; a used one
+    is an error."""
+    from .errors import RenderError
+
+    resources: list[DictionaryObject] = []
+    contents: list[bytes] = []
+    seen: set[int] = set()
+
+    def collect(dictionary: Any) -> None:
+        dictionary = dictionary.get_object() if dictionary is not None else None
+        if not isinstance(dictionary, DictionaryObject):
+            return
+        resources.append(dictionary)
+        xobjects = dictionary.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        for reference in xobjects.values() if isinstance(xobjects, DictionaryObject) else ():
+            if isinstance(reference, IndirectObject) and reference.idnum not in seen:
+                seen.add(reference.idnum)
+                xobject = reference.get_object()
+                if isinstance(xobject, StreamObject) and xobject.get("/Subtype") == "/Form":
+                    contents.append(xobject.get_data())
+                    collect(xobject.get("/Resources"))
+
+    for page in writer.pages:
+        page_contents = page.get_contents()
+        contents.append(page_contents.get_data() if page_contents is not None else b"")
+        collect(page.get("/Resources"))
+    used = b"\n".join(contents)
+    for dictionary in resources:
+        spaces = dictionary.get("/ColorSpace")
+        spaces = spaces.get_object() if spaces is not None else None
+        if not isinstance(spaces, DictionaryObject):
+            continue
+        for name in list(spaces):
+            space = spaces[name].get_object()
+            family = space[0] if isinstance(space, ArrayObject) and space else space
+            if family not in ("/ICCBased", "/CalRGB", "/CalGray", "/Lab", "/DeviceRGB"):
+                continue
+            if re.search(re.escape(name.encode()) + rb"\s+(cs|CS)\b", used):
+                raise RenderError(
+                    f"the PDF paints in the colour space {name} ({family}), which PDF/X-1a "
+                    "does not allow: use --pdf-variant pdf/x-4"
+                )
+            del spaces[name]
+
+
+def _stencil(alpha: Any) -> StreamObject:
+    """An explicit mask (PDF 1.7 §8.9.6.3) painting where *alpha* is at least half opaque
+    (a sample 0 paints, 1 masks)."""
+    mask = alpha.point(lambda level: 0 if level >= 128 else 255).convert("1")
+    return _stream(
+        mask.tobytes(),
+        {
+            "/Type": NameObject("/XObject"),
+            "/Subtype": NameObject("/Image"),
+            "/Width": _int(mask.width),
+            "/Height": _int(mask.height),
+            "/ImageMask": BooleanObject(True),
+            "/BitsPerComponent": _int(1),
+        },
+    )
+
+
+def _replace_object(writer: PdfWriter, reference: IndirectObject, new: PdfObject) -> None:
+    """*new* in place of the object *reference* points to (every reference sees it)."""
+    new.indirect_reference = IndirectObject(reference.idnum, 0, writer)
+    writer._objects[reference.idnum - 1] = new
+
+
+def _drop_soft_mask(writer: PdfWriter, xobject: StreamObject) -> None:
+    """The soft mask an image no longer uses, out of the file."""
+    smask = xobject.raw_get("/SMask") if "/SMask" in xobject else None
+    if isinstance(smask, IndirectObject):
+        writer._objects[smask.idnum - 1] = None
+
+
+def _refuse_transparency(writer: PdfWriter) -> None:
+    """PDF/X-1a (ISO 15930-4 §6.3.5) has no transparency besides image alpha, which
+    :func:`_images_to_cmyk` converts: a graphics state or page group using it is an error."""
+    from .errors import RenderError
+
+    def transparent(state: DictionaryObject) -> str | None:
+        for key in ("/ca", "/CA"):
+            opacity = _finite_numbers(ArrayObject([state.get(key, NumberObject(1))]))
+            if opacity is None or opacity[0] < 1:
+                return f"an opacity of {state.get(key)}"
+        if state.get("/SMask", "/None") != "/None":
+            return "a soft mask"
+        if state.get("/BM", "/Normal") not in ("/Normal", "/Compatible"):
+            return f"the blend mode {state['/BM']}"
+        return None
+
+    def check(resources: Any, number: int, seen: set[int]) -> None:
+        resources = resources.get_object() if resources is not None else None
+        if not isinstance(resources, DictionaryObject):
+            return
+        states = resources.get("/ExtGState")
+        states = states.get_object() if states is not None else None
+        for state in (states or {}).values() if isinstance(states, DictionaryObject) else ():
+            reason = transparent(cast(DictionaryObject, state.get_object()))
+            if reason is not None:
+                raise RenderError(
+                    f"page {number} uses transparency ({reason}), which PDF/X-1a cannot hold: "
+                    "use --pdf-variant pdf/x-4, or a template without it"
+                )
+        xobjects = resources.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        for reference in xobjects.values() if isinstance(xobjects, DictionaryObject) else ():
+            if isinstance(reference, IndirectObject) and reference.idnum not in seen:
+                seen.add(reference.idnum)
+                xobject = reference.get_object()
+                if isinstance(xobject, StreamObject) and xobject.get("/Subtype") == "/Form":
+                    if "/Group" in xobject:
+                        del xobject["/Group"]
+                    check(xobject.get("/Resources"), number, seen)
+
+    seen: set[int] = set()
+    for number, page in enumerate(writer.pages, start=1):
+        if "/Group" in page:
+            del page["/Group"]  # a transparency group attribute; nothing transparent is left
+        check(page.get("/Resources"), number, seen)
+
+
+def _images_with_profile(writer: PdfWriter) -> None:
+    """PDF/X-4 (ISO 15930-7 §6.2.4): RGB images carry an ICC profile; DeviceRGB becomes
+    ICCBased sRGB (the colours WeasyPrint and browsers show them in), the pixels unchanged."""
+    from .pdfx import srgb_profile
+
+    profile: IndirectObject | None = None
+    for _, _, xobject in _image_xobjects(writer):
+        space = xobject.get("/ColorSpace")
+        indexed = isinstance(space, ArrayObject) and len(space) > 1 and space[0] == "/Indexed"
+        base = cast(ArrayObject, space)[1] if indexed else space
+        if base != "/DeviceRGB":
+            continue
+        if profile is None:
+            entries = {"/N": _int(3), "/Alternate": NameObject("/DeviceRGB")}
+            profile = writer._add_object(_stream(srgb_profile(), entries))
+        iccbased = ArrayObject([NameObject("/ICCBased"), profile])
+        if indexed:
+            cast(ArrayObject, space)[1] = iccbased
+        else:
+            xobject[NameObject("/ColorSpace")] = iccbased
+
+
+# Metadata: Info and XMP from one source ---------------------------------------------------------
+
+_XMP_NAMESPACES = {
+    "x": "adobe:ns:meta/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+    "xmpMM": "http://ns.adobe.com/xap/1.0/mm/",
+    "pdfx": "http://ns.adobe.com/pdfx/1.3/",
+    "pdfxid": "http://www.npes.org/pdfx/ns/id/",
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+}
+_PREFIXES = {uri: prefix for prefix, uri in _XMP_NAMESPACES.items()}
+_PREFIXES["http://www.w3.org/XML/1998/namespace"] = "xml"
+#: Info entries and the XMP properties that must say the same (ISO 16684-1, PDF 2.0 §14.3.3).
+_SIMPLE_PROPERTIES = {
+    "/Producer": "pdf:Producer",
+    "/Keywords": "pdf:Keywords",
+    "/Creator": "xmp:CreatorTool",
+    "/CreationDate": "xmp:CreateDate",
+    "/ModDate": "xmp:ModifyDate",
+}
+
+
+def _sync_metadata(writer: PdfWriter) -> None:
+    """The XMP packet's document properties rewritten from the Info dictionary (producer,
+    keywords, creator tool, dates, title, author, subject), and ``GTS_PDFXVersion`` copied
+    into Info from the XMP when only the XMP names it (WeasyPrint's PDF/X-4).  A file
+    without XMP, or with XMP leaflet cannot parse, keeps it as it is."""
+    import xml.etree.ElementTree as ElementTree
+
+    metadata = writer.root_object.get("/Metadata")
+    stream = metadata.get_object() if metadata is not None else None
+    if not isinstance(stream, StreamObject):
+        return
+    packet = stream.get_data()
+    start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")
+    if start < 0 or end < 0:
+        return
+    try:
+        root = ElementTree.fromstring(packet[start : end + len(b"</x:xmpmeta>")])
+        _xml(root)  # every namespace known (else the packet stays as it is)
+    except (ElementTree.ParseError, ValueError):
+        return
+    rdf = root.find("rdf:RDF", _XMP_NAMESPACES)
+    if rdf is None:
+        return
+    info: dict[str, Any] = dict(writer.metadata or {})
+    version = rdf.find(".//pdfxid:GTS_PDFXVersion", _XMP_NAMESPACES)
+    if version is not None and version.text and "/GTS_PDFXVersion" not in info:
+        writer.add_metadata({"/GTS_PDFXVersion": version.text})
+        info = dict(writer.metadata or {})
+    names = {*_SIMPLE_PROPERTIES.values(), "dc:title", "dc:creator", "dc:description"}
+    qualified = {_qualified(name) for name in names}
+    for description in rdf.findall("rdf:Description", _XMP_NAMESPACES):
+        for key in [key for key in description.attrib if key in qualified]:
+            del description.attrib[key]
+        for child in [child for child in description if child.tag in qualified]:
+            description.remove(child)
+        if not len(description) and set(description.attrib) <= {_qualified("rdf:about")}:
+            rdf.remove(description)
+    description = ElementTree.SubElement(rdf, _qualified("rdf:Description"))
+    description.set(_qualified("rdf:about"), "")
+    for key, name in _SIMPLE_PROPERTIES.items():
+        if key in info:
+            value = str(info[key])
+            if key.endswith("Date"):
+                value = _xmp_date(value)
+            if value:
+                ElementTree.SubElement(description, _qualified(name)).text = value
+    for key, name, container in (
+        ("/Title", "dc:title", "rdf:Alt"),
+        ("/Author", "dc:creator", "rdf:Seq"),
+        ("/Subject", "dc:description", "rdf:Alt"),
+    ):
+        if key in info:
+            element = ElementTree.SubElement(description, _qualified(name))
+            items = ElementTree.SubElement(element, _qualified(container))
+            item = ElementTree.SubElement(items, _qualified("rdf:li"))
+            if container == "rdf:Alt":
+                item.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
+            item.text = str(info[key])
+    body = _xml(root, top=True).encode("utf-8")
+    new = packet[:start] + body + packet[end + len(b"</x:xmpmeta>") :]
+    entries = {"/Type": NameObject("/Metadata"), "/Subtype": NameObject("/XML")}
+    replacement = DecodedStreamObject()  # uncompressed: readers may look for it as text
+    replacement.set_data(new)
+    replacement.update(_dictionary(entries))
+    reference = metadata if isinstance(metadata, IndirectObject) else None
+    if reference is not None:
+        _replace_object(writer, reference, replacement)
+    else:
+        writer.root_object[NameObject("/Metadata")] = writer._add_object(replacement)
+
+
+def _xml(element: Any, *, top: bool = False) -> str:
+    """*element* (ElementTree) as XML text with the usual XMP prefixes, every namespace
+    declared on the top element (ElementTree's own writer would need them registered
+    process-wide, or call them ns0, ns1…)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    def name(tag: str) -> str:
+        if tag.startswith("{"):
+            uri, local = tag[1:].split("}", 1)
+            prefix = _PREFIXES.get(uri)
+            if prefix is None:
+                raise ValueError(f"unknown XMP namespace {uri}")
+            return f"{prefix}:{local}"
+        return tag
+
+    attributes = "".join(
+        f" {name(key)}={quoteattr(value)}" for key, value in element.attrib.items()
+    )
+    if top:
+        attributes += "".join(
+            f" xmlns:{prefix}={quoteattr(uri)}" for prefix, uri in _XMP_NAMESPACES.items()
+        )
+    inner = escape(element.text or "") + "".join(
+        _xml(child) + escape(child.tail or "") for child in element
+    )
+    tag = name(element.tag)
+    return f"<{tag}{attributes}>{inner}</{tag}>" if inner else f"<{tag}{attributes}/>"
+
+
+def _qualified(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{_XMP_NAMESPACES[prefix]}}}{local}"
+
+
+def _xmp_date(value: str) -> str:
+    """A PDF date (``D:YYYYMMDDHHmmSS+HH'mm'``, PDF 1.7 §7.9.4) as an XMP date (ISO 8601);
+    its precision kept.  An unreadable date gives ``""``."""
+    match = re.fullmatch(
+        r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz])|([+-])(\d{2})'?(\d{2})?'?)?",
+        value.strip(),
+    )
+    if match is None:
+        return ""
+    year, month, day, hour, minute, second, zulu, sign, zone_hour, zone_minute = match.groups()
+    date = "-".join(part for part in (year, month, day) if part)
+    if hour is None or minute is None:
+        return date
+    time = f"{hour}:{minute}" + (f":{second}" if second else "")
+    zone = "Z" if zulu else (f"{sign}{zone_hour}:{zone_minute or '00'}" if sign else "")
+    return f"{date}T{time}{zone}"
