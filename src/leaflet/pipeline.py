@@ -161,7 +161,7 @@ def _render_leaflet(
         laid_out = _back_page_poster(typesetter, fmt, fit.scale, statement.slogans)
     else:
         laid_out = _laid_out(typesetter, fmt, fit.scale)
-    notes = _layout_notes(laid_out, options)
+    laid_out, notes = _repaired(typesetter, laid_out, options)
     pdf = _write(laid_out, options, template, typesetter, statement)
     return RenderResult(pdf, html, laid_out.page_count, fit.scale, typesetter.passes, notes=notes)
 
@@ -205,14 +205,48 @@ def _layout_notes(
     """The layout preflight's notes on the final layout (one walk over its lines); with
     ``strict_layout`` any note is a :class:`~leaflet.errors.LayoutError`, raised before the
     PDF is written."""
-    from .errors import LayoutError
     from .preflight import preflight
     from .render import preflight_layout
 
-    notes = preflight(preflight_layout(laid_out, posters=posters))
+    return _strict(preflight(preflight_layout(laid_out, posters=posters)), options)
+
+
+def _strict(notes: tuple[Note, ...], options: RenderOptions) -> tuple[Note, ...]:
+    from .errors import LayoutError
+
     if notes and options.strict_layout:
         raise LayoutError(notes)
     return notes
+
+
+#: Layouts the repairs may take: a second round mends what the first left (a heading's measure
+#: is estimated from character counts).
+REPAIR_ROUNDS = 2
+
+
+def _repaired(
+    typesetter: Typesetter, laid_out: LaidOut, options: RenderOptions
+) -> tuple[LaidOut, tuple[Note, ...]]:
+    """The final layout and its preflight notes, after one more layout with the faults a
+    paragraph's own settings can mend (:mod:`leaflet.repair`) when that gives fewer notes on
+    as many pages; then ``strict_layout`` applies."""
+    from .preflight import preflight
+    from .render import walk_lines
+    from .repair import repair_css
+
+    walk = walk_lines(laid_out)
+    notes = preflight(walk.layout)
+    for _ in range(REPAIR_ROUNDS):
+        css = repair_css(walk, typesetter.selector) if notes else ""
+        if not css:
+            break
+        again = typesetter.layout(f"{laid_out.css}\n{css}")
+        again_walk = walk_lines(again)
+        again_notes = preflight(again_walk.layout)
+        if again.page_count != laid_out.page_count or len(again_notes) >= len(notes):
+            break
+        laid_out, walk, notes = again, again_walk, again_notes
+    return laid_out, _strict(notes, options)
 
 
 def _add_marks(result: RenderResult) -> RenderResult:

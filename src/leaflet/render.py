@@ -232,6 +232,8 @@ class LaidOut:
     """A laid-out document (WeasyPrint's pages), ready to be measured or written."""
 
     document: Any
+    #: The stylesheet added to the document's for this layout (see :meth:`Typesetter.layout`).
+    css: str = ""
 
     @property
     def page_count(self) -> int:
@@ -305,10 +307,24 @@ def preflight_layout(laid_out: LaidOut, *, posters: bool = False) -> Layout:
     """The pages and lines of *laid_out* for :func:`leaflet.preflight.preflight`, in one walk
     over its line boxes (page margin boxes and list markers left out).  A booklet's back page
     (CSS page ``back``) and *posters* are designed pages."""
+    return walk_lines(laid_out, posters=posters).layout
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """A layout's lines for the preflight, and for each line the box holding it (its
+    paragraph, heading or slogan), which a repair names."""
+
+    layout: Layout
+    holders: tuple[Any, ...]
+
+
+def walk_lines(laid_out: LaidOut, *, posters: bool = False) -> Walk:
+    """:func:`preflight_layout`, keeping each line's holder box."""
     from .preflight import Layout, Page
 
     pages = []
-    lines: list[tuple[Line, Any]] = []
+    lines: list[tuple[Line, Any, Any]] = []
     for index, page in enumerate(laid_out.document.pages):
         page_box = page._page_box
         designed = posters or page_box.page_type.name == "back"
@@ -317,7 +333,9 @@ def preflight_layout(laid_out: LaidOut, *, posters: bool = False) -> Layout:
         for html in page_box.children:
             if html.element_tag == "html":
                 _collect_lines(html, index + 1, "other", lines)
-    return Layout(tuple(pages), tuple(_with_hyphens(lines)))
+    return Walk(
+        Layout(tuple(pages), tuple(_with_hyphens(lines))), tuple(box for *_, box in lines)
+    )
 
 
 def _role(box: Any, role: Role) -> Role:
@@ -339,10 +357,12 @@ def _role(box: Any, role: Role) -> Role:
     return role
 
 
-def _collect_lines(box: Any, page: int, role: Role, found: list[tuple[Line, Any]]) -> None:
+def _collect_lines(
+    box: Any, page: int, role: Role, found: list[tuple[Line, Any, Any]]
+) -> None:
     for child in box.children:
         if isinstance(child, boxes.LineBox):
-            found.append((_line(child, box, page, role), child.element))
+            found.append((_line(child, box, page, role), child.element, box))
         elif (
             isinstance(child, boxes.ParentBox)
             and not isinstance(child, boxes.InlineBlockBox)
@@ -382,13 +402,13 @@ def _line(line: Any, block: Any, page: int, role: Role) -> Line:
     )  # fmt: skip
 
 
-def _with_hyphens(found: list[tuple[Line, Any]]) -> Iterator[Line]:
+def _with_hyphens(found: list[tuple[Line, Any, Any]]) -> Iterator[Line]:
     """The lines, each marked :attr:`~leaflet.preflight.Line.hyphenated` when it ends with a
     hyphen WeasyPrint added (the hyphen is not in its element's text there)."""
     from .preflight import automatic_hyphen
 
     sources: dict[int, str] = {}
-    for index, (line, element) in enumerate(found):
+    for index, (line, element, _) in enumerate(found):
         following = found[index + 1][0] if index + 1 < len(found) else None
         if following is None or following.paragraph != line.paragraph:
             yield line
@@ -398,6 +418,11 @@ def _with_hyphens(found: list[tuple[Line, Any]]) -> Iterator[Line]:
             continue
         source = sources.setdefault(id(element), "".join(element.itertext()).translate(_INVISIBLE))
         yield replace(line, hyphenated=automatic_hyphen(line.text, following.text, source))
+
+
+def _local(tag: str) -> str:
+    """An element name without its namespace."""
+    return tag.rpartition("}")[2]
 
 
 class Typesetter:
@@ -447,6 +472,7 @@ class Typesetter:
         self._counter_style = CounterStyle()
         self._colour_profiles: dict[str, Any] = {}
         self._sheets = self._read_stylesheets()
+        self._parents: dict[Any, Any] | None = None
 
     def _read_stylesheets(self) -> list[Any]:
         """The document's own stylesheets, parsed once for every layout pass (WeasyPrint
@@ -500,7 +526,21 @@ class Typesetter:
             )
         for url, reason in forward.failed_images.items():
             self._failed_image(url, reason)
-        return LaidOut(document)
+        return LaidOut(document, extra_css)
+
+    def selector(self, element: Any) -> str:
+        """A CSS selector matching *element* of this document alone (its path of
+        ``:nth-child`` steps from the root): the text is never changed to name it."""
+        if self._parents is None:
+            root = self._html.etree_element
+            self._parents = {child: parent for parent in root.iter() for child in parent}
+        steps = []
+        while element in self._parents:
+            parent = self._parents[element]
+            siblings = [child for child in parent if isinstance(child.tag, str)]
+            steps.append(f"{_local(element.tag)}:nth-child({siblings.index(element) + 1})")
+            element = parent
+        return " > ".join([_local(element.tag), *reversed(steps)])
 
     def _owner(self, path: Path) -> Path | None:
         """The innermost folder read from that holds *path* (a template's folder may lie in

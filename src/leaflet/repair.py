@@ -1,0 +1,136 @@
+"""Repairs after layout: what CSS cannot ask of WeasyPrint, leaflet asks of one more layout.
+
+The layout preflight (:mod:`leaflet.preflight`) finds faults in the final layout.  Some of them
+the faulty paragraph's own settings can mend, without touching its text:
+
+* a run of :data:`~leaflet.preflight.LADDER` hyphenated lines: the paragraph hyphenates only
+  where a line would otherwise be very loose (``hyphenate-limit-zone``: :data:`LADDER_ZONE`);
+* a word hyphenated across a page turn: the paragraph is not hyphenated, so the page's last
+  line takes the word whole or leaves it to the next page (one line's adjustment);
+* a heading or slogan whose last line holds one word: a narrower measure evens its lines
+  (``max-width`` a little over the average line, the block still centred when its text is);
+  WeasyPrint has no ``text-wrap: balance``.
+
+The pipeline lays the document out once more with these rules (:func:`repair_css`) and keeps
+that layout only when it has fewer faults on as many pages: a repair never costs a page, and a
+layout with nothing to repair costs nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .preflight import LADDER
+
+if TYPE_CHECKING:
+    from .preflight import Line
+    from .render import Walk
+
+__all__ = ["LADDER_ZONE", "balanced_measure", "repair_css"]
+
+#: The hyphenation zone of a paragraph that made a ladder (base.css sets 16 % for all text).
+LADDER_ZONE = "40%"
+
+
+def repair_css(walk: Walk, selector: Callable[[Any], str]) -> str:
+    """CSS rules mending the faults of the layout *walk* describes, each naming its paragraph
+    with *selector* (an element → a selector matching it alone); empty when there is nothing
+    a rule can mend."""
+    rules: dict[str, dict[str, str]] = {}
+
+    def add(box: Any, **declarations: str) -> None:
+        if box is not None and box.element is not None:
+            rules.setdefault(selector(box.element), {}).update(declarations)
+
+    lines, holders = walk.layout.lines, walk.holders
+    for start, _end in _ladders(lines):
+        add(holders[start], hyphenate_limit_zone=LADDER_ZONE)
+    for index in range(len(lines) - 1):
+        if lines[index].hyphenated and lines[index + 1].page != lines[index].page:
+            add(holders[index], hyphens="manual")
+    for start, end in _paragraphs(lines):
+        last = lines[end - 1]
+        if end - start >= 2 and last.role in ("heading", "slogan") and len(last.text.split()) == 1:
+            box = holders[end - 1]
+            measure = balanced_measure(lines[start:end], box.width)
+            centred = box.style["text_align_all"] == "center"
+            margins = {"margin_left": "auto", "margin_right": "auto"} if centred else {}
+            add(box, max_width=f"{measure:.2f}px", **margins)
+    return "\n".join(
+        f"{name} {{ "
+        + " ".join(f"{key.replace('_', '-')}: {value} !important;" for key, value in found.items())
+        + " }"
+        for name, found in rules.items()
+    )
+
+
+def balanced_measure(lines: tuple[Line, ...] | list[Line], width: float) -> float:
+    """A measure (at most *width*) at which the lines of a heading that ends on one word end
+    on two or more, in as many lines if it can be (else one more).
+
+    The words are broken greedily, as WeasyPrint breaks them, with each word as wide as its
+    characters are on average on its line; the measures that give such lines form ranges, and
+    the widest range's middle is chosen (the estimate errs by a few per cent either way)."""
+    chars = sum(len(line.text.strip()) for line in lines)
+    if not chars or len(lines) < 2:
+        return width
+    words: list[float] = []
+    space = 0.0
+    for line in lines:
+        per_char = (line.right - line.left) / max(len(line.text.strip()), 1)
+        words += [len(word) * per_char for word in line.text.split()]
+        space = max(space, per_char)
+    if len(words) < 3:
+        return width
+    step = space / 2
+    for extra in (0, 1):
+        ranges: list[list[float]] = []
+        measure = width
+        while measure >= max(words):
+            count, last = _greedy(words, measure, space)
+            if count <= len(lines) + extra and last >= 2:
+                if ranges and ranges[-1][0] - measure <= step * 1.5:
+                    ranges[-1][0] = measure
+                else:
+                    ranges.append([measure, measure])
+            measure -= step
+        if ranges:
+            low, high = max(ranges, key=lambda found: found[1] - found[0])
+            return (low + high) / 2
+    return width
+
+
+def _greedy(sizes: list[float], measure: float, space: float) -> tuple[int, int]:
+    """Lines and words on the last line when *sizes* break greedily at *measure*."""
+    count, used, last = 1, -space, 0
+    for size in sizes:
+        if used + space + size > measure and used > 0:
+            count, used, last = count + 1, size, 1
+        else:
+            used, last = used + space + size, last + 1
+    return count, last
+
+
+def _ladders(lines: tuple[Line, ...]) -> Iterator[tuple[int, int]]:
+    """Runs of at least :data:`LADDER` hyphenated lines, as index ranges."""
+    index = 0
+    while index < len(lines):
+        if not lines[index].hyphenated:
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and lines[end].hyphenated:
+            end += 1
+        if end - index >= LADDER:
+            yield index, end
+        index = end
+
+
+def _paragraphs(lines: tuple[Line, ...]) -> Iterator[tuple[int, int]]:
+    """Each paragraph's lines, as index ranges."""
+    start = 0
+    for index in range(1, len(lines) + 1):
+        if index == len(lines) or lines[index].paragraph != lines[start].paragraph:
+            yield start, index
+            start = index
