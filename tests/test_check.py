@@ -188,6 +188,66 @@ def test_rgb_image_in_a_pdfx_file_and_low_resolution() -> None:
     )
 
 
+def test_pdfx_1a_allows_no_calibrated_rgb_nor_soft_masks() -> None:
+    """PDF/X-4 takes RGB with an ICC profile; PDF/X-1a takes neither it nor transparency."""
+    resources = rgb_image()
+    image = resources["/XObject"]["/Im1"]
+    image[NameObject("/ColorSpace")] = ArrayObject([NameObject("/ICCBased"), icc_rgb()])
+    image[NameObject("/SMask")] = grey_mask()
+    content = b"q 400 0 0 400 10 10 cm /Im1 Do Q"
+    assert problems_of(crafted(content, resources=resources, pdfx=True)) == []
+    x1a = crafted(content, resources=resources, info={"/GTS_PDFXVersion": "PDF/X-1a:2003"})
+    assert problems_of(x1a) == [
+        "claims PDF/X-1a:2003 but has no output intent (ISO 15930 requires one)",
+        "page 1: RGB image (4×4 px) in a PDF/X-1a file, which allows CMYK and grey only",
+        "page 1: a transparent image (4×4 px, soft mask) in a PDF/X-1a file, which allows no "
+        "transparency",
+    ]
+
+
+def icc_rgb() -> DecodedStreamObject:
+    profile = DecodedStreamObject()
+    profile.set_data(b"not checked here")
+    profile.update({NameObject("/N"): NumberObject(3)})
+    return profile
+
+
+def grey_mask() -> DecodedStreamObject:
+    mask = DecodedStreamObject()
+    mask.set_data(b"\x80" * 16)
+    for key, value in (("/Width", 4), ("/Height", 4), ("/BitsPerComponent", 8)):
+        mask[NameObject(key)] = NumberObject(value)
+    mask[NameObject("/Subtype")] = NameObject("/Image")
+    mask[NameObject("/ColorSpace")] = NameObject("/DeviceGray")
+    return mask
+
+
+def test_links_inside_the_trim_of_a_pdfx_file() -> None:
+    def link(rect: list[float]) -> DictionaryObject:
+        return DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): RectangleObject(rect),
+            }
+        )
+
+    def with_links(pdf: bytes) -> bytes:
+        writer = PdfWriter(clone_from=io.BytesIO(pdf))
+        outside = link([-30, -30, -10, -10])  # in the slug, beyond the trim: allowed
+        writer.pages[0][NameObject("/Annots")] = ArrayObject(
+            [link([10, 10, 100, 30]), link([300, 500, 500, 700]), outside]
+        )
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+
+    assert problems_of(with_links(crafted(b"", pdfx=True))) == [
+        "page 1: 2 annotations (links …) inside the trim, which PDF/X does not allow"
+    ]
+    assert problems_of(with_links(crafted(b""))) == []  # links are fine outside PDF/X
+
+
 def test_pdfx_without_output_intent() -> None:
     pdf = crafted(b"", info={"/GTS_PDFXVersion": "PDF/X-4"})
     assert problems_of(pdf) == ["claims PDF/X-4 but has no output intent (ISO 15930 requires one)"]

@@ -339,3 +339,12 @@ def test_pdf_dates_become_xmp_dates() -> None:
     assert _xmp_date("D:20250314093000+01'00'") == "2025-03-14T09:30:00+01:00"
     assert _xmp_date("D:202503140930Z") == "2025-03-14T09:30Z"
     assert _xmp_date("yesterday") == ""
+
+
+@pytest.mark.parametrize("variant", ["pdf/x-1a", "pdf/x-4"])
+@pytest.mark.parametrize(("fmt", "marks"), CASES)
+def test_check_passes_finished_files(variant: str, fmt: str, marks: bool) -> None:
+    from leaflet.check import check_pdf
+
+    report = check_pdf(finished(variant, fmt, marks))
+    assert report.problems == () and report.facts.pdfx in ("PDF/X-1a:2003", "PDF/X-4")

@@ -310,9 +310,11 @@ def test_the_profile_matches_the_whole_data_set() -> None:
 @pytest.mark.parametrize(("fmt", "marks"), [("a5", False), ("a5-fold", True)])
 def test_pdfx_1a_is_pdf_1_4_without_object_streams(fmt: str, marks: bool) -> None:
     """PDF/X-1a:2003 is PDF 1.4: no object streams or cross-reference streams, through
-    imposition too; CMYK output intent; the preflight accepts it."""
+    imposition and finishing too; CMYK output intent; the preflight accepts it."""
+    from leaflet.pdf import finish_variant
+
     options = RenderOptions(format=fmt, marks=marks, pdf_variant="pdf/x-1a")
-    pdf = render_statement(load_statement(EXAMPLE), options).pdf
+    pdf = finish_variant(render_statement(load_statement(EXAMPLE), options).pdf, "pdf/x-1a")
     assert pdf.startswith(b"%PDF-1.4")
     assert b"/ObjStm" not in pdf and b"/XRef" not in pdf
     reader = pdf_reader(pdf)

@@ -195,6 +195,7 @@ def _font_problems(facts: PdfFacts) -> list[str]:
 def _pdfx_problems(facts: PdfFacts) -> list[str]:
     if not facts.pdfx:
         return []
+    x1a = facts.pdfx.startswith("PDF/X-1")
     problems = []
     if not facts.has_output_intent:
         problems.append(f"claims {facts.pdfx} but has no output intent (ISO 15930 requires one)")
@@ -209,11 +210,26 @@ def _pdfx_problems(facts: PdfFacts) -> list[str]:
                 f"page {page.number}: RGB colour in a PDF/X file ({page.rgb_operations} times); "
                 "print colours must be CMYK"
             )
-        problems += [
-            f"page {page.number}: RGB image ({image.width}×{image.height} px) in a PDF/X file"
-            for image in page.images
-            if image.rgb
-        ]
+        for image in page.images:
+            size = f"{image.width}×{image.height} px"
+            if image.uncalibrated_rgb:
+                problems.append(f"page {page.number}: RGB image ({size}) in a PDF/X file")
+            elif image.rgb and x1a:
+                problems.append(
+                    f"page {page.number}: RGB image ({size}) in a PDF/X-1a file, which allows "
+                    "CMYK and grey only"
+                )
+            if image.soft_mask and x1a:
+                problems.append(
+                    f"page {page.number}: a transparent image ({size}, soft mask) in a PDF/X-1a "
+                    "file, which allows no transparency"
+                )
+        if page.annotations:
+            problems.append(
+                f"page {page.number}: {page.annotations} annotation"
+                f"{'s' * (page.annotations > 1)} (links …) inside the trim, which PDF/X does "
+                "not allow"
+            )
     return _first_few(problems)
 
 

@@ -68,10 +68,17 @@ class Image:
     height: int
     colour_space: str
     dpi: float
+    #: Transparent through a soft mask (``/SMask``, ``/SMaskInData``): not in PDF/X-1a.
+    soft_mask: bool = False
 
     @property
     def rgb(self) -> bool:
         return self.colour_space in _RGB_SPACES
+
+    @property
+    def uncalibrated_rgb(self) -> bool:
+        """RGB without an ICC profile (PDF/X-4 allows RGB only with one)."""
+        return self.colour_space in ("/DeviceRGB", "/RGB")
 
 
 @dataclass(slots=True)
@@ -93,6 +100,8 @@ class PageFacts:
     unchecked: str | None = None
     #: Why the text of the page was not read, or None.
     text_unread: str | None = None
+    #: Annotations (links …) reaching inside the TrimBox, other than printer's marks.
+    annotations: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,9 +191,43 @@ def _page_boxes(number: int, page: PageObject, name: str) -> PageFacts:
     def corners(box: Any) -> tuple[float, float, float, float]:
         return (box.x, box.y, box.right, box.top)
 
-    return PageFacts(
+    facts = PageFacts(
         number, corners(boxes.media), corners(boxes.bleed), corners(boxes.trim), boxes.has_trim_box
     )
+    facts.annotations = _annotations_in(page, corners(boxes.trim))
+    return facts
+
+
+#: At most this many annotations of a page are looked at.
+ANNOTATION_LIMIT = 1000
+
+
+def _annotations_in(page: PageObject, trim: tuple[float, float, float, float]) -> int:
+    """How many of the page's annotations reach inside *trim* (ISO 15930-7 §6.6: PDF/X
+    allows only TrapNet and PrinterMark annotations there)."""
+    annotations = _direct(page.get("/Annots"))
+    if not isinstance(annotations, ArrayObject):
+        return 0
+    count = 0
+    for reference in list(annotations)[:ANNOTATION_LIMIT]:
+        annotation = _resolved(reference)
+        if annotation.get("/Subtype") in ("/TrapNet", "/PrinterMark"):
+            continue
+        rect = _direct(annotation.get("/Rect"))
+        numbers = _numbers([_direct(v) for v in rect], 4) if isinstance(rect, list) else None
+        if numbers is None:
+            count += 1  # no readable place: it may be anywhere
+            continue
+        x0, y0, x1, y1 = numbers
+        left, bottom, right, top = trim
+        if (
+            min(x0, x1) < right
+            and max(x0, x1) > left
+            and min(y0, y1) < top
+            and max(y0, y1) > bottom
+        ):
+            count += 1
+    return count
 
 
 def _pdfx_version(reader: PdfReader) -> str | None:
@@ -204,6 +247,11 @@ def _pdfx_version(reader: PdfReader) -> str | None:
 def _resolved(value: Any) -> DictionaryObject:
     value = value.get_object() if isinstance(value, PdfObject) else None
     return value if isinstance(value, DictionaryObject) else DictionaryObject()
+
+
+def _direct(value: Any) -> Any:
+    """*value*, or the object it refers to."""
+    return value.get_object() if isinstance(value, PdfObject) else value
 
 
 def _number(value: Any) -> float | None:
@@ -417,7 +465,10 @@ class _Walker:
         if key is not None and seen in self.seen_images:
             return
         self.seen_images.add(seen)
-        self.facts.images.append(Image(width, height, _space_name(space), dpi))
+        soft_mask = not inline and (
+            image.get("/SMask", "/None") != "/None" or bool(_number(image.get("/SMaskInData", 0)))
+        )
+        self.facts.images.append(Image(width, height, _space_name(space), dpi, soft_mask))
 
     def _fonts(self, resources: DictionaryObject) -> None:
         for reference in _resolved(resources.get("/Font")).values():
