@@ -108,7 +108,9 @@ def test_x1a_has_only_cmyk_images_and_no_transparency(fmt: str, marks: bool) -> 
     assert b"/SMask" not in pdf and b"/DeviceRGB" not in pdf and b"/ICCBased" not in pdf
     masks = [picture["/Mask"].get_object() for picture in pictures if "/Mask" in picture]
     assert len(masks) == 2  # the logo and the cut-out: stencils, not soft masks
-    assert all(bool(mask["/ImageMask"]) and mask["/BitsPerComponent"] == 1 for mask in masks)
+    assert all(
+        mask["/ImageMask"].value is True and mask["/BitsPerComponent"] == 1 for mask in masks
+    )
     reader = pdf_reader(pdf)
     assert reader.pdf_header == "%PDF-1.4" and reader.metadata["/GTS_PDFXVersion"] == (
         "PDF/X-1a:2003"
@@ -184,6 +186,20 @@ def test_x4_keeps_rgb_only_with_a_profile(fmt: str, marks: bool) -> None:
         )
     assert b"/DeviceRGB cs" not in pdf
     assert sum("/SMask" in picture for picture in pictures) == 2  # X-4 keeps transparency
+
+
+# WeasyPrint 70 leaves its sRGB profile file open when writing PDF/A (a ResourceWarning).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_pdfa_images_are_not_interpolated() -> None:
+    pdf = finished("pdf/a-3b")
+    pictures = images(pdf)
+    assert len(pictures) == 3
+    for picture in pictures:
+        for image in (picture, picture.get("/SMask")):
+            if image is not None:
+                interpolate = image.get_object().get("/Interpolate")
+                assert interpolate is None or interpolate.value is False
+    assert any("/Annots" in page for page in pdf_reader(pdf).pages)  # PDF/A keeps its links
 
 
 @pytest.mark.parametrize("variant", ["pdf/x-1a", "pdf/x-4"])

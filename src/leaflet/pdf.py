@@ -826,6 +826,7 @@ def finish_variant(pdf: bytes, variant: str | None) -> bytes:
       fringe on a coloured band); any other transparency is a :class:`RenderError`;
     * PDF/X-4: RGB images keep their pixels with an sRGB ICC profile attached (``ICCBased``),
       never ``DeviceRGB``;
+    * PDF/A: no image asks to be interpolated (ISO 19005-2 §6.2.8: ``/Interpolate`` false);
     * every variant: Info and XMP say the same (:func:`_sync_metadata`; the Info dictionary is
       the one source), and a PDF/X-4 file names its version in Info too.
     """
@@ -848,8 +849,18 @@ def finish_variant(pdf: bytes, variant: str | None) -> bytes:
                 _drop_unused_colour_spaces(writer)
             else:
                 _images_with_profile(writer)
+        elif variant.startswith("pdf/a"):
+            _no_interpolation(writer)
         _sync_metadata(writer)
         return _serialize(writer)
+
+
+def _no_interpolation(writer: PdfWriter) -> None:
+    for _, _, xobject in _image_xobjects(writer):
+        for image in (xobject, xobject.get("/SMask")):
+            image = image.get_object() if image is not None else None
+            if isinstance(image, StreamObject) and "/Interpolate" in image:
+                image[NameObject("/Interpolate")] = BooleanObject(False)
 
 
 def _name_condition(writer: PdfWriter) -> None:
