@@ -171,6 +171,52 @@ def test_x1a_refuses_transparency_it_cannot_flatten() -> None:
         finish_variant(buffer.getvalue(), "pdf/x-1a")
 
 
+def test_x1a_takes_every_kind_of_picture(tmp_path: Path) -> None:
+    """Palette PNG with a transparent colour, grey with alpha, CMYK and grey JPEGs: CMYK or
+    grey without soft masks, and the preflight passes."""
+    palette = Image.new("P", (40, 40), 0)
+    palette.putpalette([255, 0, 0, 0, 160, 60] + [0] * 762)
+    palette.paste(1, (0, 0, 20, 40))
+    palette.save(tmp_path / "palette.png", transparency=0)
+    Image.new("LA", (40, 40), (90, 128)).save(tmp_path / "grey-alpha.png")
+    Image.new("CMYK", (40, 40), (0, 255, 255, 0)).save(tmp_path / "cmyk.jpg")
+    Image.new("L", (40, 40), 90).save(tmp_path / "grey.jpg")
+    names = ["palette.png", "grey-alpha.png", "cmyk.jpg", "grey.jpg"]
+    body = "\n\n".join(f"![{name}]({name})" for name in names)
+    (tmp_path / "s.md").write_text(f"---\ntitle: Kinds\n---\n\n{body}\n")
+    options = RenderOptions(format="a5", pdf_variant="pdf/x-1a")
+    pdf = finish_variant(
+        render_statement(load_statement(tmp_path / "s.md"), options).pdf, "pdf/x-1a"
+    )
+    spaces = sorted(str(picture["/ColorSpace"]) for picture in images(pdf))
+    assert spaces == ["/DeviceCMYK", "/DeviceCMYK", "/DeviceGray", "/DeviceGray"]
+    assert b"/SMask" not in pdf
+    from leaflet.check import check_pdf
+
+    assert check_pdf(pdf).problems == ()
+
+
+def test_x1a_refuses_an_image_it_cannot_read() -> None:
+    import tempfile
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    with tempfile.TemporaryDirectory() as folder:
+        statement = load_statement(_pictures(Path(folder)))
+        raw = render_statement(statement, RenderOptions(format="a5", pdf_variant="pdf/x-1a")).pdf
+    writer = PdfWriter(clone_from=pdf_reader(raw))
+    for reference in writer.pages[0]["/Resources"]["/XObject"].values():
+        image = reference.get_object()
+        if image["/Width"] == 160:  # the photo: not JPEG data any more
+            image._data = b"not an image"
+            image[NameObject("/Filter")] = NameObject("/DCTDecode")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(RenderError, match=r"page 1: an image \(160×90 px\) cannot be read back"):
+        finish_variant(buffer.getvalue(), "pdf/x-1a")
+
+
 @pytest.mark.parametrize(("fmt", "marks"), CASES)
 def test_x4_keeps_rgb_only_with_a_profile(fmt: str, marks: bool) -> None:
     pdf = finished("pdf/x-4", fmt, marks)

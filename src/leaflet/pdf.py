@@ -939,7 +939,16 @@ def _images_to_cmyk(writer: PdfWriter) -> None:
         plain = space in ("/DeviceCMYK", "/DeviceGray")
         if plain and "/SMask" not in xobject:
             continue
-        picture = xobject.decode_as_image()
+        try:
+            picture = xobject.decode_as_image()
+        except Exception as error:  # pypdf raises many kinds on data it cannot decode
+            from .errors import RenderError
+
+            raise RenderError(
+                f"page {number}: an image ({xobject.get('/Width')}×{xobject.get('/Height')} px) "
+                f"cannot be read back to convert it to CMYK for PDF/X-1a ({_reason(error)}); "
+                "save it as an 8-bit PNG or a JPEG, or use --pdf-variant pdf/x-4"
+            ) from error
         alpha = picture.getchannel("A") if "A" in picture.getbands() else None
         if picture.mode in ("L", "LA", "1") or space == "/DeviceGray":
             colour, white = picture.convert("L"), 255
