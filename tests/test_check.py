@@ -308,3 +308,42 @@ def test_imported_long_statement_booklet_checks_clean(cli: Cli, tmp_path: Path) 
     assert cli("render", statement, "-f", "a5-fold", "-o", tmp_path / "b.pdf").code == 0
     result = cli("check", tmp_path / "b.pdf", "--source", statement)
     assert result.code == 0, result.out
+
+
+def with_xmp(pdf: bytes, packet: bytes) -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    stream = DecodedStreamObject()
+    stream.set_data(packet)
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+    writer.root_object[NameObject("/Metadata")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+XMP_PACKET = (
+    '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+    'xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    '<rdf:Description rdf:about="" pdf:Producer="{producer}">'
+    "<xmp:CreateDate>2025-03-14</xmp:CreateDate>"
+    '<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Flyer</rdf:li></rdf:Alt></dc:title>'
+    '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="r"?>'
+)
+
+
+def test_info_and_xmp_that_disagree() -> None:
+    info = {"/Producer": "Tool 2", "/CreationDate": "D:20250314", "/Title": "Flyer"}
+    agreeing = with_xmp(crafted(b"", info=info), XMP_PACKET.format(producer="Tool 2").encode())
+    assert problems_of(agreeing) == []
+    disagreeing = with_xmp(crafted(b"", info=info), XMP_PACKET.format(producer="Tool 1").encode())
+    assert problems_of(disagreeing) == [
+        "Info and XMP metadata disagree: Producer (Info 'Tool 2', XMP 'Tool 1') "
+        "(readers show one or the other; export the file again)"
+    ]
+    broken = with_xmp(crafted(b"", info=info), b"<x:xmpmeta><unclosed></x:xmpmeta>")
+    (problem,) = problems_of(broken)
+    assert problem.startswith("Info and XMP metadata disagree: XMP packet cannot be read (")

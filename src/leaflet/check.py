@@ -118,6 +118,7 @@ def check_pdf(
         *_pdfx_problems(facts),
         *_line_problems(facts),
         *_content_problems(facts),
+        *_metadata_problems(facts),
     ]
     notes: tuple[str, ...] = ()
     if statement is not None:
@@ -231,6 +232,16 @@ def _pdfx_problems(facts: PdfFacts) -> list[str]:
                 "not allow"
             )
     return _first_few(problems)
+
+
+def _metadata_problems(facts: PdfFacts) -> list[str]:
+    if not facts.metadata_disagreements:
+        return []
+    return [
+        "Info and XMP metadata disagree: "
+        + "; ".join(facts.metadata_disagreements[:4])
+        + " (readers show one or the other; export the file again)"
+    ]
 
 
 def _line_problems(facts: PdfFacts) -> list[str]:

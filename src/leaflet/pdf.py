@@ -56,6 +56,7 @@ __all__ = [
     "finish_variant",
     "keywords",
     "media_size",
+    "metadata_disagreements",
     "open_pdf",
     "page_boxes",
     "page_rotation",
@@ -1176,8 +1177,7 @@ def _sync_metadata(writer: PdfWriter) -> None:
         return
     try:
         root = ElementTree.fromstring(packet[start : end + len(b"</x:xmpmeta>")])
-        _xml(root)  # every namespace known (else the packet stays as it is)
-    except (ElementTree.ParseError, ValueError):
+    except ElementTree.ParseError:
         return
     rdf = root.find("rdf:RDF", _XMP_NAMESPACES)
     if rdf is None:
@@ -1217,7 +1217,7 @@ def _sync_metadata(writer: PdfWriter) -> None:
             if container == "rdf:Alt":
                 item.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
             item.text = str(info[key])
-    body = _xml(root, top=True).encode("utf-8")
+    body = _xml(root).encode("utf-8")
     new = packet[:start] + body + packet[end + len(b"</x:xmpmeta>") :]
     entries = {"/Type": NameObject("/Metadata"), "/Subtype": NameObject("/XML")}
     replacement = DecodedStreamObject()  # uncompressed: readers may look for it as text
@@ -1230,33 +1230,94 @@ def _sync_metadata(writer: PdfWriter) -> None:
         writer.root_object[NameObject("/Metadata")] = writer._add_object(replacement)
 
 
-def _xml(element: Any, *, top: bool = False) -> str:
-    """*element* (ElementTree) as XML text with the usual XMP prefixes, every namespace
-    declared on the top element (ElementTree's own writer would need them registered
-    process-wide, or call them ns0, ns1…)."""
+def _xml(root: Any) -> str:
+    """*root* (ElementTree) as XML text with the usual XMP prefixes (others get ``ns1``,
+    ``ns2``…), every namespace declared on the root element: ElementTree's own writer would
+    need them registered process-wide."""
     from xml.sax.saxutils import escape, quoteattr
 
-    def name(tag: str) -> str:
-        if tag.startswith("{"):
-            uri, local = tag[1:].split("}", 1)
-            prefix = _PREFIXES.get(uri)
-            if prefix is None:
-                raise ValueError(f"unknown XMP namespace {uri}")
-            return f"{prefix}:{local}"
-        return tag
+    prefixes = dict(_PREFIXES)
+    declared: dict[str, str] = {}
 
-    attributes = "".join(
-        f" {name(key)}={quoteattr(value)}" for key, value in element.attrib.items()
-    )
-    if top:
-        attributes += "".join(
-            f" xmlns:{prefix}={quoteattr(uri)}" for prefix, uri in _XMP_NAMESPACES.items()
+    def name(tag: str) -> str:
+        if not tag.startswith("{"):
+            return tag
+        uri, local = tag[1:].split("}", 1)
+        if uri not in prefixes:
+            prefixes[uri] = f"ns{len(prefixes)}"
+        if prefixes[uri] != "xml":
+            declared[prefixes[uri]] = uri
+        return f"{prefixes[uri]}:{local}"
+
+    def write(element: Any) -> str:
+        tag = name(element.tag)
+        attributes = "".join(
+            f" {name(key)}={quoteattr(value)}" for key, value in element.attrib.items()
         )
-    inner = escape(element.text or "") + "".join(
-        _xml(child) + escape(child.tail or "") for child in element
-    )
-    tag = name(element.tag)
-    return f"<{tag}{attributes}>{inner}</{tag}>" if inner else f"<{tag}{attributes}/>"
+        inner = escape(element.text or "") + "".join(
+            write(child) + escape(child.tail or "") for child in element
+        )
+        return f"<{tag}{attributes}>{inner}</{tag}>" if inner else f"<{tag}{attributes}/>"
+
+    body = write(root)
+    tag = name(root.tag)
+    namespaces = "".join(f" xmlns:{prefix}={quoteattr(uri)}" for prefix, uri in declared.items())
+    return body.replace(f"<{tag}", f"<{tag}{namespaces}", 1)
+
+
+#: Largest XMP packet compared with Info (leaflet's are ~2 kB).
+XMP_LIMIT = 1 << 20
+
+
+def metadata_disagreements(reader: PdfReader) -> list[str]:
+    """Where the Info dictionary and the XMP packet of *reader* say different things (both
+    present), as ``"Producer (Info 'a', XMP 'b')"``; dates are compared as dates.  A packet
+    that cannot be parsed, or is too large, is one entry saying so."""
+    import xml.etree.ElementTree as ElementTree
+
+    metadata = reader.root_object.get("/Metadata")
+    stream = metadata.get_object() if metadata is not None else None
+    if not isinstance(stream, StreamObject):
+        return []
+    packet = stream.get_data()
+    if len(packet) > XMP_LIMIT:
+        return [f"XMP packet larger than {size_text(XMP_LIMIT)}: not compared"]
+    start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")
+    try:
+        if start < 0 or end < 0:
+            raise ElementTree.ParseError("no x:xmpmeta element")
+        root = ElementTree.fromstring(packet[start : end + len(b"</x:xmpmeta>")])
+    except ElementTree.ParseError as error:
+        return [f"XMP packet cannot be read ({error})"]
+    xmp: dict[str, str] = {}
+    simple = {_qualified(name): name for name in _SIMPLE_PROPERTIES.values()}
+    listed = {_qualified(name): name for name in ("dc:title", "dc:creator", "dc:description")}
+    for description in root.iter(_qualified("rdf:Description")):
+        for key, value in description.attrib.items():
+            if key in simple:
+                xmp[simple[key]] = value
+        for child in description:
+            if child.tag in simple:
+                xmp[simple[child.tag]] = child.text or ""
+            elif child.tag in listed:
+                items = [item.text or "" for item in child.iter(_qualified("rdf:li"))]
+                xmp[listed[child.tag]] = ", ".join(items)
+    info: dict[str, Any] = dict(reader.metadata or {})
+    pairs = {**_SIMPLE_PROPERTIES, "/Title": "dc:title", "/Author": "dc:creator"}
+    found = []
+    for key, name in pairs.items():
+        if key not in info or name not in xmp:
+            continue
+        said, written = str(info[key]), xmp[name]
+        if key.endswith("Date"):
+            same = _xmp_date(said) == written.strip()
+        else:
+            same = said.strip() == written.strip()
+        if not same:
+            found.append(
+                f"{key.lstrip('/')} (Info {_shorten(said, 60)!r}, XMP {_shorten(written, 60)!r})"
+            )
+    return found
 
 
 def _qualified(name: str) -> str:

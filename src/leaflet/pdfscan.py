@@ -36,7 +36,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from .pdf import keywords, open_pdf, page_boxes, reading
+from .pdf import keywords, metadata_disagreements, open_pdf, page_boxes, reading
 
 __all__ = ["Image", "PageFacts", "PdfFacts", "scan_pdf"]
 
@@ -117,6 +117,8 @@ class PdfFacts:
     text: str = field(repr=False)
     #: What pypdf had to repair to read the file (a damaged cross-reference table …).
     repairs: tuple[str, ...] = ()
+    #: Where the Info dictionary and the XMP metadata disagree (:func:`pdf.metadata_disagreements`).
+    metadata_disagreements: tuple[str, ...] = ()
 
 
 def scan_pdf(pdf: bytes, name: str) -> PdfFacts:
@@ -148,6 +150,7 @@ def scan_pdf(pdf: bytes, name: str) -> PdfFacts:
             pages.append(facts)
         keywords_, pdfx = tuple(keywords(reader)), _pdfx_version(reader)
         has_output_intent = "/OutputIntents" in reader.root_object
+        disagreements = tuple(metadata_disagreements(reader))
         repairs.taken = True  # a problem of the report, not a warning
         return PdfFacts(
             tuple(pages),
@@ -157,6 +160,7 @@ def scan_pdf(pdf: bytes, name: str) -> PdfFacts:
             has_output_intent,
             "\n".join(texts),
             tuple(repairs.messages),
+            disagreements,
         )
 
 
