@@ -410,3 +410,39 @@ def test_check_passes_finished_files(variant: str, fmt: str, marks: bool) -> Non
 
     report = check_pdf(finished(variant, fmt, marks))
     assert report.problems == () and report.facts.pdfx in ("PDF/X-1a:2003", "PDF/X-4")
+
+
+def test_imposing_a_strangers_pdf_keeps_its_xmp_in_step(tmp_path: Path) -> None:
+    """A PDF from elsewhere with XMP in other namespaces: the imposed file keeps them, and its
+    Info and XMP agree on the keywords imposition adds."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    from leaflet.check import check_pdf
+    from leaflet.source import parse_statement
+
+    from conftest import run_cli
+
+    flat = render_statement(parse_statement("---\ntitle: Flat\n---\n\nText.\n"), RenderOptions())
+    writer = PdfWriter(clone_from=pdf_reader(flat.pdf))
+    packet = DecodedStreamObject()
+    packet.set_data(
+        b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+        b'rdf:about="" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" '
+        b'xmlns:pdf="http://ns.adobe.com/pdf/1.3/" photoshop:City="Leeds" '
+        b'pdf:Keywords="format:a4"/></rdf:RDF></x:xmpmeta><?xpacket end="r"?>'
+    )
+    packet[NameObject("/Type")] = NameObject("/Metadata")
+    writer.root_object[NameObject("/Metadata")] = writer._add_object(packet)
+    source = tmp_path / "flat.pdf"
+    with source.open("wb") as file:
+        writer.write(file)
+    output = tmp_path / "sheets.pdf"
+    result = run_cli("impose", source, "--layout", "2up", "-o", output)
+    assert result.code == 0, result.err
+    imposed = output.read_bytes()
+    xmp = pdf_reader(imposed).root_object["/Metadata"].get_object().get_data()
+    assert b'photoshop:City="Leeds"' in xmp or b':City="Leeds"' in xmp
+    assert xmp_properties(imposed)["pdf:Keywords"] == [pdf_reader(imposed).metadata["/Keywords"]]
+    assert check_pdf(imposed).facts.metadata_disagreements == ()
