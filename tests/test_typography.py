@@ -295,6 +295,73 @@ def test_a_paragraph_s_last_word_is_kept_whole() -> None:
     assert block.content.html.endswith('<span class="last-word">resistance!</span>')
 
 
+@pytest.mark.parametrize(
+    ("body", "html"),
+    [
+        ("We meet from 7 am.", 'We meet from <span class="last-word">7\u00a0am.</span>'),
+        ("the articles 17 y  18.", 'the articles 17 <span class="last-word">y\u00a018.</span>'),
+        ("the articles 17 y\n18.", 'the articles 17 y\u00a0<span class="last-word">18.</span>'),
+        ("See **this** am.", 'See <strong>this</strong><span class="last-word">\u00a0am.</span>'),
+        ("See **this**am.", 'See <strong>this</strong><span class="last-word">am.</span>'),
+        ("Organized resistance.", 'Organized <span class="last-word">resistance.</span>'),
+        ("Now.", '<span class="last-word">Now.</span>'),
+        # A short end after a slash or a hyphen is joined to the word (WORD JOINER).
+        ("des travailleurs/ses.", 'des <span class="last-word">travailleurs/\u2060ses.</span>'),
+        ("We are pro-EU.", 'We are <span class="last-word">pro-\u2060EU.</span>'),
+        ("It is well-known.", 'It is <span class="last-word">well-known.</span>'),
+    ],
+)
+def test_a_short_last_word_is_tied_to_the_word_before(body: str, html: str) -> None:
+    statement = parse_statement(f"---\ntitle: T\nlang: en\n---\n\nLead.\n\n{body}\n")
+    block = statement.blocks[0]
+    assert isinstance(block, Paragraph)
+    assert block.content.html == html
+    # The model's text (word counts, the nothing-lost guard) keeps the space as written.
+    assert "\u00a0" not in block.content.text and "\u2060" not in block.content.text
+    assert len(block.content.text.split()) == len(body.split())
+
+
+def test_a_subtitle_keeps_its_short_last_word_with_the_one_before() -> None:
+    statement = parse_statement(
+        "---\ntitle: T\nsubtitle: tech workers are walking out\n---\n\nLead.\n"
+    )
+    assert statement.subtitle == "tech workers are walking\u00a0out"
+
+
+def short_endings() -> str:
+    rng = random.Random(2)
+    words = ["a", "the", "of", "council", "workers", "housing", "rent", "strike", "union"]
+    words += ["transit", "public", "control", "democracy"]
+    paragraphs = [
+        " ".join(rng.choice(words) for _ in range(rng.randint(8, 30))) + " from 7 am."
+        for _ in range(120)
+    ]
+    return "---\ntitle: Short words\nlang: en\n---\n\nLead.\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def test_a_paragraph_never_ends_on_a_short_word_alone(tmp_path: Path) -> None:
+    """Paragraphs of every length ending "… from 7 am." (without the tie, 7 of 120 end on
+    "am." alone): each last line holds at least two words, the layout preflight finds no
+    short word alone, and the text layer still reads two words."""
+    from leaflet.pipeline import RenderOptions, render_statement
+    from leaflet.source import load_statement
+
+    source = tmp_path / "statement.md"
+    source.write_text(short_endings(), encoding="utf-8")
+    result = render_statement(
+        load_statement(source), RenderOptions(format="a5", template="classic")
+    )
+    assert not [note for note in result.notes if "short word alone" in str(note)]
+    lines = [line.strip() for line in pdfium_text(result.pdf).splitlines()]
+    assert sum(line.endswith("am.") for line in lines) == 120
+    assert not [line for line in lines if line == "am."]
+    assert sum(bool(re.search(r"\b7\s+am\.$", line)) for line in lines) == 120
+    output = tmp_path / "statement.pdf"
+    output.write_bytes(result.pdf)
+    checked = run_cli("check", output, "--source", source)
+    assert checked.code == 0, checked.out + checked.err
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="keeping names whole is off: WeasyPrint sets a short hyphenated line after the span",

@@ -9,8 +9,17 @@ took a minute).  This module holds drop-in rules, registered on leaflet's own pa
   space or ``]``, so a run of ``[^`` is scanned once;
 * :func:`smartquotes_rule` — typographic quotes, with openers indexed by kind so that a closing
   quote finds its opener without searching the whole stack, and replacements applied once;
+  each passage gets its own language's quotes;
 * :func:`linkify_rule` — bare links, looking at a bounded window around each ``://`` rather
   than at all the text before and after it.
+
+and the attribute syntax of mdit_py_plugins' ``attrs`` plugin (its parser, rules of leaflet's
+own that read a bounded window, keep the attributes apart in ``meta["attributes"]`` for the
+caller to check, and never let one swallow text):
+
+* :func:`span_rule` — a span ``[passage]{lang=fr}``;
+* :func:`block_attributes_rule` and :func:`attach_block_attributes` — a line ``{lang=fr}``
+  giving its attributes to the block below it;
 
 and :func:`markup_spans`, the spans of raw HTML markup (tags, comments, processing
 instructions, declarations, script and style elements) in a text, found without
@@ -24,14 +33,27 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.attrs.parse import ParseError
+from mdit_py_plugins.attrs.parse import parse as parse_attributes
 
-__all__ = ["linkify_rule", "markup_spans", "note_call_rule", "smartquotes_rule"]
+from .typography import typography
+
+__all__ = [
+    "attach_block_attributes",
+    "attributes_lang",
+    "block_attributes_rule",
+    "linkify_rule",
+    "markup_spans",
+    "note_call_rule",
+    "smartquotes_rule",
+    "span_rule",
+]
 
 # --- footnote references ---------------------------------------------------------------------
 
@@ -75,15 +97,42 @@ def smartquotes_rule(state: StateCore) -> None:
 
     The replacement quotes must be single punctuation characters (as leaflet's are): then a
     replaced quote keeps its length and its class (punctuation), so every decision can be made
-    on the text as written, and replacements are applied once at the end.
+    on the text as written, and replacements are applied once at the end.  A passage marked
+    with a language (:func:`attributes_lang`, on a block or a span) takes that language's
+    quotes (an unknown language, refused later, the parser's).
     """
     options = state.md.options
     if not options.typographer:
         return
-    quotes = options.quotes
+    quotes = "".join(options.quotes)
+    languages: list[str] = [quotes]
     for token in state.tokens:
+        if token.nesting < 0:
+            if len(languages) > 1:
+                languages.pop()
+            continue
+        block_quotes = _passage_quotes(token, languages[-1])
+        if token.nesting > 0:
+            languages.append(block_quotes)
         if token.type == "inline" and token.children and _QUOTE.search(token.content):
-            _QuoteMatcher(token.children, quotes).run()
+            _QuoteMatcher(token.children, _quotes_by_child(token.children, block_quotes)).run()
+
+
+def _passage_quotes(token: Token, outer: str) -> str:
+    lang = attributes_lang(token)
+    return outer if lang is None else typography(lang).quotes
+
+
+def _quotes_by_child(children: list[Token], outer: str) -> list[str]:
+    """The quotes of each child's language (spans may mark passages)."""
+    quotes, stack = [], [outer]
+    for child in children:
+        if child.type == "span_open":
+            stack.append(_passage_quotes(child, stack[-1]))
+        quotes.append(stack[-1])
+        if child.type == "span_close" and len(stack) > 1:
+            stack.pop()
+    return quotes
 
 
 @dataclass
@@ -98,8 +147,9 @@ class _QuoteMatcher:
     """One inline token's children; see markdown_it.rules_core.smartquotes.process_inlines,
     whose decisions this reproduces."""
 
-    def __init__(self, tokens: list[Token], quotes: Any) -> None:
+    def __init__(self, tokens: list[Token], quotes: list[str]) -> None:
         self.tokens = tokens
+        #: The quotes of each token's language.
         self.quotes = quotes
         self.stack: list[_Opener] = []
         #: Indices into ``stack`` of the openers of each kind (single quote or not).
@@ -161,8 +211,9 @@ class _QuoteMatcher:
             if openers and self.stack[openers[-1]].level == level:
                 where = openers[-1]
                 opener = self.stack[where]
+                quotes = self.quotes[opener.token]
                 open_quote, close_quote = (
-                    (self.quotes[2], self.quotes[3]) if single else (self.quotes[0], self.quotes[1])
+                    (quotes[2], quotes[3]) if single else (quotes[0], quotes[1])
                 )
                 self._replace(index, position, close_quote)
                 self._replace(opener.token, opener.position, open_quote)
@@ -192,6 +243,120 @@ class _QuoteMatcher:
             if token.content:
                 return ord(token.content[0])
         return 0x20
+
+
+# --- attributes: passages in another language ----------------------------------------------
+
+#: Longest attribute list read (``{lang=fr}``); a longer one is text.
+_ATTRIBUTES_WINDOW = 200
+_SPAN_ENDS = re.compile(r"\]\{")
+
+
+def attributes_lang(token: Token) -> str | None:
+    """The ``lang`` a span or a block was given (``{lang=fr}``), as written, or None."""
+    attributes = token.meta.get("attributes") if token.meta else None
+    return attributes.get("lang") if attributes else None
+
+
+def _attributes(text: str, start: int, end: int) -> tuple[int, dict[str, str]] | None:
+    """(end, attributes) of the attribute list ``{…}`` at *start*, read on its line and at
+    most :data:`_ATTRIBUTES_WINDOW` characters, or None.  A list that gives no ``lang`` is
+    text ("{}" or "{.note}" in a statement is printed as written)."""
+    window = text[start : min(end, start + _ATTRIBUTES_WINDOW)].split("\n", 1)[0]
+    try:
+        length, attributes = parse_attributes(window)
+    except ParseError:
+        return None
+    if "lang" not in attributes:
+        return None
+    return start + length + 1, attributes
+
+
+def span_rule(state: StateInline, silent: bool) -> bool:
+    """A span with attributes, ``[passage]{lang=fr}`` (the ``attrs`` plugin's span syntax; a
+    link or note call takes precedence), its attributes in ``meta["attributes"]``.
+
+    Linear: a ``[`` is looked at only while a ``]{`` follows somewhere in the text (all found
+    once), and the attribute list is read in a bounded window.
+    """
+    start, maximum = state.pos, state.posMax
+    if state.src[start] != "[" or _next_span_end(state, start) < 0:
+        return False
+    label_end = state.md.helpers.parseLinkLabel(state, start, False)
+    if label_end < 0 or label_end + 1 >= maximum or state.src[label_end + 1] != "{":
+        return False
+    found = _attributes(state.src, label_end + 1, maximum)
+    if found is None:
+        return False
+    end, attributes = found
+    if not silent:
+        state.pos, state.posMax = start + 1, label_end
+        token = state.push("span_open", "span", 1)
+        token.meta = {"attributes": attributes}
+        state.md.inline.tokenize(state)
+        state.push("span_close", "span", -1)
+    state.pos, state.posMax = end, maximum
+    return True
+
+
+def _next_span_end(state: StateInline, start: int) -> int:
+    """Where the next ``]{`` after *start* is in the text (-1: none).  The places are found
+    once per text (rules look ahead and back, so a remembered "next one" would not do)."""
+    known = state.env.get("leaflet_span_ends")
+    if known is None or known[0] is not state.src:
+        ends = [match.start() for match in _SPAN_ENDS.finditer(state.src)]
+        known = state.env["leaflet_span_ends"] = (state.src, ends)
+    ends = known[1]
+    index = bisect.bisect_right(ends, start)
+    return ends[index] if index < len(ends) else -1
+
+
+def block_attributes_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A line holding only an attribute list, ``{lang=fr}``: an ``attributes`` token for
+    :func:`attach_block_attributes` (the ``attrs`` plugin's block syntax, except that a line
+    with more after the list is text, never dropped)."""
+    if state.is_code_block(start):
+        return False
+    first = state.bMarks[start] + state.tShift[start]
+    last = state.eMarks[start]
+    line = state.src[first:last].rstrip(" \t")
+    if not line.startswith("{") or not line.endswith("}") or len(line) > _ATTRIBUTES_WINDOW:
+        return False
+    found = _attributes(line, 0, len(line))
+    if found is None or found[0] != len(line):
+        return False
+    if not silent:
+        token = state.push("attributes", "", 0)
+        token.meta = {"attributes": found[1]}
+        token.map = [start, start + 1]
+        state.line = start + 1
+    return True
+
+
+def attach_block_attributes(state: StateCore) -> None:
+    """Give each ``attributes`` token's attributes to the block below it (merged, the lower
+    line winning); one with no block below is left in place for the caller to report."""
+    tokens, kept = state.tokens, []
+    pending: list[Token] = []
+    for token in tokens:
+        if token.type == "attributes":
+            pending.append(token)
+            kept.append(token)
+            continue
+        if pending and token.nesting >= 0:
+            del kept[-len(pending) :]
+            attributes = {
+                key: value for line in pending for key, value in line.meta["attributes"].items()
+            }
+            # The first attribute line, for messages.
+            token.meta = {
+                **(token.meta or {}),
+                "attributes": attributes,
+                "attributes_map": pending[0].map,
+            }
+        pending = []
+        kept.append(token)
+    tokens[:] = kept
 
 
 # --- raw HTML markup -------------------------------------------------------------------------

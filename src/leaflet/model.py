@@ -40,10 +40,14 @@ def words(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Inline:
-    """A run of formatted text: ``html`` is safe to insert into a template as is."""
+    """A run of formatted text: ``html`` is safe to insert into a template as is.  ``lang``
+    is the language of a block marked as being in another language than the statement's
+    (its ``html`` is then one span with that ``lang``); passages inside a text are spans of
+    ``html``."""
 
     html: str
     text: str
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

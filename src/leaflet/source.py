@@ -40,7 +40,15 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .errors import SourceError
 from .files import read_input
 from .limits import current_limits
-from .markup import linkify_rule, markup_spans, note_call_rule, smartquotes_rule
+from .markup import (
+    attach_block_attributes,
+    block_attributes_rule,
+    linkify_rule,
+    markup_spans,
+    note_call_rule,
+    smartquotes_rule,
+    span_rule,
+)
 from .model import (
     Block,
     CodeBlock,
@@ -54,7 +62,13 @@ from .model import (
     Statement,
     ThematicBreak,
 )
-from .typography import Typography, space_punctuation, typography
+from .typography import (
+    Typography,
+    known_languages,
+    known_typography,
+    space_punctuation,
+    typography,
+)
 
 __all__ = [
     "FRONT_MATTER_KEYS",
@@ -137,6 +151,10 @@ def parse_statement(text: str, path: Path | str | None = None) -> Statement:
     for key in ("title", "subtitle", "author", "contact", "imprint"):
         if key in fields:
             fields[key] = body_parser.typeset(fields[key])
+    if "subtitle" in fields:
+        # A subtitle is set like a paragraph: it never ends on a short word alone.
+        head, tail, _ = _last_words(fields["subtitle"])
+        fields["subtitle"] = head + tail
     if "slogans" in fields:
         fields["slogans"] = tuple(body_parser.typeset(slogan) for slogan in fields["slogans"])
     blocks, notes = body_parser.parse(body)
@@ -406,12 +424,17 @@ _LINK_DEFINITION = re.compile(
     r"(?:\n[^\S\n]*(?:>[^\S\n]*)*[\"'(][^\n]*)?",
     re.MULTILINE,
 )
+#: An attribute list (``{lang=fr}``), after a span's ``]`` or alone on a line.
+_ATTRIBUTES = r"\{[^{}\n]*\}"
 #: Constructs whose words are never printed: a fence's info string, link reference definition
-#: lines, note labels, link destinations and titles, reference labels, (c) (r) (tm) symbols,
-#: list and quote markers.  Markup is removed without a space, as the parser removes it.
+#: lines, note labels, link destinations and titles, reference labels, attribute lists,
+#: (c) (r) (tm) symbols, list and quote markers.  Markup is removed without a space, as the
+#: parser removes it.
 _NOT_PRINTED = [
     (re.compile(f"({_LINE_PREFIX}(?:`{{3,}}|~{{3,}}))[^\\n]*", re.MULTILINE), r"\1" + _CUT),
     (_BLANKED_LINE_START, " "),
+    (re.compile(f"^[^\\S\\n]*{_ATTRIBUTES}[^\\S\\n]*$", re.MULTILINE), _CUT),
+    (re.compile(f"\\]{_ATTRIBUTES}"), "]" + _CUT),
     (_LINK_DEFINITION, _CUT),
     (re.compile(r"\[\^[^\]\[\s]*\]"), _CUT),
     (
@@ -545,6 +568,10 @@ def _configured_markdown(lang: str, max_nesting: int) -> MarkdownIt:
     md.inline.ruler.at("footnote_ref", note_call_rule)
     md.inline.ruler.at("linkify", linkify_rule)
     md.core.ruler.at("smartquotes", smartquotes_rule)
+    # Passages in another language: [passage]{lang=fr}, or a line {lang=fr} above a block.
+    md.inline.ruler.after("link", "span", span_rule)
+    md.block.ruler.before("fence", "attributes", block_attributes_rule)
+    md.core.ruler.after("block", "attributes", attach_block_attributes)
     md.add_render_rule("footnote_ref", _render_note_call)
     return md
 
@@ -579,6 +606,17 @@ def _render_note_call(
 
 #: Forbids a line break on either side (UAX #14 class WJ); invisible, and not in the text layer.
 WORD_JOINER = "\u2060"
+
+
+_LANG_ATTRIBUTE = re.compile(r"""\blang\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+
+
+def _lang_hint(tag: Token) -> str:
+    """For a dropped tag that gives a language, how to mark the passage instead."""
+    found = _LANG_ATTRIBUTE.search(tag.content)
+    if found is None:
+        return ""
+    return f" (mark a passage in another language as [its text]{{lang={found.group(1)}}})"
 
 
 def _html_text(raw: str) -> str:
@@ -684,30 +722,83 @@ class _BodyParser:
         children = self.md.parseInline(text, {})[0].children or []
         return self._typeset_text(_plain_text(children).strip() or text)
 
-    def _typeset_text(self, text: str) -> str:
-        return space_punctuation(_tie_dashes(text), self.typography)
+    def _typeset_text(self, text: str, entry: Typography | None = None) -> str:
+        return space_punctuation(_tie_dashes(text), entry or self.typography)
+
+    # -- passages in another language --------------------------------------------------------
+
+    def _passage_lang(self, token: Token, outer: str, line: int) -> str:
+        """The language of *token* (a block or a span): its own ``lang`` attribute, checked
+        against the typography table, or *outer*'s.  Other attributes are ignored with a
+        warning (classes and identifiers would reach the templates' names)."""
+        attributes: dict[str, str] = (token.meta or {}).get("attributes") or {}
+        ignored = sorted(name for name in attributes if name != "lang")
+        if ignored:
+            names = ", ".join(_shown(name, 30) for name in ignored)
+            self._warn_at(line, f"attribute {names} ignored (only lang=… is read)")
+        lang = attributes.get("lang")
+        if lang is None:
+            return outer
+        entry = known_typography(lang) if _LANG_TAG.match(lang) else None
+        if entry is None:
+            raise SourceError(
+                f"{_shown(lang, 30)} is not a language leaflet can set a passage in "
+                f"(use one of: {known_languages()})",
+                self.path,
+                line,
+            )
+        if token.type == "span_open":
+            token.attrs = {"lang": entry.html_lang}
+        return lang
 
     # -- safety: raw HTML and images ---------------------------------------------------------
 
     def _sanitize(self, tokens: list[Token]) -> None:
-        """Drop raw HTML (keeping its text) and images that are not the statement's own files."""
+        """Drop raw HTML (keeping its text) and images that are not the statement's own files;
+        give each block its language (``meta["lang"]``) and each text its language's
+        typography."""
+        languages = [self.lang]
         for index, token in enumerate(tokens):
+            if token.nesting < 0:
+                if len(languages) > 1:
+                    languages.pop()
+                continue
+            if token.type == "attributes":
+                self._warn(token, "attributes with no block below them ignored")
+                tokens[index] = token = _empty(token)
+            where = (token.meta or {}).get("attributes_map") or token.map
+            line = (where[0] if where else 0) + self.first_line
+            lang = self._passage_lang(token, languages[-1], line)
+            if token.nesting > 0:
+                languages.append(lang)
+            token.meta = {**(token.meta or {}), "lang": lang}
             if token.type == "html_block":
                 self._warn(token, "raw HTML is not allowed; its tags were dropped")
                 text = _html_text(token.content)
-                tokens[index] = _text_paragraph(text, token) if text else _empty(token)
-            in_address = False  # a bare or <…> link's text is its address: kept as written
-            for child in token.children or []:
-                if child.type in ("link_open", "link_close") and child.info == "auto":
-                    in_address = child.type == "link_open"
-                if child.type == "text" and not in_address:
-                    child.content = self._typeset_text(child.content)
-                if child.type == "html_inline":
-                    self._warn(token, f"raw HTML {_shown(child.content)} dropped")
-                    child.type, child.content = "text", ""
-                elif child.type == "image":
-                    self._check_image(token, child)
-        tokens[:] = [t for t in tokens if t.type != "leaflet_empty"]
+                tokens[index] = _text_paragraph(text, token, lang) if text else _empty(token)
+            self._sanitize_inline(token, lang)
+        tokens[:] = [t for t in tokens if t.type not in ("leaflet_empty", "attributes")]
+
+    def _sanitize_inline(self, token: Token, lang: str) -> None:
+        in_address = False  # a bare or <…> link's text is its address: kept as written
+        line = self._line(token)
+        spans = [lang]
+        for child in token.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "span_open":
+                spans.append(self._passage_lang(child, spans[-1], line))
+            elif child.type == "span_close" and len(spans) > 1:
+                spans.pop()
+            if child.type in ("link_open", "link_close") and child.info == "auto":
+                in_address = child.type == "link_open"
+            if child.type == "text" and not in_address:
+                child.content = self._typeset_text(child.content, typography(spans[-1]))
+            if child.type == "html_inline":
+                self._warn_at(line, f"raw HTML {_shown(child.content)} dropped{_lang_hint(child)}")
+                child.type, child.content = "text", ""
+            elif child.type == "image":
+                self._check_image(token, child)
 
     def _check_image(self, parent: Token, image: Token) -> None:
         src = str(image.attrs.get("src", ""))
@@ -844,12 +935,20 @@ class _BodyParser:
         return None
 
     def _inline(self, token: Token) -> Inline:
+        """The text of *token*: safe HTML and plain text.  In a block whose language is not
+        the statement's, the HTML is one span with that ``lang`` (the hyphenation patterns
+        WeasyPrint uses), whatever element a template sets it in."""
         children = token.children or []
         renderer = self.md.renderer
         assert isinstance(renderer, RendererHTML)
         protected = _protect_words(children, names=self.typography.keep_names_whole)
-        rendered = renderer.renderInline(protected, self.md.options, self.env)
-        return Inline(rendered.strip(), _plain_text(children).strip())
+        rendered = renderer.renderInline(protected, self.md.options, self.env).strip()
+        lang = (token.meta or {}).get("lang", self.lang)
+        entry = typography(lang)
+        if entry is self.typography:
+            return Inline(rendered, _plain_text(children).strip())
+        rendered = f'<span lang="{entry.html_lang}">{rendered}</span>'
+        return Inline(rendered, _plain_text(children).strip(), lang)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -886,8 +985,10 @@ def _protect_words(children: list[Token], *, names: bool) -> list[Token]:
     inside "milit-ary-political" reads as a typo), with *names*, capitalised words inside a
     sentence (``name``: proper names and acronyms; measured on the corpus, about one more
     line in 250 and slightly looser justified lines), and the last word of the text
-    (``last-word``: a paragraph never ends on a word fragment).  Link addresses are left
-    alone (they break anywhere and never hyphenate)."""
+    (``last-word``: a paragraph never ends on a word fragment).  A short last word ("am.",
+    "18.") is tied to the word before it by a no-break space inside that span, so a paragraph
+    never ends on a short word alone (the model's text keeps the space as written).  Link
+    addresses are left alone (they break anywhere and never hyphenate)."""
     texts = {
         index
         for index, child in enumerate(children)
@@ -902,19 +1003,73 @@ def _protect_words(children: list[Token], *, names: bool) -> list[Token]:
         text = child.content
         tail = ""
         if index == last:
-            cut = _last_word_start(text)
-            text, tail = text[:cut], text[cut:]
+            text, tail, tie_to_break = _last_words(text)
+            if tie_to_break and protected and protected[-1].type == "softbreak":
+                # The source's line ended just before a short last word.
+                protected[-1] = Token("text", "", 0, content=NO_BREAK_SPACE)
         protected.extend(_spans(text, names=names))
         if tail:
             protected.extend(_wrapped(tail, "last-word"))
     return protected
 
 
+NO_BREAK_SPACE = "\u00a0"
+#: A paragraph's last word with fewer letters and digits than this is kept with the one before.
+SHORT_LAST_WORD = 4
+#: Spaces a line may not break at: a word joined by one is one word here.
+_NO_BREAK_SPACES = frozenset("\u00a0\u2007\u202f")
+
+
+def _last_words(text: str) -> tuple[str, str, bool]:
+    """*text* cut before its last word, or, when that word is short (fewer than
+    :data:`SHORT_LAST_WORD` letters and digits), before the word ahead of it, with the spaces
+    between the two made one no-break space (only spaces when the word ahead is in another
+    token); and whether a short last word starts *text* (then a line break in the source
+    before it should be a no-break space too)."""
+    cut = _last_word_start(text)
+    last = _keep_end_whole(text[cut:])
+    if _letters(last) >= SHORT_LAST_WORD:
+        return text[:cut], last, False
+    spaces = cut
+    while spaces and _breakable_space(text[spaces - 1]):
+        spaces -= 1
+    if spaces == cut:
+        return text[:cut], last, cut == 0
+    before = _last_word_start(text[:spaces])
+    return text[:before], text[before:spaces].rstrip() + NO_BREAK_SPACE + last, False
+
+
+def _letters(word: str) -> int:
+    return sum(char.isalnum() for char in word)
+
+
+#: Where a line may break inside a word: after a hyphen or a slash ("travailleurs/ses").
+_BREAK_INSIDE = re.compile(r"[-/‐–—](?=[^-/‐–—]*$)")
+
+
+def _keep_end_whole(word: str) -> str:
+    """*word* with a WORD JOINER after its last hyphen or slash when what follows is short
+    ("travailleurs/⁠ses.", "pro-⁠EU."): the line may not break there, leaving a fragment
+    alone on a paragraph's last line."""
+    inside = _BREAK_INSIDE.search(word)
+    if inside is None or not _letters(word[: inside.start()]):
+        return word
+    rest = word[inside.end() :]
+    if _letters(rest) >= SHORT_LAST_WORD or not _letters(rest):
+        return word
+    return word[: inside.end()] + WORD_JOINER + rest
+
+
+def _breakable_space(char: str) -> bool:
+    return char.isspace() and char not in _NO_BREAK_SPACES
+
+
 def _last_word_start(text: str) -> int:
-    """Where the last word of *text* starts, found from the end (a regular expression for
-    "the last run of non-spaces" would try every start: quadratic on a long run)."""
+    """Where the last word of *text* starts (words are parted by spaces a line may break at),
+    found from the end (a regular expression for "the last run of non-spaces" would try every
+    start: quadratic on a long run)."""
     start = len(text.rstrip())
-    while start and not text[start - 1].isspace():
+    while start and not _breakable_space(text[start - 1]):
         start -= 1
     return start
 
@@ -987,9 +1142,9 @@ def _plain_text(children: list[Token]) -> str:
     return "".join(parts)
 
 
-def _text_paragraph(text: str, like: Token) -> Token:
-    """A paragraph token holding plain *text* (used for what raw HTML said)."""
-    inline = Token("inline", "", 0, content=text, map=like.map)
+def _text_paragraph(text: str, like: Token, lang: str) -> Token:
+    """A paragraph token holding plain *text* in *lang* (used for what raw HTML said)."""
+    inline = Token("inline", "", 0, content=text, map=like.map, meta={"lang": lang})
     inline.children = [Token("text", "", 0, content=text)]
     return Token("leaflet_paragraph", "", 0, map=like.map, children=[inline])
 

@@ -9,8 +9,9 @@ and the shortest word, and word fragments, hyphenation may make (CSS Text 4
 ``hyphenate-limit-chars``).
 
 :func:`typography` looks a BCP 47 tag up: the whole tag first (``en-GB``), then its language
-(``pt-BR`` → ``pt``), then English.  :func:`space_punctuation` applies an entry's spacing to a
-text.
+(``pt-BR`` → ``pt``), then English; :func:`known_typography` does the same without falling
+back to English (a passage marked as being in another language must be in the table).
+:func:`space_punctuation` applies an entry's spacing to a text.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["NARROW_NO_BREAK_SPACE", "TABLE", "Typography", "space_punctuation", "typography"]
+__all__ = [
+    "NARROW_NO_BREAK_SPACE",
+    "TABLE",
+    "Typography",
+    "known_languages",
+    "known_typography",
+    "space_punctuation",
+    "typography",
+]
 
 NARROW_NO_BREAK_SPACE = "\u202f"
 
@@ -75,8 +84,19 @@ for _region in ("au", "nz", "ie", "za", "in"):
 @cache
 def typography(lang: str) -> Typography:
     """The table entry for the BCP 47 tag *lang* (whole tag, then language, then English)."""
+    return known_typography(lang) or TABLE["en"]
+
+
+def known_typography(lang: str) -> Typography | None:
+    """The table entry for the BCP 47 tag *lang* (whole tag, then language), or None."""
     tag = lang.strip().lower().replace("_", "-")
-    return TABLE.get(tag) or TABLE.get(tag.split("-")[0]) or TABLE["en"]
+    return TABLE.get(tag) or TABLE.get(tag.split("-")[0])
+
+
+def known_languages() -> str:
+    """The languages of the table as a message lists them ("be, de, el, en, en-GB, …")."""
+    tags = {entry.html_lang for entry in TABLE.values()} | {"en"}
+    return ", ".join(sorted(tags - {"en-US"}, key=str.lower))
 
 
 #: Spaces an author may have typed where the narrow no-break space belongs.
