@@ -446,3 +446,34 @@ def test_imposing_a_strangers_pdf_keeps_its_xmp_in_step(tmp_path: Path) -> None:
     assert b'photoshop:City="Leeds"' in xmp or b':City="Leeds"' in xmp
     assert xmp_properties(imposed)["pdf:Keywords"] == [pdf_reader(imposed).metadata["/Keywords"]]
     assert check_pdf(imposed).facts.metadata_disagreements == ()
+
+
+def test_the_condition_comes_from_the_file() -> None:
+    """A file rendered for uncoated paper (its output intent says FOGRA29) is finished for
+    FOGRA29: the intent's names, and its pictures converted through that profile."""
+    import tempfile
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    from leaflet.pdfx import FOGRA29
+
+    with tempfile.TemporaryDirectory() as folder:
+        statement = load_statement(_pictures(Path(folder)))
+        raw = render_statement(statement, RenderOptions(format="a5", pdf_variant="pdf/x-1a")).pdf
+    writer = PdfWriter(clone_from=pdf_reader(raw))
+    (intent,) = writer.root_object["/OutputIntents"]
+    intent.get_object()[NameObject("/OutputConditionIdentifier")] = TextStringObject("FOGRA29")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    pdf = finish_variant(buffer.getvalue(), "pdf/x-1a")
+    (intent,) = pdf_reader(pdf).root_object["/OutputIntents"]
+    assert intent.get_object()["/Info"] == "Uncoated FOGRA29 (ISO 12647-2:2004)"
+    (logo,) = [p for p in images(pdf) if p["/Width"] == 120]
+    pixels = Image.frombytes("CMYK", (120, 60), logo.get_data())
+    expected = cmyk_image(Image.new("RGB", (1, 1), RED), FOGRA29).getpixel((0, 0))
+    assert (
+        pixels.getpixel((60, 30))
+        == expected
+        != cmyk_image(Image.new("RGB", (1, 1), RED)).getpixel((0, 0))
+    )

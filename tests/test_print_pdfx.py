@@ -13,7 +13,18 @@ from PIL import Image, ImageCms
 
 from leaflet.check import check_pdf
 from leaflet.errors import UsageError
-from leaflet.pdfx import CONDITION, PROFILE_NAME, cmyk, cmyk_css, output_profile
+from leaflet.pdfx import (
+    CONDITION,
+    FOGRA29,
+    FOGRA39,
+    PROFILE_NAME,
+    PrintingCondition,
+    cmyk,
+    cmyk_css,
+    condition_for,
+    output_profile,
+    profile_css,
+)
 from leaflet.pipeline import RenderOptions, RenderResult, render_statement
 from leaflet.source import load_statement, parse_statement
 
@@ -255,10 +266,22 @@ FOGRA39_SOLIDS = {
 }
 
 
-def _lab_through_profile(patches: list[tuple[int, int, int, int]]) -> list[tuple[float, ...]]:
+#: FOGRA29L (uncoated): paper, solids; black ink alone is far lighter than on coated paper.
+FOGRA29_SOLIDS = {
+    (0, 0, 0, 0): (95.71, 0.61, -2.32),
+    (100, 0, 0, 0): (59.04, -26.66, -42.80),
+    (0, 100, 0, 0): (55.04, 59.46, -4.00),
+    (0, 0, 100, 0): (88.85, -1.65, 79.16),
+    (0, 0, 0, 100): (31.88, 2.05, 2.08),
+}
+
+
+def _lab_through_profile(
+    patches: list[tuple[int, int, int, int]], condition: PrintingCondition = CONDITION
+) -> list[tuple[float, ...]]:
     """CIELAB of CMYK patches (percent) through the output profile, absolute colorimetric
     (paper as measured), by LittleCMS."""
-    profile = ImageCms.ImageCmsProfile(io.BytesIO(output_profile()))
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(output_profile(condition)))
     lab = ImageCms.createProfile("LAB", 5000)
     transform = ImageCms.buildTransform(
         profile, lab, "CMYK", "LAB", renderingIntent=ImageCms.Intent.ABSOLUTE_COLORIMETRIC
@@ -288,17 +311,36 @@ def test_the_profile_is_the_registered_condition() -> None:
         assert _delta_e(measured, FOGRA39_SOLIDS[patch]) < 2, (patch, measured)
 
 
-def test_the_profile_matches_the_whole_data_set() -> None:
-    """Every patch of FOGRA39L (1617), where Debian's icc-profiles-free is installed: average
-    error under 1 ΔE76, none over 4."""
-    data = Path("/usr/share/color/icc/FOGRA39L.ti3")
+def test_the_uncoated_profile() -> None:
+    """FOGRA29 for uncoated paper: named so, its solids within 2 ΔE76 of Fogra's, and its
+    greys black ink alone, solid from a lighter grey on (black ink is lighter there)."""
+    assert condition_for("uncoated") is FOGRA29 and condition_for("coated") is CONDITION
+    with pytest.raises(ValueError, match="unknown paper 'glossy'"):
+        condition_for("glossy")
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(output_profile(FOGRA29)))
+    assert profile.profile.model == "FOGRA29" and profile.profile.xcolor_space == "CMYK"
+    patches = list(FOGRA29_SOLIDS)
+    for patch, measured in zip(patches, _lab_through_profile(patches, FOGRA29), strict=True):
+        assert _delta_e(measured, FOGRA29_SOLIDS[patch]) < 2, (patch, measured)
+    assert cmyk("#444", FOGRA29) == (0, 0, 0, 1) != cmyk("#444")
+    assert cmyk("#999", FOGRA29)[:3] == (0, 0, 0)
+    assert "device-cmyk(0 0 0 1)" in cmyk_css("a { color: #444 }", FOGRA29)
+    assert profile_css(FOGRA29) != profile_css()
+
+
+@pytest.mark.parametrize("name", ["FOGRA39", "FOGRA29"])
+def test_the_profile_matches_the_whole_data_set(name: str) -> None:
+    """Every patch of FOGRA39L (1617) or FOGRA29L, where Debian's icc-profiles-free is
+    installed: average error under 1 ΔE76, none over 4."""
+    data = Path(f"/usr/share/color/icc/{name}L.ti3")
     if not data.is_file():
         pytest.skip("icc-profiles-free is not installed (scripts/system-deps.sh installs it)")
     rows = [line.split() for line in data.read_text().splitlines()]
     samples = [row for row in rows if len(row) == 11 and row[0].isdigit()]
     patches = [tuple(round(float(v)) for v in row[1:5]) for row in samples]
     exact = [i for i, row in enumerate(samples) if all(float(v).is_integer() for v in row[1:5])]
-    measured = _lab_through_profile([patches[i] for i in exact])  # type: ignore[misc]
+    condition = FOGRA39 if name == "FOGRA39" else FOGRA29
+    measured = _lab_through_profile([patches[i] for i in exact], condition)  # type: ignore[misc]
     errors = [
         _delta_e(lab, tuple(float(v) for v in samples[i][8:11]))
         for i, lab in zip(exact, measured, strict=True)

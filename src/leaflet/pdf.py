@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter, apply_configuration
 from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
@@ -45,6 +45,9 @@ from .files import InputFileError, read_input
 from .impose import TOLERANCE, Box, Plan, Sheet, Slot
 from .limits import current_limits, size_text
 from .units import POINTS_PER
+
+if TYPE_CHECKING:
+    from .pdfx import PrintingCondition
 
 __all__ = [
     "KEYWORD_LAYOUT",
@@ -812,12 +815,15 @@ def _nums(*values: float) -> str:
 # Print variants: images in the output condition's colours, output intent, metadata ------------
 
 
-def finish_variant(pdf: bytes, variant: str | None) -> bytes:
+def finish_variant(
+    pdf: bytes, variant: str | None, condition: PrintingCondition | None = None
+) -> bytes:
     """The file of a PDF variant made ready for print, from leaflet's rendered output (flat,
     with marks, or imposed); without *variant*, or for a variant with nothing to do, *pdf*.
 
     * PDF/X (ISO 15930): the output intent names the registered printing condition
-      (:data:`pdfx.CONDITION`: ``/RegistryName``, ``/OutputCondition``, ``/Info``);
+      (*condition*; by default the one whose profile the file carries, else
+      :data:`pdfx.CONDITION`: ``/RegistryName``, ``/OutputCondition``, ``/Info``);
     * PDF/X: no annotations (links) on the pages: ISO 15930 permits none inside the trim, and
       a PDF/X file goes to a press, not a screen (RGB and PDF/A output keep their links);
     * PDF/X-1a: every image is converted to CMYK through the output profile
@@ -842,11 +848,12 @@ def finish_variant(pdf: bytes, variant: str | None) -> bytes:
         if "/ID" in reader.trailer:
             writer._ID = cast(ArrayObject, reader.trailer["/ID"])
         if is_print_variant(variant):
-            _name_condition(writer)
+            condition = condition or _file_condition(writer)
+            _name_condition(writer, condition)
             _drop_annotations(writer)
             if variant == "pdf/x-1a":
                 _refuse_transparency(writer)
-                _images_to_cmyk(writer)
+                _images_to_cmyk(writer, condition)
                 _drop_unused_colour_spaces(writer)
             else:
                 _images_with_profile(writer)
@@ -864,10 +871,25 @@ def _no_interpolation(writer: PdfWriter) -> None:
                 image[NameObject("/Interpolate")] = BooleanObject(False)
 
 
-def _name_condition(writer: PdfWriter) -> None:
-    """The registered condition's names on the PDF/X output intent (ISO 15930-7 §6.2.3)."""
-    from .pdfx import CONDITION
+def _file_condition(writer: PdfWriter) -> PrintingCondition:
+    """The known condition whose identifier the file's PDF/X output intent names (WeasyPrint
+    writes the profile's model tag there), else :data:`pdfx.CONDITION`."""
+    from .pdfx import CONDITION, PAPERS
 
+    intents = writer.root_object.get("/OutputIntents")
+    intents = intents.get_object() if intents is not None else None
+    for intent in intents if isinstance(intents, ArrayObject) else ():
+        entries = intent.get_object()
+        if isinstance(entries, DictionaryObject) and entries.get("/S") == "/GTS_PDFX":
+            named = str(entries.get("/OutputConditionIdentifier", ""))
+            for known in PAPERS.values():
+                if known.identifier == named:
+                    return known
+    return CONDITION
+
+
+def _name_condition(writer: PdfWriter, condition: PrintingCondition) -> None:
+    """The registered condition's names on the PDF/X output intent (ISO 15930-7 §6.2.3)."""
     intents = writer.root_object.get("/OutputIntents")
     for intent in cast(ArrayObject, intents.get_object() if intents is not None else []):
         entries = cast(DictionaryObject, intent.get_object())
@@ -876,10 +898,10 @@ def _name_condition(writer: PdfWriter) -> None:
         entries.update(
             _dictionary(
                 {
-                    "/OutputConditionIdentifier": _text(CONDITION.identifier),
-                    "/RegistryName": _text(CONDITION.registry),
-                    "/OutputCondition": _text(CONDITION.condition),
-                    "/Info": _text(CONDITION.info),
+                    "/OutputConditionIdentifier": _text(condition.identifier),
+                    "/RegistryName": _text(condition.registry),
+                    "/OutputCondition": _text(condition.condition),
+                    "/Info": _text(condition.info),
                 }
             )
         )
@@ -926,7 +948,7 @@ def _image_xobjects(writer: PdfWriter) -> Iterator[tuple[int, IndirectObject, St
         yield from walk(page.get("/Resources"), number)
 
 
-def _images_to_cmyk(writer: PdfWriter) -> None:
+def _images_to_cmyk(writer: PdfWriter, condition: PrintingCondition) -> None:
     """PDF/X-1a: every image not already in DeviceCMYK or DeviceGray (or a stencil mask) in
     the output condition's CMYK, its alpha an explicit mask."""
     from PIL import Image
@@ -979,7 +1001,7 @@ def _images_to_cmyk(writer: PdfWriter) -> None:
             if any(counts[:128]):
                 entries["/Mask"] = writer._add_object(_stencil(alpha))
         if colour.mode == "RGB":
-            colour = cmyk_image(colour)
+            colour = cmyk_image(colour, condition)
         entries["/ColorSpace"] = NameObject("/DeviceGray" if colour.mode == "L" else "/DeviceCMYK")
         image = _stream(colour.tobytes(), entries)
         _replace_object(writer, reference, image)

@@ -5,9 +5,9 @@ A PDF/X file for a CMYK press names the printing condition it was made for (its 
 intent, PDF 1.7 §14.11.5) and paints with that press's inks.  Here:
 
 * the condition is a registered characterisation, FOGRA39 (ISO 12647-2 offset on coated
-  paper), with an ICC output profile built from Fogra's published measurements
-  (``profiles/``, rebuilt by ``scripts/build-profiles.sh``; provenance and licence in
-  ``profiles/README.md``);
+  paper) by default, FOGRA29 for uncoated paper (:func:`condition_for`), each with an ICC
+  output profile built from Fogra's published measurements (``profiles/``, rebuilt by
+  ``scripts/build-profiles.sh``; provenance and licence in ``profiles/README.md``);
 * every sRGB colour of a template becomes a ``device-cmyk()`` value (CSS Color 5 §5) through
   that profile with LittleCMS (Pillow's ImageCms), rounded to whole percents; a neutral grey
   is black ink alone, the tint whose lightness matches it through the profile, and any grey at
@@ -31,13 +31,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONDITION",
+    "FOGRA29",
     "FOGRA39",
+    "PAPERS",
     "PDF_VARIANTS",
     "PROFILE_NAME",
     "PrintingCondition",
     "cmyk",
     "cmyk_css",
     "cmyk_image",
+    "condition_for",
     "is_print_variant",
     "output_profile",
     "profile_css",
@@ -73,8 +76,31 @@ FOGRA39 = PrintingCondition(
     info="Coated FOGRA39 (ISO 12647-2:2004)",
     profile_file="FOGRA39.icc",
 )
-#: The condition PDF/X output is made for.
+FOGRA29 = PrintingCondition(
+    identifier="FOGRA29",
+    condition=(
+        "Offset printing, according to ISO 12647-2:2004, OFCOM, paper type 4 = uncoated white, "
+        "120 g/m2, screen ruling 60/cm"
+    ),
+    info="Uncoated FOGRA29 (ISO 12647-2:2004)",
+    profile_file="FOGRA29.icc",
+)
+#: The condition PDF/X output is made for unless told otherwise.
 CONDITION = FOGRA39
+#: Conditions by paper kind (``coated`` is the default).
+PAPERS = {"coated": FOGRA39, "uncoated": FOGRA29}
+
+
+def condition_for(paper: str) -> PrintingCondition:
+    """The printing condition for a paper kind (``coated``, ``uncoated``); ValueError for
+    another name (the caller names the option in its error)."""
+    try:
+        return PAPERS[paper]
+    except KeyError:
+        known = ", ".join(PAPERS)
+        raise ValueError(f"unknown paper {paper!r} (known: {known})") from None
+
+
 #: The name WeasyPrint gives the output intent: the profile's model tag, which our build
 #: sets to the registered identifier.
 PROFILE_NAME = CONDITION.identifier
@@ -89,9 +115,9 @@ def is_print_variant(variant: str | None) -> bool:
 
 
 @cache
-def output_profile() -> bytes:
-    """The ICC output profile of :data:`CONDITION` (bundled package data)."""
-    return (PROFILES_DIR / CONDITION.profile_file).read_bytes()
+def output_profile(condition: PrintingCondition = CONDITION) -> bytes:
+    """The ICC output profile of *condition* (bundled package data)."""
+    return (PROFILES_DIR / condition.profile_file).read_bytes()
 
 
 @cache
@@ -103,26 +129,27 @@ def srgb_profile() -> bytes:
 
 
 @cache
-def cmyk(colour: str) -> CMYK:
-    """The CMYK inks (0 … 1, whole percents) for a ``#rrggbb`` or ``#rgb`` sRGB colour."""
+def cmyk(colour: str, condition: PrintingCondition = CONDITION) -> CMYK:
+    """The CMYK inks (0 … 1, whole percents) of *condition* for a ``#rrggbb`` or ``#rgb`` sRGB
+    colour."""
     value = colour.lstrip("#")
     if len(value) == 3:
         value = "".join(ch * 2 for ch in value)
     red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
     if red == green == blue:
-        return 0.0, 0.0, 0.0, _black_tint(red)
-    pixel = cmyk_image(_image("RGB", (red, green, blue))).getpixel((0, 0))
+        return 0.0, 0.0, 0.0, _black_tint(red, condition)
+    pixel = cmyk_image(_image("RGB", (red, green, blue)), condition).getpixel((0, 0))
     assert isinstance(pixel, tuple)
     c, m, y, k = (round(ink / 255, 2) + 0.0 for ink in pixel)
     return c, m, y, k
 
 
-def _black_tint(grey: int) -> float:
+def _black_tint(grey: int, condition: PrintingCondition) -> float:
     """Black ink alone, as a whole percent, for the sRGB grey *grey* (0 … 255): the tint whose
     lightness through the profile (relative colorimetric: paper is white) matches the grey's;
     a grey darker than solid black ink is solid black."""
     target = _srgb_lightness(grey / 255)
-    ramp = _black_ramp()
+    ramp = _black_ramp(condition)
     if target <= ramp[-1]:
         return 1.0
     for step in range(1, len(ramp)):
@@ -142,13 +169,17 @@ def _srgb_lightness(value: float) -> float:
 
 
 @cache
-def _black_ramp() -> tuple[float, ...]:
+def _black_ramp(condition: PrintingCondition) -> tuple[float, ...]:
     """L* of black ink alone at 0, 1/255 … 100 % through the output profile."""
     from PIL import Image, ImageCms
 
     lab = ImageCms.createProfile("LAB", 5000)
     transform = ImageCms.buildTransform(
-        _profile(), lab, "CMYK", "LAB", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC
+        _profile(condition),
+        lab,
+        "CMYK",
+        "LAB",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
     )
     ramp = Image.new("CMYK", (256, 1))
     ramp.putdata([(0, 0, 0, k) for k in range(256)])
@@ -158,23 +189,24 @@ def _black_ramp() -> tuple[float, ...]:
     return tuple(float(pixel[0]) * 100 / 255 for pixel in lightness)  # type: ignore[index]
 
 
-def cmyk_image(image: Image.Image) -> Image.Image:
-    """*image* (mode ``RGB``) in the press's inks (mode ``CMYK``) through the output profile:
-    relative colorimetric with black point compensation, the usual choice for print."""
+def cmyk_image(image: Image.Image, condition: PrintingCondition = CONDITION) -> Image.Image:
+    """*image* (mode ``RGB``) in the press's inks (mode ``CMYK``) through the output profile
+    of *condition*: relative colorimetric with black point compensation, the usual choice for
+    print."""
     from PIL import ImageCms
 
-    converted = ImageCms.applyTransform(image, _to_cmyk())
+    converted = ImageCms.applyTransform(image, _to_cmyk(condition))
     assert converted is not None
     return converted
 
 
 @cache
-def _to_cmyk() -> ImageCms.ImageCmsTransform:
+def _to_cmyk(condition: PrintingCondition) -> ImageCms.ImageCmsTransform:
     from PIL import ImageCms
 
     return ImageCms.buildTransform(
         ImageCms.createProfile("sRGB"),
-        _profile(),
+        _profile(condition),
         "RGB",
         "CMYK",
         renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
@@ -183,12 +215,12 @@ def _to_cmyk() -> ImageCms.ImageCmsTransform:
 
 
 @cache
-def _profile() -> ImageCms.ImageCmsProfile:
+def _profile(condition: PrintingCondition) -> ImageCms.ImageCmsProfile:
     import io
 
     from PIL import ImageCms
 
-    return ImageCms.ImageCmsProfile(io.BytesIO(output_profile()))
+    return ImageCms.ImageCmsProfile(io.BytesIO(output_profile(condition)))
 
 
 def _image(mode: str, colour: tuple[int, ...]) -> Image.Image:
@@ -197,24 +229,24 @@ def _image(mode: str, colour: tuple[int, ...]) -> Image.Image:
     return Image.new(mode, (1, 1), colour)
 
 
-def cmyk_css(text: str) -> str:
+def cmyk_css(text: str, condition: PrintingCondition = CONDITION) -> str:
     """*text* (CSS) with every hex colour written as ``device-cmyk(c m y k)``."""
 
     def replace(match: re.Match[str]) -> str:
-        return "device-cmyk({:g} {:g} {:g} {:g})".format(*cmyk(match.group(0)))
+        return "device-cmyk({:g} {:g} {:g} {:g})".format(*cmyk(match.group(0), condition))
 
     return _HEX.sub(replace, text)
 
 
-def profile_css() -> str:
+def profile_css(condition: PrintingCondition = CONDITION) -> str:
     """The ``@color-profile`` rule naming :func:`output_profile` as the device-cmyk space: it
     becomes the PDF's output intent (served inline, as a ``data:`` URL)."""
-    return _profile_css()
+    return _profile_css(condition)
 
 
 @cache
-def _profile_css() -> str:
-    data = base64.b64encode(output_profile()).decode("ascii")
+def _profile_css(condition: PrintingCondition) -> str:
+    data = base64.b64encode(output_profile(condition)).decode("ascii")
     url = f"data:application/vnd.iccprofile;base64,{data}"
     return (
         f"@color-profile device-cmyk {{ src: url({url}); "
