@@ -477,3 +477,24 @@ def test_the_condition_comes_from_the_file() -> None:
         == expected
         != cmyk_image(Image.new("RGB", (1, 1), RED)).getpixel((0, 0))
     )
+
+
+# WeasyPrint 70 leaves its sRGB profile file open when writing PDF/A (a ResourceWarning).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize(
+    ("variant", "alternate"),
+    [("pdf/a-3b", "/DeviceRGB"), ("pdf/x-4", "/DeviceCMYK"), (None, "/DeviceCMYK")],
+)
+@pytest.mark.parametrize("fmt", ["a5", "a5-fold"])
+def test_marks_fit_the_output_intent(variant: str | None, alternate: str, fmt: str) -> None:
+    """Crop marks are a Separation /All; its alternate space is the intent's kind: RGB under
+    PDF/A's sRGB intent, where DeviceCMYK is not allowed."""
+    from leaflet.source import parse_statement
+
+    statement = parse_statement("---\ntitle: Marks\ndate: 2025-01-02\n---\n\nText.\n")
+    options = RenderOptions(format=fmt, marks=True, bleed=8.5, pdf_variant=variant)
+    reader = pdf_reader(render_statement(statement, options).pdf)
+    (space,) = {
+        str(page["/Resources"]["/ColorSpace"]["/Reg"].get_object()[2]) for page in reader.pages
+    }
+    assert space == alternate

@@ -418,7 +418,9 @@ def write_imposed(
             for page, boxes in zip(source.reader.pages, _boxes(source), strict=True)
         ]
     sheet = _SheetGeometry.for_plan(plan, paper, source.bleed, marks)
-    registration = writer._add_object(_registration_colour()) if marks else None
+    with reading(source.name):
+        rgb = _rgb_intent(source.reader)
+    registration = writer._add_object(_registration_colour(rgb=rgb)) if marks else None
     boxes = _boxes(source)
     for side in (side for sheet_ in plan.sheets for side in sheet_.sides):
         placed = [(slot, slot.page) for slot in side if slot.page is not None]
@@ -496,7 +498,7 @@ def add_marks(pdf: bytes) -> bytes:
         reader = open_pdf(pdf, "input")
         writer = PdfWriter(clone_from=reader)
         writer.pdf_header = reader.pdf_header
-        registration = writer._add_object(_registration_colour())
+        registration = writer._add_object(_registration_colour(rgb=_rgb_intent(reader)))
         for number, page in enumerate(writer.pages, start=1):
             _add_page_marks(writer, page, page_boxes(page, number, "input"), registration)
         _sync_metadata(writer)
@@ -745,20 +747,37 @@ def _vertical(x: float, trim: Box, near: float, far: float) -> Iterator[str]:
         yield f"{_nums(x, y0)} m {_nums(x, y1)} l S"
 
 
-def _registration_colour() -> ArrayObject:
-    """Separation /All: marks print on every plate (PDF 1.7 §8.6.6.4)."""
+def _registration_colour(*, rgb: bool = False) -> ArrayObject:
+    """Separation /All: marks print on every plate (PDF 1.7 §8.6.6.4).  Its alternate space
+    (what a screen or a composite printer shows) is CMYK, or RGB black under an RGB output
+    intent (PDF/A with sRGB: ISO 19005-2 §6.2.4.3 allows no DeviceCMYK there)."""
+    white, black = ((1, 1, 1), (0, 0, 0)) if rgb else ((0, 0, 0, 0), (1, 1, 1, 1))
     tint = _dictionary(
         {
             "/FunctionType": _int(2),
             "/Domain": _numbers(0, 1),
-            "/C0": _numbers(0, 0, 0, 0),
-            "/C1": _numbers(1, 1, 1, 1),
+            "/C0": _numbers(*white),
+            "/C1": _numbers(*black),
             "/N": _int(1),
         }
     )
-    return ArrayObject(
-        [NameObject("/Separation"), NameObject("/All"), NameObject("/DeviceCMYK"), tint]
-    )
+    space = NameObject("/DeviceRGB" if rgb else "/DeviceCMYK")
+    return ArrayObject([NameObject("/Separation"), NameObject("/All"), space, tint])
+
+
+def _rgb_intent(reader: PdfReader) -> bool:
+    """The document's output intent is an RGB profile (PDF/A's sRGB)."""
+    intents = reader.root_object.get("/OutputIntents")
+    intents = intents.get_object() if intents is not None else None
+    for intent in intents if isinstance(intents, ArrayObject) else ():
+        entries = intent.get_object()
+        profile = (
+            entries.get("/DestOutputProfile") if isinstance(entries, DictionaryObject) else None
+        )
+        profile = profile.get_object() if profile is not None else None
+        if isinstance(profile, StreamObject) and profile.get("/N") == 3:
+            return True
+    return False
 
 
 def _add_sheet_page(
