@@ -23,6 +23,7 @@ from leaflet.preflight import (
     heading_at_page_foot,
     hyphen_across_pages,
     hyphen_ladder,
+    hyphenated_name,
     line_length,
     lonely_last_word,
     mostly_empty_page,
@@ -141,7 +142,19 @@ CASES: dict[str, tuple[Rule, str, str, str]] = {
         '<p style="overflow-wrap: normal">Unbreakable</p>',
         "a line runs out of its column",
     ),
+    "11 hyphenated name": (
+        hyphenated_name,
+        '<p style="width: 24mm">met in Zapo&shy;rizh&shy;zhia</p>',
+        '<p style="width: 24mm">met in zapo&shy;rizh&shy;zhia</p>',
+        "a proper name is hyphenated",
+    ),
 }
+
+
+def test_german_capitals_are_nouns_not_names() -> None:
+    breaking = CASES["11 hyphenated name"][1].replace("<p ", '<p lang="de" ')
+    assert lay_out(breaking).lines[0].hyphenated
+    assert hyphenated_name(lay_out(breaking)) == []
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -15,7 +15,9 @@ knows WeasyPrint or PDF.
 7. body lines outside 40–80 characters (full lines of body paragraphs only);
 8. a page less than half full (designed pages: a booklet's back page, posters, excepted);
 9. a heading in the last three lines of a page;
-10. text overflowing its box (wider than its column, or below the page's text area).
+10. text overflowing its box (wider than its column, or below the page's text area);
+11. a proper name hyphenated (a capitalised word inside a sentence, in languages that do not
+    capitalise every noun).
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class Line:
     right: float = 0.0
     box_left: float = 0.0
     box_right: float = 0.0
+    #: The language the line is set in (its ``lang``), where known.
+    lang: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +338,29 @@ def overflow(layout: Layout) -> list[Note]:
     return notes
 
 
+#: Languages that capitalise every noun: a capital inside a sentence is no name there.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+#: What ends a sentence: the next word's capital says nothing.
+_SENTENCE_END = '.!?:…»”"'
+
+
+def hyphenated_name(layout: Layout) -> list[Note]:
+    """Rule 11: a line ending on the start of a capitalised word, hyphenated, where a capital
+    inside a sentence is a name ("Zaporiz-hzhia", "Dnipro-petrovsk" read badly)."""
+    notes = []
+    for line in layout.lines:
+        # Only where the language is known (a finished PDF's lines do not carry it).
+        language = line.lang.split("-")[0].lower()
+        if not line.hyphenated or not language or language in NOUNS_CAPITALISED:
+            continue
+        words = line.text.split()
+        if len(words) >= 2 and words[-1][:1].isupper() and words[-2][-1:] not in _SENTENCE_END:
+            notes.append(
+                Note(line.page, f"a proper name is hyphenated: {_quote(line.text, end=True)}")
+            )
+    return notes
+
+
 #: The rules, in the order of the module docstring.
 RULES: tuple[Callable[[Layout], list[Note]], ...] = (
     call_starts_line,
@@ -346,4 +373,5 @@ RULES: tuple[Callable[[Layout], list[Note]], ...] = (
     mostly_empty_page,
     heading_at_page_foot,
     overflow,
+    hyphenated_name,
 )

@@ -333,9 +333,7 @@ def walk_lines(laid_out: LaidOut, *, posters: bool = False) -> Walk:
         for html in page_box.children:
             if html.element_tag == "html":
                 _collect_lines(html, index + 1, "other", lines)
-    return Walk(
-        Layout(tuple(pages), tuple(_with_hyphens(lines))), tuple(box for *_, box in lines)
-    )
+    return Walk(Layout(tuple(pages), tuple(_with_hyphens(lines))), tuple(box for *_, box in lines))
 
 
 def _role(box: Any, role: Role) -> Role:
@@ -357,9 +355,7 @@ def _role(box: Any, role: Role) -> Role:
     return role
 
 
-def _collect_lines(
-    box: Any, page: int, role: Role, found: list[tuple[Line, Any, Any]]
-) -> None:
+def _collect_lines(box: Any, page: int, role: Role, found: list[tuple[Line, Any, Any]]) -> None:
     for child in box.children:
         if isinstance(child, boxes.LineBox):
             found.append((_line(child, box, page, role), child.element, box))
@@ -398,7 +394,7 @@ def _line(line: Any, block: Any, page: int, role: Role) -> Line:
     return Line(
         page, "".join(parts), role, paragraph, tuple(calls), False,
         line.position_y, line.position_y + line.margin_height(),
-        left, right, box_left, box_left + block.width,
+        left, right, box_left, box_left + block.width, block.style["lang"] or "",
     )  # fmt: skip
 
 

@@ -5,8 +5,9 @@ the faulty paragraph's own settings can mend, without touching its text:
 
 * a run of :data:`~leaflet.preflight.LADDER` hyphenated lines: the paragraph hyphenates only
   where a line would otherwise be very loose (``hyphenate-limit-zone``: :data:`LADDER_ZONE`);
-* a word hyphenated across a page turn: the paragraph is not hyphenated, so the page's last
-  line takes the word whole or leaves it to the next page (one line's adjustment);
+* a word hyphenated across a page turn, or a proper name hyphenated: the paragraph is not
+  hyphenated, so the line takes the word whole or leaves it to the next (one line's
+  adjustment);
 * a heading or slogan whose last line holds one word: a narrower measure evens its lines
   (``max-width`` a little over the average line, the block still centred when its text is);
   WeasyPrint has no ``text-wrap: balance``.
@@ -21,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .preflight import LADDER
+from .preflight import LADDER, Layout, hyphenated_name
 
 if TYPE_CHECKING:
     from .preflight import Line
@@ -49,6 +50,8 @@ def repair_css(walk: Walk, selector: Callable[[Any], str]) -> str:
     for index in range(len(lines) - 1):
         if lines[index].hyphenated and lines[index + 1].page != lines[index].page:
             add(holders[index], hyphens="manual")
+    for note_line in _named(walk):
+        add(holders[note_line], hyphens="manual")
     for start, end in _paragraphs(lines):
         last = lines[end - 1]
         if end - start >= 2 and last.role in ("heading", "slogan") and len(last.text.split()) == 1:
@@ -110,6 +113,14 @@ def _greedy(sizes: list[float], measure: float, space: float) -> tuple[int, int]
         else:
             used, last = used + space + size, last + 1
     return count, last
+
+
+def _named(walk: Walk) -> Iterator[int]:
+    """Lines ending on a hyphenated proper name (the preflight's rule 11)."""
+    lines = walk.layout.lines
+    for index, found in enumerate(lines):
+        if hyphenated_name(Layout(walk.layout.pages[:0], (found,))):
+            yield index
 
 
 def _ladders(lines: tuple[Line, ...]) -> Iterator[tuple[int, int]]:
