@@ -47,11 +47,12 @@ class Typography:
     space_before: str = ""
     #: Whether guillemets take a narrow no-break space inside them (French « … »).
     space_inside_guillemets: bool = False
-    #: Whether a capitalised word inside a sentence (a proper name) is never hyphenated (never
-    #: in German, where every noun is capitalised).  Off for now in every language: the
-    #: ``hyphens: manual`` span around a name makes WeasyPrint 70 end the line after it with a
-    #: hyphenated word on a short, unjustified line ("Ukraine are the new sponta-"), which is
-    #: worse than a hyphenated name.  Turn it on where that is mended.
+    #: Whether a capitalised word inside a sentence (a proper name) is wrapped in a span that
+    #: is never hyphenated.  Off in every language: the ``hyphens: manual`` span makes
+    #: WeasyPrint 70 end the line after it with a hyphenated word on a short, unjustified line
+    #: ("Ukraine are the new sponta-"), worse than a hyphenated name.  Names are kept whole
+    #: after layout instead: the preflight finds a hyphenated name (its rule 11, not in German)
+    #: and :mod:`leaflet.repair` sets that paragraph without hyphenation.
     keep_names_whole: bool = False
 
     @property
