@@ -7,6 +7,7 @@ The search is tested with a fake measure (no WeasyPrint); the rendered tests rea
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -20,11 +21,12 @@ import pytest
 from leaflet.compose import glue_last_word
 from leaflet.fit import Budget, Measure, economical_fit, fit_scale, flat_budgets
 from leaflet.formats import get_format
+from leaflet.model import Statement
 from leaflet.pipeline import MAX_SCALE, NATURAL_SHRINK, RenderOptions, render_statement
-from leaflet.source import load_statement
+from leaflet.source import load_statement, parse_statement
 from leaflet.templates import TEMPLATES_DIR
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, missing_words
 
 TEMPLATES = sorted(p.parent.name for p in TEMPLATES_DIR.glob("*/manifest.toml"))
 CORPUS = Path("/work/shared/corpus")
@@ -308,14 +310,20 @@ def assert_economical(source: Path, template: str, fmt: str) -> None:
 
 
 #: Statements that fall between budgets: neither the page before nor the page after is within
-#: the type's bounds (shrinking at most 10 %, growing at most 15 %, and not at all in formats
-#: with columns, where larger type would leave too few characters a line).  Strict: they are
-#: to pass once the notes can tighten or go to two columns before a page is added.
+#: the type's bounds (shrinking at most 10 %, growing at most 15 %), and the notes set tighter
+#: (two columns, smaller type) save too little: three A5 pages, the last about 60 % full, of
+#: which the notes (five short ones, two lines each with their URLs) take a quarter of a page;
+#: shrinking a one-column page saves only line height (its measure narrows with the type), and
+#: the closing block, kept whole, leaves the grown fourth page a few lines.  Strict: they are to
+#: pass once another lever (the closing block, the spacing) is found.
 BETWEEN_BUDGETS = {
     ("en-free-transit", "copier", "a5"),
     ("en-free-transit", "zine", "a5"),
-    ("uk-labour-rights", "letter", "letter"),
 }
+#: At the edge: the letter's one column (its measure in rem keeps its characters as the type
+#: grows) fills its second page to about 42 % at the largest natural size, 45 % wanted; a
+#: slightly wider measure gets there.
+AT_THE_EDGE = {("uk-labour-rights", "letter", "letter")}
 
 
 @pytest.mark.parametrize(
@@ -325,6 +333,8 @@ BETWEEN_BUDGETS = {
             *case,
             marks=pytest.mark.xfail(reason="between budgets", strict=True)
             if (case[0].stem, case[1], case[2]) in BETWEEN_BUDGETS
+            else pytest.mark.xfail(reason="at the edge", strict=False)
+            if (case[0].stem, case[1], case[2]) in AT_THE_EDGE
             else (),
         )
         for case in MATRIX
@@ -355,3 +365,144 @@ def test_large_booklets_set_two_body_columns(fmt: str) -> None:
         assert column, "a column without body text"
         edge = min(column)
         assert len([x for x in column if x - edge < 2]) >= 5
+
+
+# --- booklets and flyers ----------------------------------------------------------------------
+
+
+def reader_pages(pages: Pages) -> list[list[Line]]:
+    """The lines of a saddle-stitched booklet's pages in reading order, cut from its sheet
+    sides (two pages a side: sheet k's front holds pages n − 2k and 2k + 1, its back 2k + 2
+    and n − 2k − 1)."""
+    count = 2 * len(pages.lines)
+    found: dict[int, list[Line]] = {}
+    for side, lines in enumerate(pages.lines):
+        sheet, back = divmod(side, 2)
+        left, right = (
+            (2 * sheet + 2, count - 2 * sheet - 1) if back else (count - 2 * sheet, 2 * sheet + 1)
+        )
+        found[left] = [line for line in lines if line.left < pages.width / 2]
+        found[right] = [line for line in lines if line.left >= pages.width / 2]
+    return [found[number] for number in range(1, count + 1)]
+
+
+def fill_of(lines: list[Line], pages: Pages, fmt: str) -> float:
+    """How far down a page its text reaches (0: blank), the page number left out."""
+    margin = get_format(fmt).margin
+    top, bottom = pages.height - margin, margin
+    text = [line.bottom for line in lines if line.bottom > bottom - 1]
+    return (top - min(text)) / (top - bottom) if text else 0.0
+
+
+def last_text_page(source: Path, template: str, fmt: str) -> tuple[float, int]:
+    """How full a booklet's last text page (before the back page and any blanks) is, and how
+    many blank pages it has."""
+    pages, count, _ = rendered(source, template, fmt)
+    fills = [fill_of(lines, pages, fmt) for lines in reader_pages(pages)]
+    assert len(fills) == count
+    text = fills[:-1]  # the back page
+    blanks = 0
+    while text and text[-1] == 0:
+        text.pop()
+        blanks += 1
+    return text[-1], blanks
+
+
+#: Set in A5 booklets, the English example's third page held its last few lines (5–17 %).
+@pytest.mark.parametrize("template", ["bold", "copier", "modern", "zine"])
+def test_a_booklet_fills_its_last_text_page_rather_than_leave_a_few_lines(template: str) -> None:
+    fill, blanks = last_text_page(EXAMPLES / "en-free-transit.md", template, "a5-fold")
+    assert fill >= 0.45, f"the last text page {fill:.0%} full"
+    assert blanks == 0
+
+
+@pytest.mark.parametrize(
+    ("source", "template", "fmt"),
+    [case for case in MATRIX if case[2].endswith("-fold")],
+    ids=lambda v: getattr(v, "stem", v),
+)
+def test_booklets_end_their_text_on_a_page_at_least_40_percent_full(
+    source: Path, template: str, fmt: str
+) -> None:
+    fill, _ = last_text_page(source, template, fmt)
+    assert fill >= 0.4, f"the last text page {fill:.0%} full"
+
+
+def test_a_short_a4_booklet_grows_its_two_columns_to_fill_its_page() -> None:
+    # Half a page of text in two columns: before, the type never grew in columns.
+    fill, blanks = last_text_page(EXAMPLES / "es-vivienda.md", "classic", "a4-fold")
+    assert blanks == 2  # truly short: three text pages are out of reach
+    assert fill >= 0.7
+    _, _, scale = rendered(EXAMPLES / "es-vivienda.md", "classic", "a4-fold")
+    assert scale > 1.1
+
+
+@pytest.mark.parametrize("fmt", ["a4", "letter"])
+@pytest.mark.parametrize("template", ["bold", "classic", "copier", "modern"])
+def test_a_two_column_flyer_fills_its_page(template: str, fmt: str) -> None:
+    # The Spanish example fills 65–85 % of one page at the normal size: it grows into it, as
+    # far as its lines keep a comfortable measure (and the template's largest natural size).
+    source = EXAMPLES / "es-vivienda.md"
+    pages, count, scale = rendered(source, template, fmt)
+    assert count == 1
+    fill = last_page_fill(pages, fmt)
+    assert fill >= 0.8, f"the flyer {fill:.0%} full at scale {scale:.3f}"
+    assert scale > 1.01
+    assert all(45 <= chars <= 75 for chars in measures(pages)), measures(pages)
+
+
+# --- the notes set tighter --------------------------------------------------------------------
+
+SENTENCES = [
+    "The assembly met on Saturday and agreed to continue the campaign until the council listens.",
+    "Every household on the estate received a letter explaining the new charges in detail.",
+    "Tenants described damp, broken lifts and repairs that were promised and never carried out.",
+    "Our members collected signatures at the market, outside the school and at the bus station.",
+]
+
+
+def with_notes(paragraphs: int, notes: int) -> Statement:
+    """A statement of *paragraphs* paragraphs citing *notes* short notes."""
+    body = []
+    for index in range(paragraphs):
+        first, last = index * notes // paragraphs + 1, (index + 1) * notes // paragraphs + 1
+        calls = "".join(f"[^{number}]" for number in range(first, last))
+        body.append(" ".join(SENTENCES[index % 4 :] + SENTENCES[: index % 4]) + calls + "\n")
+    definitions = [f"[^{n}]: Minutes, meeting {n}, p. {n + 3}." for n in range(1, notes + 1)]
+    text = "\n".join(body) + "\n" + "\n".join(definitions)
+    return parse_statement(f"---\ntitle: Repairs now\nlang: en\n---\n\n{text}\n")
+
+
+def note_columns(pdf: bytes) -> int:
+    """Columns the notes of the last page are set in: the distinct left edges of their
+    numbers ("12.")."""
+    document = pdfium.PdfDocument(pdf)
+    lines = page_lines(document[len(document) - 1])
+    document.close()
+    numbers = [line.left for line in lines if re.match(r"\d+\.(\s|$)", line.text)]
+    edges: list[float] = []
+    for left in sorted(numbers):
+        if not edges or left - edges[-1] > 20:
+            edges.append(left)
+    return len(edges)
+
+
+@pytest.mark.parametrize(("paragraphs", "step"), [(7, 1), (9, 2)])
+def test_notes_set_tighter_save_the_odd_page(paragraphs: int, step: int) -> None:
+    # Forty short notes take most of a third A5 page in one column: in two columns (and, for
+    # the longer text, smaller too) the leaflet is two pages.
+    statement = with_notes(paragraphs, 40)
+    result = render_statement(statement, RenderOptions(format="a5", template="classic"))
+    assert result.page_count == 2
+    assert getattr(result.scale, "notes", 0) == step
+    assert note_columns(result.pdf) == 2
+    assert missing_words(statement.words(), result.pdf) == []
+    assert result.passes <= 8
+
+
+def test_notes_keep_the_template_setting_when_the_leaflet_is_economical() -> None:
+    statement = with_notes(4, 40)
+    result = render_statement(statement, RenderOptions(format="a5", template="classic"))
+    assert result.page_count == 2
+    assert getattr(result.scale, "notes", 0) == 0
+    assert note_columns(result.pdf) == 1

@@ -15,8 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "SQUARE",
     "Budget",
     "Fit",
+    "Law",
     "Measure",
     "NoFit",
     "booklet_fit",
@@ -70,6 +72,26 @@ class Fit:
     passes: int
     #: How tight the notes are set (0: as the template sets them; see :func:`economical_fit`).
     notes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Law:
+    """How a text's volume follows its type scale, for predicting whether a budget can be
+    reached: as the square of the scale in columns of a fixed width (more lines, each taller),
+    about linearly where the measure is set in ``rem`` and narrows or widens with the type (as
+    many lines, each taller or shorter).  *shrink* and *grow*: the powers below and above 1."""
+
+    shrink: float = 2.0
+    grow: float = 2.0
+
+    def volume(self, volume: float, scale: float) -> float:
+        """The volume of a text of *volume* pages at scale 1, predicted at *scale*."""
+        power = self.shrink if scale < 1 else self.grow
+        return volume * math.pow(scale, power)
+
+
+#: Columns of a fixed width: the area text needs grows with the square of the type size.
+SQUARE = Law()
 
 
 class NoFit(Exception):
@@ -166,6 +188,11 @@ def _next_scale(
     else:
         predicted = scale * math.sqrt(target / max(result.volume, 0.01))
     guess = min(max(predicted, low), high)
+    # A guess a hair from a bound would be followed by the bound itself: try the bound.
+    if guess < low * (1 + precision / 2):
+        guess = low
+    elif guess > high * (1 - precision / 2):
+        guess = high
     floor = fits if fits is not None else low
     ceiling = too_big if too_big is not None else high
     inside = (fits is None or guess > fits) and (too_big is None or guess < too_big)
@@ -218,11 +245,12 @@ def booklet_fit(
     low: float,
     high: float,
     tighter: Sequence[Callable[[float], Measure]] = (),
+    law: Law = SQUARE,
     max_passes: int = 8,
     precision: float = PRECISION,
 ) -> Fit:
     """A booklet's natural budget (*measure* and *normal* count the text's pages, the
-    *reserved* back page left out): of :func:`natural_budget`, the first the square law says
+    *reserved* back page left out): of :func:`natural_budget`, the first the *law* says
     can be reached (:func:`promising`) and that, searched, fills its last page more than a few
     lines; pulling back to fewer pages tries the notes set tighter too (*tighter*, as in
     :func:`economical_fit`) when the type alone cannot.  The type grows (up to *high*) only to
@@ -240,9 +268,9 @@ def booklet_fit(
         top = 1.0 if fewer else high
         for step in range(len(levels) if fewer else 1):
             volume = base(step).volume
-            if volume * low * low > budget * (1 + SLACK):
+            if law.volume(volume, low) > budget * (1 + SLACK):
                 continue  # cannot be pulled back so far
-            if not fewer and volume * top * top < (budget - 1 + FEW_LINES) * (1 - SLACK):
+            if not fewer and law.volume(volume, top) < (budget - 1 + FEW_LINES) * (1 - SLACK):
                 break  # cannot grow so far
             try:
                 fit = fit_scale(
@@ -304,12 +332,12 @@ def flat_budgets(measure: Measure) -> list[Budget]:
     return budgets + [Budget(pages, grow=True)] * (fill < HALF_FULL)
 
 
-def promising(volume: float, pages: int, *, low: float, high: float) -> bool:
-    """Whether a text of *volume* pages at scale 1 can, by the square law, end on an
+def promising(volume: float, pages: int, *, low: float, high: float, law: Law = SQUARE) -> bool:
+    """Whether a text of *volume* pages at scale 1 can, by its *law*, end on an
     economical page *pages* (a flyer, or a last page at least half full) with its type between
     *low* and *high* — with some slack, as page breaks make the law approximate.  A budget
     that cannot is not searched: every try is a layout pass."""
-    least, most = volume * low * low, volume * high * high
+    least, most = law.volume(volume, low), law.volume(volume, high)
     if least > pages * (1 + SLACK):
         return False
     return pages == 1 or most >= (pages - 1 + HALF_FULL) * (1 - SLACK)
@@ -323,6 +351,7 @@ def economical_fit(
     high: float,
     tighter: Sequence[Callable[[float], Measure]] = (),
     notes: float = math.inf,
+    law: Law = SQUARE,
     max_passes: int = 8,
     precision: float = PRECISION,
 ) -> Fit:
@@ -335,7 +364,7 @@ def economical_fit(
     budgets of fewer pages than the normal count are tried, and only when the notes take enough
     of the text (*notes*: the pages they fill at scale 1) that halving them could get there.
     The :class:`Fit`'s ``notes`` is the step chosen (0: the notes as the template sets them).
-    Budgets the square law says cannot be economical (:func:`promising`) are not searched.
+    Budgets the *law* says cannot be economical (:func:`promising`) are not searched.
 
     When no budget is economical: the first giving an even count where the normal one is odd
     (its last page more than a few lines), else the first saving a page, else the one filling
@@ -350,12 +379,12 @@ def economical_fit(
             normals[step] = levels[step](1.0)
         return normals[step]
 
+    #: The text's volume measured at the smallest scale, once a search has gone down to it.
+    smallest: list[float] = []
+
     def attempt(step: int, budget: Budget) -> Fit | None:
         """The fit for *budget* at notes *step* when it is economical (others are kept)."""
         top = high if budget.grow else 1.0
-        even = budget.pages == 1 or budget.pages % 2 == 0
-        if even and not promising(base(step).volume, budget.pages, low=low, high=top):
-            return None
         try:
             found = fit_scale(
                 levels[step],
@@ -365,7 +394,9 @@ def economical_fit(
                 max_passes=max_passes,
                 precision=precision,
             )
-        except NoFit:
+        except NoFit as error:
+            if not step:
+                smallest.append(error.measure.volume)
             return None
         fit = Fit(found.scale, found.measure, found.passes, step)
         if economical(fit.measure):
@@ -374,13 +405,21 @@ def economical_fit(
         return None
 
     def tightened() -> Fit | None:
-        # The least the text can take with half its notes saved: is a page within reach?
-        least = (normal.volume - notes / 2) * low * low
-        if least > (normal.pages - 1) * (1 + SLACK):
+        """Fewer pages with the notes set tighter, when that can be: the least the text
+        takes (measured at the smallest scale, else predicted) less half its notes must
+        come within the page before, then less what each step saves at scale 1."""
+        if normal.pages == 1:
+            return None
+        pages = normal.pages - 1 - (normal.pages - 1) % 2 if normal.pages > 2 else 1
+        least = smallest[0] if smallest else law.volume(normal.volume, low)
+        shrink = least / normal.volume
+        if least - notes / 2 * shrink > pages * (1 + SLACK):
             return None
         for step in range(1, len(levels)):
             if economical(base(step)):
                 return Fit(1.0, base(step), 1, step)
+            if least - (normal.volume - base(step).volume) * shrink > pages:
+                continue
             for budget in flat_budgets(base(step)):
                 if budget.pages < normal.pages and (budget.pages == 1 or budget.pages % 2 == 0):
                     fit = attempt(step, budget)
@@ -390,15 +429,22 @@ def economical_fit(
 
     tried_tighter = False
     for budget in flat_budgets(normal):
-        if budget.pages > normal.pages and not tried_tighter:
+        top = high if budget.grow else 1.0
+        can_be_economical = budget.pages == 1 or budget.pages % 2 == 0
+        if budget.pages == normal.pages:
+            # Filling the last page: worth it if the type can grow by a tenth of a page.
+            if law.volume(normal.volume, top) < normal.volume + 0.1:
+                continue
+        elif not promising(normal.volume, budget.pages, low=low, high=top, law=law):
+            continue
+        if (budget.pages > normal.pages or not can_be_economical) and not tried_tighter:
+            # Before a page is added, or a last page is merely filled: tighter notes.
             tried_tighter = True
-            fit = tightened()
-            if fit is not None:
+            if (fit := tightened()) is not None:
                 return fit
-        if budget.pages == normal.pages and budget.pages % 2 and _even_or_fewer(fits, normal):
+        if not can_be_economical and _even_or_fewer(fits, normal):
             continue  # filling an odd last page: only when nothing better was found
-        fit = attempt(0, budget)
-        if fit is not None:
+        if (fit := attempt(0, budget)) is not None:
             return fit
     if not tried_tighter and (fit := tightened()) is not None:
         return fit

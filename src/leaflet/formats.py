@@ -49,7 +49,7 @@ class Format:
         """The largest type scale the natural budget grows to (``--pages`` may grow more).  In
         columns, whose width does not follow the type, larger type leaves fewer characters a
         line: the pipeline grows them only as far as the lines measured keep a comfortable
-        measure (``pipeline._growth``; Cyrillic text has about 45 a column at the normal size,
+        measure (``pipeline._measured``; Cyrillic text has about 45 a column at the normal size,
         Latin about 57)."""
         return 1.15
 

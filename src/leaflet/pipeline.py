@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import RenderError, UsageError
-from .fit import Fit, Measure, NoFit, booklet_fit, economical_fit, fit_scale
+from .fit import Fit, Law, Measure, NoFit, booklet_fit, economical_fit, fit_scale
 from .formats import LARGER, Format, get_format
 from .limits import current_limits
 from .model import Statement
@@ -495,31 +495,39 @@ def _scale_css(fmt: Format, scale: float) -> str:
 #: Characters a body line keeps at least when the natural budget grows the type (45 is the
 #: least that reads comfortably; a little is kept for the estimate's error).
 LEAST_CHARACTERS = 48
+#: How a text's volume follows the type where its measure follows it too (a measure in
+#: ``rem``): about linearly (as many lines, each taller), a little more with page breaks.
+RELATIVE_MEASURE = 1.25
 
 
-def _growth(fmt: Format, lines: Sequence[Line]) -> float:
-    """How far the natural budget may grow the type on *fmt*: its :attr:`Format.natural_growth`,
-    no further than keeps :data:`LEAST_CHARACTERS` in a body line, predicted from the full
-    *lines* laid out at the normal size.  A column narrower than the page (a measure in
-    ``rem``) widens with the type up to the page's width and keeps its characters; columns
-    side by side keep their width, so their lines lose characters as the type grows."""
+def _measured(fmt: Format, lines: Sequence[Line]) -> tuple[float, Law]:
+    """How far the natural budget may grow the type on *fmt*, and how the text's volume
+    follows the type (:class:`fit.Law`), from its full body *lines* laid out at the normal
+    size.  Growth is :attr:`Format.natural_growth` at most, and no more than keeps
+    :data:`LEAST_CHARACTERS` a line.  A column wider than 60 % of the page is alone across
+    it: its measure is in ``rem`` (templates and one-column formats set it so), narrowing with
+    the type and widening up to the page's width, so it keeps its characters; columns side by
+    side keep their width, and their lines lose characters as the type grows."""
     full = [
         line
         for line, following in pairwise(lines)
         if line.role == "body" and following.paragraph == line.paragraph
     ]
     if len(full) < 6:
-        return fmt.natural_growth
+        return fmt.natural_growth, Law()
     characters = sorted(len(line.text.strip()) for line in full)[len(full) // 2]
     width = sorted(line.box_right - line.box_left for line in full)[len(full) // 2]
     page = (fmt.width - 2 * fmt.margin) * PX
-    # A column wider than 60 % of the page is the only one across it: it may widen to the
-    # page; else it keeps its width.
-    room = page / width if width > 0.6 * page else 1.0
+    alone = width > 0.6 * page
+    room = page / width if alone else 1.0
+    law = Law(
+        shrink=RELATIVE_MEASURE if alone else 2.0,
+        grow=RELATIVE_MEASURE if room > 1.05 else 2.0,
+    )
     # At scale s a line holds characters * min(s, room) / s.
     if characters * room / fmt.natural_growth >= LEAST_CHARACTERS:
-        return fmt.natural_growth
-    return max(1.0, min(fmt.natural_growth, characters * room / LEAST_CHARACTERS))
+        return fmt.natural_growth, law
+    return max(1.0, min(fmt.natural_growth, characters * room / LEAST_CHARACTERS)), law
 
 
 def _notes_volume(fmt: Format, lines: Sequence[Line]) -> float:
@@ -570,12 +578,12 @@ def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Stat
     steps = range(1, len(_notes_steps(fmt)) + 1) if statement.notes else range(0)
     tighter = [measuring(step) for step in steps]
     lines = preflight_layout(_laid_out(typesetter, fmt, 1.0)).lines
-    high = _growth(fmt, lines)
+    high, law = _measured(fmt, lines)
     low = max(low, NATURAL_SHRINK)
     if fmt.page_multiple == 1:
         notes = _notes_volume(fmt, lines)
         fit = economical_fit(
-            measure, normal, low=low, high=high, tighter=tighter, notes=notes, **NATURAL
+            measure, normal, low=low, high=high, tighter=tighter, notes=notes, law=law, **NATURAL
         )
     else:
         fit = booklet_fit(
@@ -586,6 +594,7 @@ def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Stat
             low=low,
             high=high,
             tighter=tighter,
+            law=law,
             **NATURAL,
         )
     return replace(fit, scale=_Scale(fit.scale, fit.notes)) if fit.notes else fit
