@@ -347,3 +347,25 @@ def test_info_and_xmp_that_disagree() -> None:
     broken = with_xmp(crafted(b"", info=info), b"<x:xmpmeta><unclosed></x:xmpmeta>")
     (problem,) = problems_of(broken)
     assert problem.startswith("Info and XMP metadata disagree: XMP packet cannot be read (")
+
+
+@pytest.mark.parametrize(
+    ("colour", "problem"),
+    [
+        (b"0 0 0 1 k", None),
+        (b"0 g", None),
+        (b"/DeviceCMYK cs 0 0 0 1 scn", None),
+        (b"0 0 0 0.9 k", "body text is a tint of black (C0 M0 Y0 K90): small type is screened"),
+        (b"0.1 g", "body text is a tint of black (C0 M0 Y0 K90)"),
+        (b"0.6 0.5 0.5 1 k", "body text is a four-colour black (C60 M50 Y50 K100)"),
+    ],
+)
+def test_body_text_colour(colour: bytes, problem: str | None) -> None:
+    text = b"BT 10 10 Td (word) Tj ET\n" * 30
+    headings = b"q 0 0.9 0.8 0 k " + b"BT 10 10 Td (head) Tj ET " * 5 + b"Q\n"
+    found = problems_of(crafted(colour + b"\n" + text + headings))
+    if problem is None:
+        assert found == []
+    else:
+        (line,) = found
+        assert line.startswith(problem), line

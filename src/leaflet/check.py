@@ -119,6 +119,7 @@ def check_pdf(
         *_line_problems(facts),
         *_content_problems(facts),
         *_metadata_problems(facts),
+        *_text_colour_problems(facts),
     ]
     notes: tuple[str, ...] = ()
     if statement is not None:
@@ -232,6 +233,37 @@ def _pdfx_problems(facts: PdfFacts) -> list[str]:
                 "not allow"
             )
     return _first_few(problems)
+
+
+#: Text-showing operators in one colour before it counts as the body text's colour.
+BODY_TEXT_MIN = 20
+
+
+def _text_colour_problems(facts: PdfFacts) -> list[str]:
+    """Body text (the colour most text is painted in, when painted in CMYK) must be solid
+    black ink: a black tint is screened, and a four-colour black blurs at any misregister."""
+    counts: dict[tuple[float, ...], int] = {}
+    for page in facts.pages:
+        for colour, count in page.text_colours.items():
+            counts[colour] = counts.get(colour, 0) + count
+    if not counts:
+        return []
+    body = max(counts, key=lambda colour: counts[colour])
+    if counts[body] < BODY_TEXT_MIN or len(body) != 4:
+        return []
+    c, m, y, k = body
+    inks = " ".join(f"{name}{round(v * 100)}" for name, v in zip("CMYK", body, strict=True))
+    if c == m == y == 0 and 0.5 < k < 0.95:
+        return [
+            f"body text is a tint of black ({inks}): small type is screened and looks grey; "
+            "set it in 100 % K"
+        ]
+    if min(c, m, y) > 0.3 and k > 0.5:
+        return [
+            f"body text is a four-colour black ({inks}): small type blurs at the slightest "
+            "misregistration; set it in 100 % K only"
+        ]
+    return []
 
 
 def _metadata_problems(facts: PdfFacts) -> list[str]:

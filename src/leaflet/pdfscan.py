@@ -43,6 +43,8 @@ __all__ = ["Image", "PageFacts", "PdfFacts", "scan_pdf"]
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
 _STROKES = {"S", "s", "B", "B*", "b", "b*"}
+_TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
+_BLACK = (0.0, 0.0, 0.0, 1.0)
 _XMP_PDFX = re.compile(r"GTS_PDFXVersion(?:>|=[\"'])([^<\"']+)")
 _RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/RGB", "/ICCRGB"}
 
@@ -102,6 +104,9 @@ class PageFacts:
     text_unread: str | None = None
     #: Annotations (links …) reaching inside the TrimBox, other than printer's marks.
     annotations: int = 0
+    #: Text-showing operators by the CMYK fill colour they paint in (grey as K; text in other
+    #: colour spaces is not counted).
+    text_colours: dict[tuple[float, ...], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +258,18 @@ def _resolved(value: Any) -> DictionaryObject:
     return value if isinstance(value, DictionaryObject) else DictionaryObject()
 
 
+def _fill_colour(op: str, operands: Any) -> tuple[float, ...] | None:
+    """The CMYK fill colour an operator sets (grey as black ink), or None when it is another
+    colour space's (or not known until its ``sc``/``scn``)."""
+    if op in ("k", "sc", "scn"):
+        numbers = _numbers(list(operands), 4) if isinstance(operands, list) else None
+        return tuple(round(v, 3) for v in numbers) if numbers is not None else None
+    if op == "g":
+        grey = _numbers(list(operands), 1) if isinstance(operands, list) else None
+        return (0.0, 0.0, 0.0, round(1 - grey[0], 3)) if grey is not None else None
+    return None
+
+
 def _direct(value: Any) -> Any:
     """*value*, or the object it refers to."""
     return value.get_object() if isinstance(value, PdfObject) else value
@@ -363,18 +380,26 @@ class _Walker:
         if not isinstance(contents, ContentStream):
             contents = ContentStream(contents, self.pdf)
         cost = len(contents.get_data())
-        stack: list[tuple[Matrix, float]] = []
+        stack: list[tuple[Matrix, float, tuple[float, ...] | None]] = []
         width = 1.0
+        fill: tuple[float, ...] | None = _BLACK  # the initial fill colour: DeviceGray 0
         spaces = _resolved(resources.get("/ColorSpace"))
         for operands, operator in self.budget.parse(contents):
             op = operator.decode("latin-1") if isinstance(operator, bytes) else str(operator)
             if op == "q":
-                stack.append((ctm, width))
+                stack.append((ctm, width, fill))
             elif op == "Q":
                 if stack:
-                    ctm, width = stack.pop()
+                    ctm, width, fill = stack.pop()
                 else:
                     self.facts.malformed += 1
+            elif op in _TEXT_SHOWING:
+                if fill is not None:
+                    self.facts.text_colours[fill] = self.facts.text_colours.get(fill, 0) + 1
+            elif op in ("k", "g", "sc", "scn", "cs", "rg"):
+                fill = _fill_colour(op, operands)
+                if op == "rg" or (op == "cs" and self._rgb_space(operands, spaces)):
+                    self.facts.rgb_operations += 1
             elif op == "cm":
                 ctm = self._matrix(operands, ctm)
             elif op == "w":
