@@ -30,7 +30,8 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
         "printing": "double-sided, flip on short edge",
         "finishing": "trim at the crop marks; fold in half, staple twice on the fold "
         "(saddle stitch), in the order printed",
-        "colours": "black and 1 colour (#c8102e); full colour",
+        "colours": "4/4: full colour (#c8102e and black); an RGB file: the shop converts it "
+        "to its press's CMYK",
         "bleed_mm": 3.0,
         "crop_marks": True,
         "pdf_standard": "PDF 1.7",
@@ -50,9 +51,11 @@ def test_flat_ticket_without_bleed_and_black_only_template(cli: Cli, tmp_path: P
     assert cli("render", EXAMPLE, "-f", "a4", "-t", "copier", "--job", "-o", output).code == 0
     ticket = json.loads((tmp_path / "flat.job.json").read_text())
     assert ticket["press_sheet"] == "A4, 210 × 297 mm portrait"
-    assert ticket["colours"] == "black only (one colour)"
     assert (ticket["bleed_mm"], ticket["crop_marks"], ticket["finishing"]) == (0, False, "none")
-    assert ticket["printing"] in ("single-sided", "double-sided, flip on long edge")
+    assert (ticket["printing"], ticket["colours"]) in (
+        ("single-sided", "1/0: black only"),
+        ("double-sided, flip on long edge", "1/1: black only"),
+    )
     assert "Bleed: none; crop marks: no" in (tmp_path / "flat.job.txt").read_text()
 
 
@@ -67,10 +70,20 @@ def test_pdfx_ticket_names_the_inks(cli: Cli, tmp_path: Path) -> None:
     assert cli(*args).code == 0
     ticket = json.loads((tmp_path / "x.job.json").read_text())
     assert ticket["pdf_standard"] == "PDF/X-4"
+    sides = "4/4" if ticket["printing"].startswith("double") else "4/0"
     assert ticket["colours"] == (
-        "CMYK for FOGRA39 (Coated FOGRA39 (ISO 12647-2:2004)); black text and greys in black "
-        "ink (K) only; #c8102e as C0 M98 Y75 K16"
+        f"{sides}: CMYK for FOGRA39 (Coated FOGRA39 (ISO 12647-2:2004)); black text and greys "
+        "in black ink (K) only; #c8102e as C0 M98 Y75 K16"
     )
+
+
+def test_pdf_standards_by_their_names(cli: Cli, tmp_path: Path) -> None:
+    output = tmp_path / "x.pdf"
+    args = ("render", EXAMPLE, "-f", "a5-fold", "--pdf-variant", "pdf/x-1a", "--job", "-o", output)
+    assert cli(*args).code == 0
+    ticket = json.loads((tmp_path / "x.job.json").read_text())
+    assert ticket["pdf_standard"] == "PDF/X-1a:2003"
+    assert ticket["colours"].startswith("4/4: CMYK for FOGRA39")
 
 
 def test_impose_ticket(cli: Cli, tmp_path: Path) -> None:

@@ -32,6 +32,8 @@ _MM = POINTS_PER["mm"]
 _TEXT_TICKET_START = b"Print job:"
 #: Sheets a press room stocks, smallest first among those that fit (SRA: room for marks).
 _PRESS_SHEETS = ("a5", "a4", "sra4", "a3", "sra3", "a2", "a1", "letter", "tabloid")
+#: ``--pdf-variant`` values by the names of their standards.
+_STANDARDS = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003", "pdf/a-3b": "PDF/A-3b"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +97,11 @@ def job_ticket(
     variant = options.pdf_variant
     if variant is None:
         return ticket
+    standard = _STANDARDS.get(variant, variant.upper())
     if is_print_variant(variant):
-        return replace(ticket, pdf_standard=variant.upper(), colours=_describe_inks(colours))
-    return replace(ticket, pdf_standard=variant.upper())
+        inks = _describe_inks(colours, double_sided=ticket.printing.startswith("double"))
+        return replace(ticket, pdf_standard=standard, colours=inks)
+    return replace(ticket, pdf_standard=standard)
 
 
 def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicket:
@@ -193,7 +197,7 @@ def _ticket(
         sheets_per_copy=sheets,
         printing=printing,
         finishing=finishing,
-        colours=_describe_colours(colours),
+        colours=_describe_colours(colours, double_sided=printing.startswith("double")),
         bleed_mm=round(bleed / _MM, 2),
         crop_marks=marks,
         pdf_standard="PDF 1.7",
@@ -232,15 +236,25 @@ def _fits(size: tuple[float, float], name: str, *, exact: bool = False) -> bool:
     return small <= short + 0.5 and large <= long + 0.5
 
 
-def _describe_colours(colours: dict[str, str]) -> str:
-    """ "black only", or black and the template's other (non-grey) colours."""
+def _notation(inks: int, *, double_sided: bool) -> str:
+    """Colours in a print shop's notation: inks on the front / on the back (4/4, 1/0)."""
+    return f"{inks}/{inks if double_sided else 0}"
+
+
+def _describe_colours(colours: dict[str, str], *, double_sided: bool) -> str:
+    """Black only (1/1), or full colour (4/4) from an RGB file the shop converts, naming the
+    template's other (non-grey) colours."""
     inks = sorted({value.lower() for value in colours.values() if not _is_grey(value)})
     if not inks:
-        return "black only (one colour)"
-    return f"black and {len(inks)} colour{'s' * (len(inks) > 1)} ({', '.join(inks)}); full colour"
+        return f"{_notation(1, double_sided=double_sided)}: black only"
+    named = ", ".join(inks)
+    return (
+        f"{_notation(4, double_sided=double_sided)}: full colour ({named} and black); an RGB "
+        "file: the shop converts it to its press's CMYK"
+    )
 
 
-def _describe_inks(colours: dict[str, str]) -> str:
+def _describe_inks(colours: dict[str, str], *, double_sided: bool) -> str:
     """The colours as CMYK inks, as the PDF/X file paints them."""
     inks = sorted({value.lower() for value in colours.values() if not _is_grey(value)})
     mixes = [
@@ -248,7 +262,9 @@ def _describe_inks(colours: dict[str, str]) -> str:
         + " ".join(f"{name}{round(v * 100)}" for name, v in zip("CMYK", cmyk(ink), strict=True))
         for ink in inks
     ]
-    condition = f"CMYK for {CONDITION.identifier} ({CONDITION.info})"
+    inks_used = 4 if inks else 1
+    notation = _notation(inks_used, double_sided=double_sided)
+    condition = f"{notation}: CMYK for {CONDITION.identifier} ({CONDITION.info})"
     return f"{condition}; black text and greys in black ink (K) only" + "".join(
         f"; {m}" for m in mixes
     )
