@@ -396,3 +396,30 @@ def test_builtin_templates_give_weasyprint_nothing_to_complain_about(
     )
     assert result.code == 0
     assert "WeasyPrint:" not in result.err
+
+
+def _heading_after(sentences: int) -> Statement:
+    """A statement whose first heading, followed by a list of one-line items, falls lower on
+    the first page the more *sentences* come before it."""
+    sentence = "Riders pay more every year while the service gets worse for all of them. "
+    return parse_statement(
+        "---\ntitle: Headings keep their text\nlang: en\n---\n\nThe lead paragraph.\n\n"
+        + sentence * sentences
+        + "\n\n## Our demands\n\n"
+        + "".join(f"- Demand number {n} for everyone.\n" for n in range(1, 6))
+        + "\n## What comes next\n\n"
+        + (sentence * 6 + "\n\n") * 6
+    )
+
+
+@pytest.mark.parametrize("template", ["classic", "zine"])
+def test_a_heading_keeps_three_lines_of_its_list_at_a_page_foot(template: str) -> None:
+    """However low the heading falls, the page does not turn within three lines after it
+    (the first item of a list stays with the next one, base.css)."""
+    stranded = []
+    for sentences in range(16, 26):
+        result = render_statement(
+            _heading_after(sentences), RenderOptions(format="a5", template=template)
+        )
+        stranded += [str(note) for note in result.notes if "a heading in the last" in str(note)]
+    assert stranded == []
