@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLES, CliResult, pdf_reader
 
 Cli = Callable[..., CliResult]
@@ -37,6 +39,7 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
         "pdf_standard": "PDF 1.7",
         "fonts_embedded": True,
         "quantity": "____ copies",
+        "copies_per_sheet": 1,
         "notes": ticket["notes"],  # the layout preflight's (tests/test_preflight.py)
     }
     lines = text.read_text().splitlines()
@@ -107,3 +110,41 @@ def test_impose_ticket(cli: Cli, tmp_path: Path) -> None:
     assert (ticket["bleed_mm"], ticket["crop_marks"]) == (3.0, True)
     text = (tmp_path / "booklet.job.txt").read_text()
     assert "PDF: as supplied\n" in text  # leaflet did not make it: fonts are check's job
+
+
+@pytest.mark.parametrize(
+    ("layout", "copies", "sheet", "sheets_line"),
+    [
+        (
+            "2up",
+            2,
+            "A4, 297 × 210 mm landscape",
+            "1 sheet per 2 copies (2-up: cut each sheet into 2)",
+        ),
+        (
+            "4up",
+            4,
+            "A3, 297 × 420 mm portrait",
+            "1 sheet per 4 copies (4-up: cut each sheet into 4)",
+        ),
+        ("saddle", 1, "A4, 297 × 210 mm landscape", "1 per copy"),
+    ],
+)
+def test_n_up_ticket_counts_copies_per_sheet(
+    cli: Cli, tmp_path: Path, layout: str, copies: int, sheet: str, sheets_line: str
+) -> None:
+    """A one-page A5 flyer: a sheet holds one copy (saddle: padded to a 4-page booklet on one
+    sheet), two (2-up on A4) or four (4-up on A3); the paper quoted per copy is 1, 1/2 and
+    1/4 sheet."""
+    source = tmp_path / "flyer.md"
+    source.write_text("---\ntitle: One page\n---\n\nShort text.\n")
+    flat = tmp_path / "flat.pdf"
+    assert cli("render", source, "-f", "a5", "-o", flat).code == 0
+    assert len(pdf_reader(flat).pages) == 1
+    output = tmp_path / "sheets.pdf"
+    assert cli("impose", flat, "--layout", layout, "--job", "-o", output).code == 0
+    ticket = json.loads((tmp_path / "sheets.job.json").read_text())
+    assert ticket["copies_per_sheet"] == copies
+    assert ticket["sheets_per_copy"] == 1 / copies
+    assert ticket["press_sheet"] == sheet
+    assert f"Press sheet: {sheet}, {sheets_line}" in (tmp_path / "sheets.job.txt").read_text()

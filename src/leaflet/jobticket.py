@@ -44,7 +44,8 @@ class JobTicket:
     finished_size: str
     pages: int
     press_sheet: str
-    sheets_per_copy: int
+    #: Sheets one copy takes: a fraction when a sheet carries several copies (2-up, 4-up).
+    sheets_per_copy: float
     printing: str
     finishing: str
     colours: str
@@ -54,9 +55,20 @@ class JobTicket:
     #: None: not known (a PDF leaflet did not make); ``leaflet check`` tells.
     fonts_embedded: bool | None = True
     quantity: str = "____ copies"
+    #: Copies of the job one press sheet gives (2-up and 4-up sheets are cut into copies).
+    copies_per_sheet: int = 1
     #: What leaflet's layout preflight noted (``page N: …``): for the organizer to judge
     #: before printing; none for a PDF leaflet did not lay out.
     notes: tuple[str, ...] = ()
+
+    def _sheets(self) -> str:
+        if self.copies_per_sheet == 1:
+            return f"{self.sheets_per_copy:g} per copy"
+        sheets = round(self.sheets_per_copy * self.copies_per_sheet)
+        return (
+            f"{sheets} sheet{'s' * (sheets != 1)} per {self.copies_per_sheet} copies "
+            f"({self.copies_per_sheet}-up: cut each sheet into {self.copies_per_sheet})"
+        )
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
@@ -69,7 +81,7 @@ class JobTicket:
             f"Quantity: {self.quantity}",
             f"Finished size: {self.finished_size}",
             f"Pages: {self.pages}",
-            f"Press sheet: {self.press_sheet}, {self.sheets_per_copy} per copy",
+            f"Press sheet: {self.press_sheet}, {self._sheets()}",
             f"Printing: {self.printing}",
             f"Finishing: {self.finishing}",
             f"Colours: {self.colours}",
@@ -107,15 +119,17 @@ def job_ticket(
 def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicket:
     """The ticket for sheets made by ``leaflet impose`` (colours and PDF standard are those of
     the input, which imposition keeps)."""
-    from .pdf import media_size
+    from .pdf import copies_per_sheet, media_size
 
     finishing = imposed.finishing if not marks else f"trim at the crop marks; {imposed.finishing}"
+    copies = copies_per_sheet(imposed.data)
     return JobTicket(
         file=output.name,
         finished_size=_describe_size(imposed.page_size),
         pages=imposed.padded_count or imposed.page_count,
         press_sheet=_press_sheet(media_size(imposed.data)),
-        sheets_per_copy=imposed.sheet_count,
+        sheets_per_copy=imposed.sheet_count / copies if copies > 1 else imposed.sheet_count,
+        copies_per_sheet=copies,
         printing=imposed.printing,
         finishing=finishing,
         colours="as in the PDF",

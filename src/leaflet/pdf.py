@@ -56,6 +56,7 @@ __all__ = [
     "PageBoxes",
     "Source",
     "add_marks",
+    "copies_per_sheet",
     "finish_variant",
     "keywords",
     "media_size",
@@ -479,6 +480,18 @@ def _copy_document_info(reader: PdfReader, writer: PdfWriter, layout: str | None
         if key in reader.root_object:
             # The reference, not the object: a stream (the XMP) cannot be a direct object.
             writer.root_object[NameObject(key)] = reader.root_object.raw_get(key).clone(writer)
+
+
+def copies_per_sheet(pdf: bytes) -> int:
+    """How many copies of one page the first sheet side of an imposed PDF (from
+    :func:`write_imposed`) carries: 1 for a booklet, 2 or 4 for step-and-repeat flyers."""
+    from collections import Counter
+
+    with reading("imposed"):
+        contents = open_pdf(pdf, "imposed").pages[0].get_contents()
+        data = contents.get_data() if contents is not None else b""
+    placed = Counter(re.findall(rb"(/P\d+) Do\b", data))
+    return max(placed.values(), default=1)
 
 
 def keywords(reader: PdfReader) -> list[str]:
