@@ -27,7 +27,8 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
         "file": "transit.pdf",
         "finished_size": "A5, 148 × 210 mm portrait",
         "pages": pages,
-        "press_sheet": "SRA4, 320 × 225 mm landscape",
+        # The exact sheet (A4 trims with 3 mm bleed and marks), and the stock it is cut from.
+        "press_sheet": "311 × 225 mm landscape, on SRA4 (320 × 225 mm)",
         "sheets_per_copy": pages // 4,
         "printing": "double-sided, flip on short edge",
         "finishing": "trim at the crop marks; fold in half, staple twice on the fold "
@@ -40,12 +41,20 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
         "fonts_embedded": True,
         "quantity": "____ copies",
         "copies_per_sheet": 1,
+        "pdf_pages": pages // 2,
         "notes": ticket["notes"],  # the layout preflight's (tests/test_preflight.py)
     }
     lines = text.read_text().splitlines()
     assert lines[0] == "Print job: transit.pdf"
     assert "Quantity: ____ copies" in lines
-    assert f"Press sheet: SRA4, 320 × 225 mm landscape, {pages // 4} per copy" in lines
+    assert (
+        f"Press sheet: 311 × 225 mm landscape, on SRA4 (320 × 225 mm), {pages // 4} per copy"
+        in lines
+    )
+    assert (
+        f"Pages: {pages} finished pages, imposed: the PDF's {pages // 2} sheet sides carry them"
+        in lines
+    )
     assert "Bleed: 3 mm on every edge; crop marks: yes" in lines
 
 
@@ -104,7 +113,7 @@ def test_impose_ticket(cli: Cli, tmp_path: Path) -> None:
     padded = -(-pages // 4) * 4
     assert ticket["pages"] == padded and ticket["sheets_per_copy"] == padded // 4
     assert ticket["finished_size"] == "A5, 148 × 210 mm portrait"
-    assert ticket["press_sheet"] == "SRA4, 320 × 225 mm landscape"
+    assert ticket["press_sheet"] == "311 × 225 mm landscape, on SRA4 (320 × 225 mm)"
     assert ticket["printing"] == "double-sided, flip on short edge"
     assert ticket["finishing"] == "trim at the crop marks; fold, staple"
     assert (ticket["bleed_mm"], ticket["crop_marks"]) == (3.0, True)

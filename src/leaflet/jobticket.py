@@ -57,9 +57,17 @@ class JobTicket:
     quantity: str = "____ copies"
     #: Copies of the job one press sheet gives (2-up and 4-up sheets are cut into copies).
     copies_per_sheet: int = 1
+    #: Pages in the PDF file: sheet sides when it is imposed (0: as many as ``pages``).
+    pdf_pages: int = 0
     #: What leaflet's layout preflight noted (``page N: …``): for the organizer to judge
     #: before printing; none for a PDF leaflet did not lay out.
     notes: tuple[str, ...] = ()
+
+    def _pdf_pages(self) -> str:
+        if not self.pdf_pages or self.pdf_pages == self.pages:
+            return ""
+        sides = f"{self.pdf_pages} sheet side{'s' * (self.pdf_pages != 1)}"
+        return f" finished pages, imposed: the PDF's {sides} carry them"
 
     def _sheets(self) -> str:
         if self.copies_per_sheet == 1:
@@ -80,7 +88,7 @@ class JobTicket:
             f"Print job: {self.file}",
             f"Quantity: {self.quantity}",
             f"Finished size: {self.finished_size}",
-            f"Pages: {self.pages}",
+            f"Pages: {self.pages}" + self._pdf_pages(),
             f"Press sheet: {self.press_sheet}, {self._sheets()}",
             f"Printing: {self.printing}",
             f"Finishing: {self.finishing}",
@@ -96,7 +104,7 @@ def job_ticket(
     output: Path, statement: Statement, options: RenderOptions, result: RenderResult
 ) -> JobTicket:
     """The ticket for the render *result* of *statement* with *options*, written to *output*."""
-    from .pdf import media_size
+    from .pdf import media_size, page_sizes
 
     fmt = get_format(options.format)
     template = get_template(options.template)
@@ -105,7 +113,11 @@ def job_ticket(
         output, fmt, result.page_count, media_size(result.pdf), colours,
         bleed=options.bleed_width, marks=options.marks,
     )  # fmt: skip
-    ticket = replace(ticket, notes=tuple(str(note) for note in result.notes))
+    ticket = replace(
+        ticket,
+        notes=tuple(str(note) for note in result.notes),
+        pdf_pages=len(page_sizes(result.pdf)),
+    )
     variant = options.pdf_variant
     if variant is None:
         return ticket
@@ -119,7 +131,7 @@ def job_ticket(
 def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicket:
     """The ticket for sheets made by ``leaflet impose`` (colours and PDF standard are those of
     the input, which imposition keeps)."""
-    from .pdf import copies_per_sheet, media_size
+    from .pdf import copies_per_sheet, media_size, page_sizes
 
     finishing = imposed.finishing if not marks else f"trim at the crop marks; {imposed.finishing}"
     copies = copies_per_sheet(imposed.data)
@@ -130,6 +142,7 @@ def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicke
         press_sheet=_press_sheet(media_size(imposed.data)),
         sheets_per_copy=imposed.sheet_count / copies if copies > 1 else imposed.sheet_count,
         copies_per_sheet=copies,
+        pdf_pages=len(page_sizes(imposed.data)),
         printing=imposed.printing,
         finishing=finishing,
         colours="as in the PDF",
@@ -225,13 +238,20 @@ def _describe_paper(name: str, width: float, height: float) -> str:
 
 
 def _press_sheet(size: tuple[float, float]) -> str:
-    """The paper *size* is (either way round), else the smallest stock sheet holding it."""
+    """The paper *size* is (either way round), else its exact size and the smallest stock
+    sheet it is printed on (``163 × 225 mm portrait, on A4 (210 × 297 mm)``)."""
     width, height = size
-    exact = [name for name in PAPER_SIZES if _fits(size, name, exact=True)]
-    for name in exact or [name for name in _PRESS_SHEETS if _fits(size, name)]:
-        turned = paper_size(name, landscape=width > height)
-        return _describe_paper(name, *turned)
-    return f"custom, {width / _MM:.0f} × {height / _MM:.0f} mm"
+    for name in PAPER_SIZES:
+        if _fits(size, name, exact=True):
+            return _describe_paper(name, *paper_size(name, landscape=width > height))
+    shape = "portrait" if width < height else "landscape"
+    exact = f"{width / _MM:.0f} × {height / _MM:.0f} mm {shape}"
+    for name in _PRESS_SHEETS:
+        if _fits(size, name):
+            stock_width, stock_height = paper_size(name, landscape=width > height)
+            label = name.upper() if name[0] in "as" else name
+            return f"{exact}, on {label} ({stock_width / _MM:.0f} × {stock_height / _MM:.0f} mm)"
+    return f"custom, {exact}"
 
 
 def _describe_size(size: tuple[float, float]) -> str:
