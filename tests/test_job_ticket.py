@@ -40,6 +40,8 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
         "pdf_standard": "PDF 1.7",
         "fonts_embedded": True,
         "quantity": "____ copies",
+        "paper": "____ (stock and weight, e.g. 135 g/m² gloss art)",
+        "proof": "____ (PDF proof, printed proof, or none)",
         "copies_per_sheet": 1,
         "pdf_pages": pages // 2,
         "notes": ticket["notes"],  # the layout preflight's (tests/test_preflight.py)
@@ -47,6 +49,7 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
     lines = text.read_text().splitlines()
     assert lines[0] == "Print job: transit.pdf"
     assert "Quantity: ____ copies" in lines
+    assert "Paper: ____ (stock and weight, e.g. 135 g/m² gloss art)" in lines
     assert (
         f"Press sheet: 311 × 225 mm landscape, on SRA4 (320 × 225 mm), {pages // 4} per copy"
         in lines
@@ -157,3 +160,14 @@ def test_n_up_ticket_counts_copies_per_sheet(
     assert ticket["sheets_per_copy"] == 1 / copies
     assert ticket["press_sheet"] == sheet
     assert f"Press sheet: {sheet}, {sheets_line}" in (tmp_path / "sheets.job.txt").read_text()
+
+
+def test_the_json_schema_is_documented() -> None:
+    """Every key of the JSON ticket is in the module's table, and nothing else."""
+    import dataclasses
+    import re
+
+    from leaflet import jobticket
+
+    documented = re.findall(r"^``(\w+)``\s", jobticket.__doc__ or "", re.M)
+    assert documented == [field.name for field in dataclasses.fields(jobticket.JobTicket)]

@@ -1,8 +1,35 @@
 """The job ticket: what a print shop needs to know besides the PDF, as text and JSON.
 
 It is the email an organizer would otherwise write by hand: finished size, press sheet and how
-many per copy, duplex and flip, folding and stapling, colours, bleed and marks, and a blank for
-the quantity.  ``leaflet render --job`` writes ``<output>.job.txt`` and ``<output>.job.json``.
+many per copy, duplex and flip, folding and stapling, colours, bleed and marks, and blanks for
+the quantity, the paper and the proof.  ``leaflet render --job`` writes ``<output>.job.txt``
+and ``<output>.job.json``.
+
+The JSON object (every key always present):
+
+=====================  ========  ==========================================================
+key                    type      meaning
+=====================  ========  ==========================================================
+``file``               string    the PDF's file name
+``finished_size``      string    one finished page (``A5, 148 × 210 mm portrait``)
+``pages``              integer   finished pages (a booklet's, blanks included)
+``press_sheet``        string    the PDF's sheet, exactly, and the stock it is cut from
+``sheets_per_copy``    number    press sheets one copy takes (0.5: two copies a sheet)
+``printing``           string    sides and flip (``double-sided, flip on short edge``)
+``finishing``          string    trim, fold, staple, cut
+``colours``            string    inks in shop notation (``4/4``, ``1/0``) and, for PDF/X,
+                                 the printing condition (``FOGRA39``) and the CMYK mixes
+``bleed_mm``           number    bleed on every edge, mm (0: none)
+``crop_marks``         boolean   the sheets carry crop marks
+``pdf_standard``       string    ``PDF 1.7``, ``PDF/X-4``, ``PDF/X-1a:2003``, ``PDF/A-3b``
+``fonts_embedded``     boolean   null when leaflet did not make the PDF
+``quantity``           string    a blank for the organizer (``____ copies``)
+``paper``              string    a blank for the stock and weight
+``proof``              string    a blank: which proof is wanted before the run
+``copies_per_sheet``   integer   copies one press sheet gives (2 for 2-up, 4 for 4-up)
+``pdf_pages``          integer   pages in the PDF (sheet sides when imposed)
+``notes``              list      the layout preflight's notes, for the organizer to judge
+=====================  ========  ==========================================================
 """
 
 from __future__ import annotations
@@ -55,6 +82,10 @@ class JobTicket:
     #: None: not known (a PDF leaflet did not make); ``leaflet check`` tells.
     fonts_embedded: bool | None = True
     quantity: str = "____ copies"
+    #: Paper stock and weight: for the organizer to fill in (or the shop to propose).
+    paper: str = "____ (stock and weight, e.g. 135 g/m² gloss art)"
+    #: Which proof the organizer wants before the run.
+    proof: str = "____ (PDF proof, printed proof, or none)"
     #: Copies of the job one press sheet gives (2-up and 4-up sheets are cut into copies).
     copies_per_sheet: int = 1
     #: Pages in the PDF file: sheet sides when it is imposed (0: as many as ``pages``).
@@ -87,6 +118,8 @@ class JobTicket:
         lines = [
             f"Print job: {self.file}",
             f"Quantity: {self.quantity}",
+            f"Paper: {self.paper}",
+            f"Proof: {self.proof}",
             f"Finished size: {self.finished_size}",
             f"Pages: {self.pages}" + self._pdf_pages(),
             f"Press sheet: {self.press_sheet}, {self._sheets()}",
