@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leaflet.fit import Measure, NoFit, booklet_fit, fit_scale, natural_budget
+from leaflet.fit import Law, Measure, NoFit, booklet_fit, fit_scale, natural_budget
 
 
 def fake(volume_at_normal: float, calls: list[float] | None = None):  # type: ignore[no-untyped-def]
@@ -153,3 +153,33 @@ def test_booklet_budgets_out_of_reach_are_not_searched() -> None:
     # 1.2 text pages cannot grow to three (1.15² × 1.2 = 1.6): only the two are filled.
     booklet_fit(fake(1.2, calls), Measure(2, 0.2), multiple=4, reserved=1, low=0.9, high=1.15)
     assert len(calls) <= 4
+
+
+def linear(volume_at_normal: float, calls: list[float]):  # type: ignore[no-untyped-def]
+    """Text set to a measure in rem: as many lines at any size, each taller with the type."""
+
+    def measure(scale: float) -> Measure:
+        calls.append(scale)
+        volume = volume_at_normal * scale
+        pages = max(1, math.ceil(volume - 1e-9))
+        return Measure(pages, volume - (pages - 1))
+
+    return measure
+
+
+@pytest.mark.parametrize("volume", [2.6, 3.3])
+def test_the_search_predicts_with_the_law_it_is_given(volume: float) -> None:
+    # Growing linear text to fill its last page: the square law would undershoot and
+    # close in step by step; the linear law lands on the largest size at once.
+    calls: list[float] = []
+    fit = fit_scale(
+        linear(volume, calls),
+        pages=math.ceil(volume),
+        low=0.9,
+        high=1.15,
+        max_passes=5,
+        precision=0.02,
+        law=Law(shrink=1, grow=1),
+    )
+    assert fit.scale == pytest.approx(1.15)
+    assert len(calls) == 2

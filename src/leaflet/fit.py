@@ -113,9 +113,11 @@ def fit_scale(
     start: float = 1.0,
     max_passes: int = 8,
     precision: float = PRECISION,
+    law: Law | None = None,
 ) -> Fit:
     """The largest scale in [*low*, *high*] at which the text takes at most *pages* pages,
-    found with at most *max_passes* calls of *measure* (one layout each).
+    found with at most *max_passes* calls of *measure* (one layout each); the next scale is
+    predicted by *law* (the square law by default).
 
     Raises :class:`NoFit` when even *low* needs more pages.
     """
@@ -137,7 +139,9 @@ def fit_scale(
             too_big = scale if too_big is None else min(too_big, scale)
         if _settled(fits, too_big, low, high, precision) or _full(tried, fits, pages):
             break
-        scale = _next_scale(scale, result, pages, fits, too_big, low, high, tried, precision)
+        scale = _next_scale(
+            scale, result, pages, fits, too_big, low, high, tried, precision, law or SQUARE
+        )
     if fits is None:
         lowest = at(low)
         if lowest.pages > pages:
@@ -171,6 +175,7 @@ def _next_scale(
     high: float,
     tried: dict[float, Measure],
     precision: float,
+    law: Law,
 ) -> float | None:
     """Predict the next scale from the overflow, kept strictly inside the known bracket;
     bisect when the prediction falls outside it.  None when nothing new is left to try."""
@@ -186,7 +191,8 @@ def _next_scale(
         share = min(max(share, 0.15), 0.85)
         predicted = fits + share * (too_big - fits)
     else:
-        predicted = scale * math.sqrt(target / max(result.volume, 0.01))
+        ratio = target / max(result.volume, 0.01)
+        predicted = scale * math.pow(ratio, 1 / (law.grow if ratio > 1 else law.shrink))
     guess = min(max(predicted, low), high)
     # A guess a hair from a bound would be followed by the bound itself: try the bound.
     if guess < low * (1 + precision / 2):
@@ -280,6 +286,7 @@ def booklet_fit(
                     high=top,
                     max_passes=max_passes,
                     precision=precision,
+                    law=law,
                 )
             except NoFit:
                 continue
@@ -393,6 +400,7 @@ def economical_fit(
                 high=top,
                 max_passes=max_passes,
                 precision=precision,
+                law=law,
             )
         except NoFit as error:
             if not step:
