@@ -19,6 +19,7 @@ import pytest
 from PIL import Image, ImageCms
 
 from leaflet.errors import RenderError
+from leaflet.model import Statement
 from leaflet.pdf import finish_variant
 from leaflet.pdfx import CONDITION, cmyk_image, srgb_profile
 from leaflet.pipeline import RenderOptions, render_statement
@@ -73,7 +74,8 @@ def finished(
     with tempfile.TemporaryDirectory() as folder:
         statement = load_statement(_pictures(Path(folder)))
         options = RenderOptions(format=fmt, marks=marks, pdf_variant=variant, template=template)
-        return finish_variant(render_statement(statement, options).pdf, variant)
+        # render finishes the variant itself (pdf.finish_variant, last).
+        return render_statement(statement, options).pdf
 
 
 def images(pdf: bytes) -> list[Any]:
@@ -196,6 +198,15 @@ def test_x1a_takes_every_kind_of_picture(tmp_path: Path) -> None:
     assert check_pdf(pdf).problems == ()
 
 
+def unfinished(statement: Statement, variant: str) -> bytes:
+    """The PDF *render_statement* makes for *variant* before :func:`finish_variant` (which
+    render calls last): what the finisher starts from."""
+    from unittest import mock
+
+    with mock.patch("leaflet.pdf.finish_variant", lambda pdf, *args, **kwargs: pdf):
+        return render_statement(statement, RenderOptions(format="a5", pdf_variant=variant)).pdf
+
+
 def test_x1a_refuses_an_image_it_cannot_read() -> None:
     import tempfile
 
@@ -204,7 +215,7 @@ def test_x1a_refuses_an_image_it_cannot_read() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         statement = load_statement(_pictures(Path(folder)))
-        raw = render_statement(statement, RenderOptions(format="a5", pdf_variant="pdf/x-1a")).pdf
+        raw = unfinished(statement, "pdf/x-1a")
     writer = PdfWriter(clone_from=pdf_reader(raw))
     for reference in writer.pages[0]["/Resources"]["/XObject"].values():
         image = reference.get_object()
@@ -460,7 +471,7 @@ def test_the_condition_comes_from_the_file() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         statement = load_statement(_pictures(Path(folder)))
-        raw = render_statement(statement, RenderOptions(format="a5", pdf_variant="pdf/x-1a")).pdf
+        raw = unfinished(statement, "pdf/x-1a")
     writer = PdfWriter(clone_from=pdf_reader(raw))
     (intent,) = writer.root_object["/OutputIntents"]
     intent.get_object()[NameObject("/OutputConditionIdentifier")] = TextStringObject("FOGRA29")

@@ -179,13 +179,22 @@ def test_undated_statement_gets_a_fixed_date() -> None:
     assert pdf_reader(first).metadata["/CreationDate"].startswith("D:19800101")
 
 
-def test_rgb_image_is_reported(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_an_rgb_logo_in_a_pdfx4_render_gets_an_icc_profile(tmp_path: Path) -> None:
+    """render itself finishes the variant: no DeviceRGB image is left in a PDF/X-4 file."""
     Image.new("RGB", (300, 100), (200, 16, 46)).save(tmp_path / "logo.png")
     source = tmp_path / "statement.md"
     source.write_text("---\ntitle: With a logo\nlogo: logo.png\n---\n\nText.\n")
     options = RenderOptions(format="a5", pdf_variant="pdf/x-4")
-    render_statement(load_statement(source), options)
-    assert "page 1: an RGB image (300×100 px) in a PDF/X file" in caplog.text
+    pdf = render_statement(load_statement(source), options).pdf
+    images = [
+        xobject.get_object()
+        for page in pdf_reader(pdf).pages
+        for xobject in page["/Resources"].get("/XObject", {}).values()
+        if xobject.get_object().get("/Subtype") == "/Image"
+    ]
+    assert images
+    for image in images:
+        assert image["/ColorSpace"] != "/DeviceRGB"
 
 
 # WeasyPrint 70 leaves its sRGB profile file open when writing PDF/A (a ResourceWarning).

@@ -135,11 +135,17 @@ def _render_statement(statement: Statement, options: RenderOptions) -> RenderRes
         result = _render_posters(statement, fmt, template, options)
     else:
         result = _render_leaflet(statement, fmt, template, options)
-    if is_print_variant(options.pdf_variant):
-        _warn_rgb_images(result.pdf)
     if fmt.booklet:
-        return _impose(result, fmt, statement, options)
-    return _add_marks(result) if options.marks else result
+        result = _impose(result, fmt, statement, options)
+    elif options.marks:
+        result = _add_marks(result)
+    if options.pdf_variant:
+        # The file made ready for its standard: pictures converted, links off a press file,
+        # the printing condition named, Info and XMP in step (pdf.finish_variant).
+        from .pdf import finish_variant
+
+        result = replace(result, pdf=finish_variant(result.pdf, options.pdf_variant))
+    return result
 
 
 def _render_leaflet(
@@ -164,22 +170,6 @@ def _render_leaflet(
     laid_out, notes = _repaired(typesetter, laid_out, options)
     pdf = _write(laid_out, options, template, typesetter, statement)
     return RenderResult(pdf, html, laid_out.page_count, fit.scale, typesetter.passes, notes=notes)
-
-
-def _warn_rgb_images(pdf: bytes) -> None:
-    """PDF/X wants CMYK: images stay as they are (RGB photos, logos), so name them."""
-    from .pdfscan import scan_pdf
-
-    for page in scan_pdf(pdf, "output").pages:
-        for image in page.images:
-            if image.rgb:
-                LOGGER.warning(
-                    "page %d: an RGB image (%d×%d px) in a PDF/X file; the print shop will "
-                    "convert it, or supply it in CMYK",
-                    page.number,
-                    image.width,
-                    image.height,
-                )
 
 
 #: The widest bleed accepted: shops ask for 2–5 mm; more is a typo (``30mm`` for ``3mm``).
