@@ -109,8 +109,12 @@ def test_eight_a5_pages_go_on_two_a4_sheets_in_saddle_order(eight: bytes) -> Non
         ["4", "5"],
     ]
     assert result.instruction == (
-        "8 pages on 2 A4 sheets: print double-sided, flip on short edge, fold, staple"
+        "8 pages on 2 A4 sheets: print double-sided, flip on short edge, fold, staple; the "
+        "sheets are 302×216 mm, larger than A4, to carry the 3 mm bleed: print on larger "
+        "stock (SRA) and trim"
     )
+    unbled = impose(numbered_pdf(8, bleed="0"))
+    assert unbled.instruction.endswith("fold, staple")
 
 
 def test_padding_goes_before_kept_last_pages(six: bytes) -> None:
@@ -120,12 +124,28 @@ def test_padding_goes_before_kept_last_pages(six: bytes) -> None:
     assert list(texts_in_columns(padded.data, 2)) == [["", "1"], ["2", ""], ["6", "3"], ["4", "5"]]
 
 
-def test_sheets_are_a4_landscape_with_trim_inside_bleed_inside_media(eight: bytes) -> None:
+def test_sheets_grow_past_a4_to_keep_the_bleed_on_every_edge(eight: bytes) -> None:
     for page in reader(impose(eight)).pages:
         media, bleed, trim = box(page.mediabox), box(page.bleedbox), box(page.trimbox)
-        assert media == (0, 0, round(A4_LANDSCAPE[0], 2), round(A4_LANDSCAPE[1], 2))
         assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx((2 * A5[0], A5[1]), abs=0.02)
+        assert bleed == pytest.approx(
+            (trim[0] - BLEED, trim[1] - BLEED, trim[2] + BLEED, trim[3] + BLEED), abs=0.01
+        )
+        assert media[2:] == pytest.approx((2 * A5[0] + 2 * BLEED, A5[1] + 2 * BLEED), abs=0.01)
         assert contains(media, bleed) and contains(bleed, trim)
+
+
+def test_sheets_without_bleed_stay_a4_landscape() -> None:
+    for page in reader(impose(numbered_pdf(8, bleed="0"))).pages:
+        media, trim = box(page.mediabox), box(page.trimbox)
+        assert media == (0, 0, round(A4_LANDSCAPE[0], 2), round(A4_LANDSCAPE[1], 2))
+        assert box(page.bleedbox) == trim
+
+
+def test_a_sheet_large_enough_for_the_bleed_is_kept(eight: bytes) -> None:
+    page = reader(impose(eight, ImposeOptions(sheet="a3"))).pages[0]
+    assert box(page.mediabox)[2:] == pytest.approx(paper_size("a3", landscape=True), abs=0.01)
+    assert "larger than" not in impose(eight, ImposeOptions(sheet="a3")).instruction
 
 
 def test_marks_grow_the_sheet_and_stay_outside_the_bleed(eight: bytes) -> None:
@@ -264,6 +284,11 @@ def test_two_up_repeats_each_page_on_a_landscape_sheet(eight: bytes) -> None:
     result = impose(eight, ImposeOptions(layout="2up"))
     assert result.sheet_count == 4
     sizes = {box(page.mediabox)[2:] for page in reader(result).pages}
+    # Two A5 pages 6 mm apart (a gutter of twice the bleed) and 3 mm bleed all round.
+    width, height = 2 * A5[0] + 4 * BLEED, A5[1] + 2 * BLEED
+    assert sizes == {(round(width, 2), round(height, 2))}
+    unbled = impose(numbered_pdf(2, bleed="0"), ImposeOptions(layout="2up"))
+    sizes = {box(page.mediabox)[2:] for page in reader(unbled).pages}
     assert sizes == {(round(A4_LANDSCAPE[0], 2), round(A4_LANDSCAPE[1], 2))}
     assert list(texts_in_columns(result.data, 2)) == [[str(n), str(n)] for n in range(1, 9)]
 
@@ -355,3 +380,56 @@ def test_bad_inputs_are_one_clear_impose_error(data: bytes, message: str) -> Non
     with pytest.raises(ImposeError, match=message) as caught:
         impose(data)
     assert "\n" not in str(caught.value)
+
+
+def grey_at(data: bytes, page: int, x: float, y: float) -> bool:
+    """Whether the sheet side *page* is painted (not white) at PDF point (x, y)."""
+    document = pdfium.PdfDocument(data)
+    image = document[page].render(scale=2).to_pil().convert("L")
+    height = document[page].get_height()
+    document.close()
+    return image.getpixel((int(x * 2), int((height - y) * 2))) < 250  # type: ignore[operator]
+
+
+def test_two_up_cells_are_a_gutter_apart_and_each_side_of_the_cut_keeps_its_bleed() -> None:
+    result = impose(numbered_pdf(2), ImposeOptions(layout="2up"))
+    page = reader(result).pages[0]
+    trim = box(page.trimbox)
+    middle = (trim[0] + trim[2]) / 2
+    # The gutter is twice the bleed: each page's bleed fills its half of it (grey background).
+    assert trim[2] - trim[0] == pytest.approx(2 * A5[0] + 2 * BLEED, abs=0.01)
+    y = (trim[1] + trim[3]) / 2
+    for x in (middle - BLEED / 2, middle + BLEED / 2, trim[0] - BLEED / 2, trim[2] + BLEED / 2):
+        assert grey_at(result.data, 0, x, y), x
+    # Cut marks are doubled at the gutter: both sides of it are cut lines.
+    marked = impose(numbered_pdf(2), ImposeOptions(layout="2up", marks=True))
+    data = reader(marked).pages[0].get_contents().get_data()  # type: ignore[union-attr]
+    page = reader(marked).pages[0]
+    left = box(page.trimbox)[0]
+    for cut in (A5[0], A5[0] + 2 * BLEED):
+        assert f"{round(left + cut, 3):g} ".encode() in data
+
+
+def test_four_up_has_gutters_both_ways() -> None:
+    result = impose(numbered_pdf(2, size="A6"), ImposeOptions(layout="4up"))
+    trim = box(reader(result).pages[0].trimbox)
+    a6 = paper_size("a6")
+    assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx(
+        (2 * a6[0] + 2 * BLEED, 2 * a6[1] + 2 * BLEED), abs=0.01
+    )
+
+
+@pytest.mark.parametrize(
+    ("creep", "said"),
+    [
+        ("0.5mm", "creep: innermost pages 1.5 mm towards the spine, leaving 1.5 of the 3 mm"),
+        ("1mm", "creep: innermost pages 3 mm towards the spine, all of the 3 mm bleed"),
+    ],
+)
+def test_creep_eating_into_the_outer_bleed_is_on_the_instruction_line(
+    creep: str, said: str
+) -> None:
+    result = impose(numbered_pdf(16), ImposeOptions(creep=parse_length(creep)))
+    assert said in result.instruction
+    assert result.innermost_creep == pytest.approx(3 * parse_length(creep))
+    assert "creep" not in impose(numbered_pdf(16)).instruction

@@ -94,17 +94,33 @@ def test_booklet_sheets_keep_the_bleed_and_the_marks_fit_sra4() -> None:
     assert size_mm(media) == (311.0, 225.0)  # fits an SRA4 sheet (320 × 225 mm)
 
 
-def test_booklet_without_marks_is_on_a4_with_the_bleed_clipped_to_the_sheet() -> None:
-    media, bleed, trim = boxes(rendered("a5-fold", bleed=3 * MM))
-    assert size_mm(media) == (297.0, 210.0)
-    assert contains(media, bleed) and contains(bleed, trim)
+def test_booklet_without_marks_grows_its_sheet_to_hold_the_bleed_on_every_edge() -> None:
+    pdf = rendered("a5-fold", bleed=3 * MM)
+    media, bleed, trim = boxes(pdf)
+    assert size_mm(trim) == (296.0, 210.0)
+    assert size_mm(media) == (302.0, 216.0)  # two A5 pages and 3 mm all round: not A4
+    assert bleed == pytest.approx(grown(trim, 3 * MM), abs=0.01)
+    image = raster(pdf)
+    # The bold band of the front page (right half) runs into the top and right bleed: painted
+    # 1.5 mm past the trim, not white.
+    top = image.getpixel((int((trim[0] + 3 * trim[2]) / 4 * 2), int(1.5 * MM * 2)))
+    right = image.getpixel((int((media[2] - 1.5 * MM) * 2), int(10 * MM * 2)))
+    assert top != (255, 255, 255) and right != (255, 255, 255)
+
+
+def test_booklet_with_bleed_tells_the_printer_the_sheet_is_larger_than_a4() -> None:
+    from leaflet.pipeline import render_statement as render
+
+    options = RenderOptions(format="a5-fold", template="bold", bleed=3 * MM)
+    result = render(parse_statement(STATEMENT), options)
+    assert "302×216 mm, larger than A4, to carry the 3 mm bleed" in (result.instruction or "")
 
 
 def test_impose_marks_on_a4_pages_fit_sra3() -> None:
     flat = rendered("a4", bleed=3 * MM)
     imposed = impose(flat, ImposeOptions(layout="2up", marks=True)).data
     media, bleed, trim = boxes(imposed)
-    assert size_mm(trim) == (420.0, 297.0)
+    assert size_mm(trim) == (426.0, 297.0)  # two A4 pages 6 mm apart: each cut has its bleed
     assert bleed == pytest.approx(grown(trim, 3 * MM), abs=0.01)
     assert size_mm(media)[0] <= 450 and size_mm(media)[1] <= 320
 

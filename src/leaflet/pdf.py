@@ -81,6 +81,8 @@ MARK_WIDTH = 0.25
 #: Room kept between the marks and the edge of the sheet: with a 3 mm bleed, marks take
 #: 7.5 mm a side, so an A4 trim with its marks is exactly an SRA4 press sheet (225 × 320 mm).
 MARK_SLUG = 0.5 * _MM
+#: Cell edges this close (points) to the imposed area's edge are on it.
+_EDGE = 0.001
 #: Prefix of the /Keywords entry naming the imposition layout (read back by ``leaflet check``).
 KEYWORD_LAYOUT = "layout:"
 
@@ -725,12 +727,14 @@ def _place(slot: Slot, boxes: PageBoxes, sheet: _SheetGeometry, plan: Plan) -> s
 
 
 def _clip(cell: Box, plan: Plan, sheet: _SheetGeometry) -> Box:
-    """The cell on the sheet, grown by the bleed on edges at the outside of the imposed area."""
-    b = sheet.bleed
-    left = b if cell.x <= 0 else 0
-    bottom = b if cell.y <= 0 else 0
-    right = b if cell.right >= plan.width else 0
-    top = b if cell.top >= plan.height else 0
+    """The cell on the sheet, grown by the bleed on edges at the outside of the imposed area,
+    and by up to half the gutter on inner edges (cut apart: each side keeps its bleed; a fold
+    has no gutter)."""
+    b, inner = sheet.bleed, min(sheet.bleed, plan.gutter / 2)
+    left = b if cell.x <= _EDGE else inner
+    bottom = b if cell.y <= _EDGE else inner
+    right = b if cell.right >= plan.width - _EDGE else inner
+    top = b if cell.top >= plan.height - _EDGE else inner
     return Box(
         sheet.trim.x + cell.x - left,
         sheet.trim.y + cell.y - bottom,

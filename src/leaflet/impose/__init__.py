@@ -41,6 +41,7 @@ __all__ = [
     "Plan",
     "Sheet",
     "Slot",
+    "bleed_sheet",
     "flyer_order",
     "get_layout",
     "impose",
@@ -117,13 +118,22 @@ class Plan:
 
     ``width`` × ``height`` is the trimmed size of the imposed area (all cells), which
     :mod:`leaflet.pdf` centres on the paper.  ``folds`` are x positions of vertical folds
-    (the spine), drawn as fold marks; cell edges elsewhere are cuts.
+    (the spine), drawn as fold marks; cell edges elsewhere are cuts.  ``gutter`` is the room
+    between cells cut apart (twice the bleed, so that each side of an inner cut has its own
+    bleed; 0 when the pages have none); ``creep`` the spine-ward shift per sheet of depth.
     """
 
     width: float
     height: float
     sheets: tuple[Sheet, ...]
     folds: tuple[float, ...] = ()
+    gutter: float = 0.0
+    creep: float = 0.0
+
+    @property
+    def innermost_creep(self) -> float:
+        """How far the pages of the innermost sheet are shifted towards the spine (points)."""
+        return self.creep * max(0, len(self.sheets) - 1)
 
     @property
     def cuts(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
@@ -151,6 +161,7 @@ class Layout(Protocol):
         *,
         keep_last: int = 0,
         creep: float = 0.0,
+        gutter: float = 0.0,
     ) -> Plan: ...
 
     def reading_order(self, page_count: int, *, keep_last: int = 0) -> list[int | None]: ...
@@ -236,15 +247,17 @@ def step_and_repeat(
     columns: int,
     rows: int,
     keep_last: int = 0,
+    gutter: float = 0.0,
 ) -> Plan:
     """Cut-and-stack sheets: every slot of a side carries the same page.
 
     Sheet *k* carries reading-order page 2k on its front and 2k+1 on its back, *columns* ×
-    *rows* times; a single-page document gets single-sided sheets.
+    *rows* times; a single-page document gets single-sided sheets.  Cells are *gutter* apart
+    (twice the bleed: both sides of an inner cut keep their bleed).
     """
     order = flyer_order(page_count, keep_last)
     cells = [
-        Box(column * page_width, row * page_height, page_width, page_height)
+        Box(column * (page_width + gutter), row * (page_height + gutter), page_width, page_height)
         for row in reversed(range(rows))
         for column in range(columns)
     ]
@@ -256,7 +269,8 @@ def step_and_repeat(
         Sheet(side(order[k]), side(order[k + 1]) if k + 1 < len(order) else None)
         for k in range(0, len(order), 2)
     )
-    return Plan(columns * page_width, rows * page_height, sheets)
+    width = columns * page_width + (columns - 1) * gutter
+    return Plan(width, rows * page_height + (rows - 1) * gutter, sheets, gutter=gutter)
 
 
 def pick_sheet(area: tuple[float, float]) -> str:
@@ -326,6 +340,9 @@ class ImposedPDF:
     bleed: float = 0.0
     #: Pages as the reader meets them, blanks added to fill the layout included.
     padded_count: int = 0
+    #: Creep (saddle): the shift per sheet of depth and that of the innermost sheet (points).
+    creep: float = 0.0
+    innermost_creep: float = 0.0
 
 
 def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPDF:
@@ -348,18 +365,25 @@ def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPD
     if options.proof:
         return _proof(source, layout, options)
     width, height = source.trim_size
+    count, keep_last = source.page_count, options.keep_last
+    # The sheet is chosen for the finished pieces (two A5 pages: A4); gutters and bleed grow it.
+    nominal = layout.plan(count, width, height, keep_last=keep_last)
     plan = layout.plan(
-        source.page_count, width, height, keep_last=options.keep_last, creep=options.creep
+        count, width, height, keep_last=keep_last, creep=options.creep, gutter=2 * source.bleed
     )
-    sheet = options.sheet or pick_sheet((plan.width, plan.height))
-    paper = oriented_sheet(sheet, (plan.width, plan.height))
+    sheet = options.sheet or pick_sheet((nominal.width, nominal.height))
+    paper = oriented_sheet(sheet, (nominal.width, nominal.height))
     landscape = paper[0] > paper[1]
+    if not options.marks:
+        paper = bleed_sheet(paper, plan, source.bleed)
     flip: Flip = options.flip or ("short" if landscape else "long")
     if (flip == "long") == landscape:  # the back comes out upside down: turn it
         plan = _tumble_backs(plan)
     data = pdf_module.write_imposed(source, plan, paper, marks=options.marks, layout=layout.NAME)
     printing = _printing(plan, flip)
-    instruction = _instruction(layout, plan, sheet, printing, source.page_count, options.marks)
+    instruction = _instruction(layout, plan, sheet, printing, count, options.marks)
+    instruction += _grown_sheet(sheet, paper, source.bleed, options.marks)
+    instruction += _creep_note(plan, source.bleed)
     return ImposedPDF(
         data,
         len(plan.sheets),
@@ -371,6 +395,43 @@ def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPD
         source.trim_size,
         source.bleed,
         len(layout.reading_order(source.page_count, keep_last=options.keep_last)),
+        options.creep,
+        plan.innermost_creep,
+    )
+
+
+def bleed_sheet(paper: tuple[float, float], plan: Plan, bleed: float) -> tuple[float, float]:
+    """*paper*, grown where the imposed area of *plan* and its *bleed* on every edge do not fit
+    on it (two A5 pages with 3 mm bleed need 302 × 216 mm: more than A4)."""
+    return (max(paper[0], plan.width + 2 * bleed), max(paper[1], plan.height + 2 * bleed))
+
+
+def _grown_sheet(name: str, paper: tuple[float, float], bleed: float, marks: bool) -> str:
+    """The instruction's word on a sheet grown past the paper *name* to carry the bleed."""
+    if marks or _fits(paper, paper_size(name)) or _fits(paper, paper_size(name, landscape=True)):
+        return ""
+    label = name.upper() if name[0] == "a" else name
+    return (
+        f"; the sheets are {_describe(paper)}, larger than {label}, to carry the "
+        f"{bleed / _MM:.3g} mm bleed: print on larger stock (SRA) and trim"
+    )
+
+
+def _creep_note(plan: Plan, bleed: float) -> str:
+    """Creep moves the innermost pages towards the spine, away from the sheet's outer bleed:
+    say how much of it is left there (nothing when the shift passes the bleed)."""
+    shift = plan.innermost_creep
+    if shift <= 0:
+        return ""
+    note = f"; creep: innermost pages {shift / _MM:.2g} mm towards the spine"
+    if bleed <= 0:
+        return note
+    left = bleed - shift
+    if left > TOLERANCE:
+        return f"{note}, leaving {left / _MM:.2g} of the {bleed / _MM:.2g} mm outer bleed"
+    return (
+        f"{note}, all of the {bleed / _MM:.2g} mm bleed: the innermost sheets have no outer "
+        "bleed left (render with more --bleed or use less creep)"
     )
 
 

@@ -27,6 +27,8 @@ def plan(
     *,
     keep_last: int = 0,
     creep: float = 0.0,
+    gutter: float = 0.0,
 ) -> Plan:
-    """Four copies of each page per side; *creep* does not apply to flat flyers."""
-    return step_and_repeat(page_count, page_width, page_height, 2, 2, keep_last)
+    """Four copies of each page per side; *creep* does not apply to flat flyers;
+    cells are *gutter* apart."""
+    return step_and_repeat(page_count, page_width, page_height, 2, 2, keep_last, gutter)

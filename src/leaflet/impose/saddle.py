@@ -45,8 +45,10 @@ def plan(
     *,
     keep_last: int = 0,
     creep: float = 0.0,
+    gutter: float = 0.0,
 ) -> Plan:
-    """Sheets of a saddle-stitched booklet; *creep* is the spine-ward shift per sheet of depth."""
+    """Sheets of a saddle-stitched booklet; *creep* is the spine-ward shift per sheet of depth.
+    A booklet is folded, not cut, between its pages: *gutter* does not apply."""
     order = reading_order(page_count, keep_last=keep_last)
     left = Box(0, 0, page_width, page_height)
     right = Box(page_width, 0, page_width, page_height)
@@ -61,7 +63,7 @@ def plan(
             for left_at, right_at in sheet_pages(len(order), depth)
         )
         sheets.append(Sheet(*sides))
-    return Plan(2 * page_width, page_height, tuple(sheets), folds=(page_width,))
+    return Plan(2 * page_width, page_height, tuple(sheets), folds=(page_width,), creep=creep)
 
 
 def _shifted(box: Box, dx: float) -> Box:

@@ -27,7 +27,9 @@ def plan(
     *,
     keep_last: int = 0,
     creep: float = 0.0,
+    gutter: float = 0.0,
 ) -> Plan:
-    """Two copies of each page per side; *creep* does not apply to flat flyers."""
+    """Two copies of each page per side; *creep* does not apply to flat flyers;
+    cells are *gutter* apart."""
     columns, rows = (2, 1) if page_width <= page_height else (1, 2)
-    return step_and_repeat(page_count, page_width, page_height, columns, rows, keep_last)
+    return step_and_repeat(page_count, page_width, page_height, columns, rows, keep_last, gutter)
