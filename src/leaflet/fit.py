@@ -113,11 +113,13 @@ def fit_scale(
     start: float = 1.0,
     max_passes: int = 8,
     precision: float = PRECISION,
+    full_enough: float = FULL_ENOUGH,
     law: Law | None = None,
 ) -> Fit:
     """The largest scale in [*low*, *high*] at which the text takes at most *pages* pages,
     found with at most *max_passes* calls of *measure* (one layout each); the next scale is
-    predicted by *law* (the square law by default).
+    predicted by *law* (the square law by default).  A fitting scale that fills the last page
+    to *full_enough* ends the search.
 
     Raises :class:`NoFit` when even *low* needs more pages.
     """
@@ -137,7 +139,7 @@ def fit_scale(
             fits = scale if fits is None else max(fits, scale)
         else:
             too_big = scale if too_big is None else min(too_big, scale)
-        if _settled(fits, too_big, low, high, precision) or _full(tried, fits, pages):
+        if _settled(fits, too_big, low, high, precision) or _full(tried, fits, pages, full_enough):
             break
         scale = _next_scale(
             scale, result, pages, fits, too_big, low, high, tried, precision, law or SQUARE
@@ -150,9 +152,9 @@ def fit_scale(
     return Fit(fits, tried[fits], len(tried))
 
 
-def _full(tried: dict[float, Measure], fits: float | None, pages: int) -> bool:
+def _full(tried: dict[float, Measure], fits: float | None, pages: int, full_enough: float) -> bool:
     """The fitting scale found fills the budget to its last page: good enough to stop."""
-    return fits is not None and tried[fits].pages == pages and tried[fits].fill >= FULL_ENOUGH
+    return fits is not None and tried[fits].pages == pages and tried[fits].fill >= full_enough
 
 
 def _settled(
@@ -254,6 +256,7 @@ def booklet_fit(
     law: Law = SQUARE,
     max_passes: int = 8,
     precision: float = PRECISION,
+    full_enough: float = FULL_ENOUGH,
 ) -> Fit:
     """A booklet's natural budget (*measure* and *normal* count the text's pages, the
     *reserved* back page left out): of :func:`natural_budget`, the first the *law* says
@@ -286,6 +289,7 @@ def booklet_fit(
                     high=top,
                     max_passes=max_passes,
                     precision=precision,
+                    full_enough=full_enough,
                     law=law,
                 )
             except NoFit:
@@ -361,6 +365,7 @@ def economical_fit(
     law: Law = SQUARE,
     max_passes: int = 8,
     precision: float = PRECISION,
+    full_enough: float = FULL_ENOUGH,
 ) -> Fit:
     """A flat leaflet's natural budget: of :func:`flat_budgets` for the *normal* measure (at
     scale 1), the first that gives an :func:`economical` leaflet.
@@ -400,6 +405,7 @@ def economical_fit(
                 high=top,
                 max_passes=max_passes,
                 precision=precision,
+                full_enough=full_enough,
                 law=law,
             )
         except NoFit as error:

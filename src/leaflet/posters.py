@@ -36,6 +36,9 @@ __all__ = [
 SIZE_PRECISION = 0.02
 #: Balancing stops when the measure is known to within this fraction of the box width.
 WIDTH_PRECISION = 0.01
+#: A booklet's back page settles size and measure to within this: a slogan 3 % smaller than
+#: it could be does not show under the others, and each try is a layout.
+STACK_PRECISION = 0.035
 #: A slogan whose own size is below this fraction of the series' median keeps its own size
 #: instead of shrinking the whole series.
 SERIES_OUTLIER = 0.7
@@ -119,7 +122,12 @@ def series_size(sizes: Sequence[float]) -> float:
 
 
 def fit_stack(
-    texts: Sequence[str], measure: Measure, width: float, height: float, max_passes: int = 16
+    texts: Sequence[str],
+    measure: Measure,
+    width: float,
+    height: float,
+    max_passes: int = 16,
+    precision: float = STACK_PRECISION,
 ) -> PosterLayout:
     """Every slogan stacked in one *width* × *height* box at one size (a booklet's back page).
 
@@ -140,13 +148,20 @@ def fit_stack(
             )
         ]
 
-    (size,), passes = _fit_sizes([" ".join(texts)], stacked, width, height, max_passes - 5)
-    widths, balance_passes = _balance([size] * count, measure, width, height)
+    (size,), passes = _fit_sizes(
+        [" ".join(texts)], stacked, width, height, max_passes - 5, precision
+    )
+    widths, balance_passes = _balance([size] * count, measure, width, height, precision)
     return PosterLayout((size,) * count, tuple(widths), passes + balance_passes)
 
 
 def _fit_sizes(
-    texts: Sequence[str], measure: Measure, width: float, height: float, max_passes: int
+    texts: Sequence[str],
+    measure: Measure,
+    width: float,
+    height: float,
+    max_passes: int,
+    precision: float = SIZE_PRECISION,
 ) -> tuple[list[float], int]:
     count = len(texts)
     fits: list[float | None] = [None] * count
@@ -162,8 +177,10 @@ def _fit_sizes(
                 fits[index] = max(fits[index] or size, size)
             else:
                 fails[index] = min(fails[index] or size, size)
-            sizes[index] = _next_size(size, result, fits[index], fails[index], width, height)
-        if all(_settled(low, high) for low, high in zip(fits, fails, strict=True)):
+            sizes[index] = _next_size(
+                size, result, fits[index], fails[index], width, height, precision
+            )
+        if all(_settled(low, high, precision) for low, high in zip(fits, fails, strict=True)):
             break
     # A poster never found to fit (a word wider than the box even tiny) keeps its smallest try.
     return [
@@ -171,8 +188,8 @@ def _fit_sizes(
     ], passes
 
 
-def _settled(low: float | None, high: float | None) -> bool:
-    return low is not None and high is not None and high / low - 1 < SIZE_PRECISION
+def _settled(low: float | None, high: float | None, precision: float = SIZE_PRECISION) -> bool:
+    return low is not None and high is not None and high / low - 1 < precision
 
 
 def _next_size(
@@ -182,6 +199,7 @@ def _next_size(
     high: float | None,
     width: float,
     height: float,
+    precision: float = SIZE_PRECISION,
 ) -> float:
     """Predict from the measured overflow or room; bisect when that leaves the bracket."""
     widest = max(result.line_widths, default=width)
@@ -191,7 +209,7 @@ def _next_size(
     guess = min(by_height, by_width) * aim
     if result.fits(width, height):
         # Grow towards the bracket's top, by at least a step that can settle it.
-        guess = max(guess, size * (1 + SIZE_PRECISION * 0.9))
+        guess = max(guess, size * (1 + precision * 0.9))
     floor = low if low is not None else 0.0
     ceiling = high if high is not None else math.inf
     if not floor < guess < ceiling:
@@ -204,7 +222,11 @@ def _next_size(
 
 
 def _balance(
-    sizes: list[float], measure: Measure, width: float, height: float
+    sizes: list[float],
+    measure: Measure,
+    width: float,
+    height: float,
+    precision: float = WIDTH_PRECISION,
 ) -> tuple[list[float], int]:
     """The narrowest measure keeping each poster's line count: even lines."""
     results = measure(sizes, [width] * len(sizes))
@@ -216,7 +238,7 @@ def _balance(
     # then just above the widest line of the last measure that kept the lines, else halving.
     trial = [min(n * BALANCE_AIM, width) for n in narrow]
     passes = 1
-    while any(w - n > width * WIDTH_PRECISION for n, w in zip(narrow, wide, strict=True)):
+    while any(w - n > width * precision for n, w in zip(narrow, wide, strict=True)):
         trial = [
             t if n < t < w else (n + w) / 2 for n, w, t in zip(narrow, wide, trial, strict=True)
         ]
