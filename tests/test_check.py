@@ -369,3 +369,92 @@ def test_body_text_colour(colour: bytes, problem: str | None) -> None:
     else:
         (line,) = found
         assert line.startswith(problem), line
+
+
+# Artwork at an unbled trim, booklets by geometry, counts and rule ids --------------------------
+
+
+def test_artwork_running_to_a_trim_without_bleed_is_a_problem(cli: Cli, tmp_path: Path) -> None:
+    # A background across the top of the page, to its very edge; MediaBox = TrimBox.
+    banner = crafted(b"0 0 0 1 k 0 495 420 100 re f")
+    report = check_pdf(banner)
+    assert report.problem_rules == ("trim-no-bleed",)
+    assert report.problems[0].startswith(
+        "page 1: artwork runs to the trim on the top, left and right edges but the file has "
+        "no bleed (MediaBox = TrimBox)"
+    )
+    result = cli("check", write(tmp_path, banner))
+    assert result.code == 1 and result.out.splitlines()[-1] == "1 problem"
+    # Kept 5 mm inside the trim: nothing to cut into.
+    assert problems_of(crafted(b"0 0 0 1 k 14 481 392 100 re f")) == []
+    # The same banner with a bleed past the trim is what shops want.
+    bled = crafted(
+        b"0 0 0 1 k -9 495 438 109 re f",
+        boxes={"/MediaBox": [-9, -9, 429, 604], "/BleedBox": [-9, -9, 429, 604]},
+    )
+    assert problems_of(bled) == []
+
+
+def test_problems_are_counted_in_words_and_carry_rule_ids(cli: Cli, tmp_path: Path) -> None:
+    pdf = crafted(b"q 0.3 0 0 0.3 0 0 cm 0.5 w 0 0 m 100 100 l S Q", pages=2)
+    result = cli("check", write(tmp_path, pdf))
+    assert result.out.splitlines()[-1] == "2 problems"
+    report = json.loads(cli("check", write(tmp_path, pdf), "--json").out)
+    assert [finding["rule"] for finding in report["findings"]] == ["hairline", "hairline"]
+    assert {finding["severity"] for finding in report["findings"]} == {"problem"}
+    assert [finding["message"] for finding in report["findings"]] == report["problems"]
+
+
+def test_json_findings_name_each_rule() -> None:
+    seven = crafted(b"", pages=7, info={"/Keywords": "format:a5-fold"})
+    assert check_pdf(seven).findings() == [
+        {
+            "rule": "booklet-pages",
+            "severity": "problem",
+            "message": "booklet has 7 pages: a saddle-stitched booklet needs a multiple of 4 "
+            "(add 1 blank or re-render it)",
+        }
+    ]
+
+
+def sheets_without_keywords(layout: str, drop_last: bool = False) -> bytes:
+    """Leaflet's imposed sheets of eight A5 pages with the /Keywords naming the layout removed
+    (as another imposition program would write them), the last sheet side dropped if asked."""
+    from pypdf import PdfReader
+
+    from leaflet.impose import ImposeOptions, impose
+
+    flat = render_statement(load_statement(EXAMPLE), RenderOptions(format="a5", pages=4)).pdf
+    doubled = PdfWriter()
+    for _ in range(2):
+        doubled.append(PdfReader(io.BytesIO(flat)))
+    buffer = io.BytesIO()
+    doubled.write(buffer)
+    imposed = impose(buffer.getvalue(), ImposeOptions(layout=layout)).data
+    reader = PdfReader(io.BytesIO(imposed))
+    writer = PdfWriter()
+    pages = list(reader.pages)
+    for page in pages[:-1] if drop_last else pages:
+        writer.add_page(page)
+    writer.add_metadata({"/Producer": "another imposition program"})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def test_booklet_sheets_are_told_by_their_geometry_not_keywords() -> None:
+    from leaflet.check import saddle_sheets
+    from leaflet.pdfscan import scan_pdf
+
+    whole = sheets_without_keywords("saddle")
+    assert "layout:" not in str(scan_pdf(whole, "sheets").keywords)
+    assert saddle_sheets(scan_pdf(whole, "sheets"))
+    assert check_pdf(whole).problem_rules == ()
+    short = sheets_without_keywords("saddle", drop_last=True)
+    report = check_pdf(short)
+    assert report.problem_rules == ("booklet-pages",)
+    assert report.problems[0].startswith("booklet has 6 pages (3 sheet sides of two pages)")
+    # Step and repeat places one page twice: cut-and-stack flyers, not a booklet.
+    two_up = sheets_without_keywords("2up", drop_last=True)
+    assert not saddle_sheets(scan_pdf(two_up, "sheets"))
+    assert "booklet-pages" not in check_pdf(two_up).problem_rules

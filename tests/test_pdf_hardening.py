@@ -359,7 +359,7 @@ def test_a_decompression_bomb_is_stopped(tmp_path: Path, bomb: bytes) -> None:
         [
             "problem: page 1: content too large to check (Limit reached while decompressing."
             " 978412 bytes remaining.)",
-            "1 problems",
+            "1 problem",
         ],
     )
     unchanged(path, bomb)

@@ -2,10 +2,12 @@
 
 :func:`check_pdf` reads the file with :mod:`leaflet.pdfscan` and judges it:
 
-* boxes — MediaBox ⊇ BleedBox ⊇ TrimBox on every page (PDF 1.7 §14.11.2), and a bleed when
-  the page has room for crop marks;
-* booklets — a saddle-stitched booklet has a multiple of 4 pages (leaflet writes the format
-  and the imposition layout in /Keywords: ``format:a5-fold``, ``layout:saddle``);
+* boxes — MediaBox ⊇ BleedBox ⊇ TrimBox on every page (PDF 1.7 §14.11.2), a bleed when
+  the page has room for crop marks, and no artwork running to the edge of a page cut at its
+  edge without bleed (MediaBox = TrimBox; the edges are looked at rendered);
+* booklets — a saddle-stitched booklet has a multiple of 4 pages; imposed sheets are told by
+  their geometry (each side two pages placed side by side, :func:`saddle_sheets`), flat
+  pages by the format leaflet writes in /Keywords (``format:a5-fold``);
 * fonts — every font embedded;
 * PDF/X (ISO 15930-7 for PDF/X-4) — an output intent, a TrimBox, and no RGB colour or images;
 * images — at least :data:`MIN_DPI` as printed (a warning);
@@ -16,7 +18,8 @@
 * with the statement — every word of it in the text layer (hyphenated words rejoined), and
   the layout preflight's rules a PDF's lines are enough for (:mod:`leaflet.pdflines`) as notes.
 
-Problems make ``leaflet check`` exit 1; warnings and notes are shown but do not.
+Problems make ``leaflet check`` exit 1; warnings and notes are shown but do not.  Each
+finding carries the id of its rule (:meth:`CheckReport.findings`, ``check --json``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .errors import FormatError
 from .formats import get_format
@@ -34,7 +37,7 @@ from .pdfscan import PageFacts, PdfFacts, scan_pdf
 from .source import read_utf8, written_words
 from .units import POINTS_PER
 
-__all__ = ["MIN_DPI", "MIN_LINE", "CheckReport", "check_pdf"]
+__all__ = ["MIN_DPI", "MIN_LINE", "CheckReport", "check_pdf", "saddle_sheets"]
 
 #: Images printed below this resolution look soft (dots per inch).
 MIN_DPI = 200
@@ -47,6 +50,14 @@ _EPSILON = 0.01
 _MM = POINTS_PER["mm"]
 
 Box = tuple[float, float, float, float]
+#: One finding: the id of the rule that made it (``trim-no-bleed``) and its line.
+Finding = tuple[str, str]
+#: Pages whose edges are looked at for artwork at an unbled trim (rendered at
+#: :data:`EDGE_DPI`, a few milliseconds each).
+EDGE_PAGE_LIMIT = 100
+EDGE_DPI = 50
+#: An edge is painted when this share of its pixels (one pixel deep, 0.5 mm) is not paper.
+EDGE_PAINTED = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +70,32 @@ class CheckReport:
     warnings: tuple[str, ...]
     #: Layout preflight notes (``page N: …``), with the statement only.
     notes: tuple[str, ...] = ()
+    #: The rule id of each problem, in the same order (``--json``: ``findings``).
+    problem_rules: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def findings(self) -> list[dict[str, str]]:
+        """Every problem, warning and note with the id of the rule that found it."""
+        rules = self.problem_rules or ("problem",) * len(self.problems)
+        return [
+            *(
+                {"rule": rule, "severity": "problem", "message": message}
+                for rule, message in zip(rules, self.problems, strict=True)
+            ),
+            *(
+                {"rule": "image-resolution", "severity": "warning", "message": message}
+                for message in self.warnings
+            ),
+            *({"rule": "layout", "severity": "note", "message": message} for message in self.notes),
+        ]
+
+    def verdict(self) -> str:
+        """The last line of the report: ``ok: no problems found`` or ``3 problems``."""
+        count = len(self.problems)
+        return f"{count} problem{'s' * (count != 1)}" if count else "ok: no problems found"
 
     def summary(self) -> list[str]:
         """Human lines describing the file: page sizes and boxes, PDF/X, fonts."""
@@ -96,6 +129,7 @@ class CheckReport:
             "problems": list(self.problems),
             "warnings": list(self.warnings),
             "notes": list(self.notes),
+            "findings": self.findings(),
         }
 
 
@@ -111,8 +145,9 @@ def check_pdf(
         pdf = read_file(pdf)
     name = name or "input"
     facts = scan_pdf(pdf, name)
-    problems = [
+    problems: list[Finding] = [
         *_box_problems(facts),
+        *_trim_artwork_problems(pdf, facts),
         *_booklet_problems(facts),
         *_font_problems(facts),
         *_pdfx_problems(facts),
@@ -125,7 +160,14 @@ def check_pdf(
     if statement is not None:
         problems += _missing_word_problems(facts, _expected_words(facts, statement))
         notes = _layout_notes(pdf, facts, statement)
-    return CheckReport(name, facts, tuple(problems), tuple(_image_warnings(facts)), notes)
+    return CheckReport(
+        name,
+        facts,
+        tuple(message for _, message in problems),
+        tuple(_image_warnings(facts)),
+        notes,
+        tuple(rule for rule, _ in problems),
+    )
 
 
 def _layout_notes(pdf: bytes, facts: PdfFacts, statement: Statement) -> tuple[str, ...]:
@@ -135,36 +177,156 @@ def _layout_notes(pdf: bytes, facts: PdfFacts, statement: Statement) -> tuple[st
 
     if statement.source is None:
         return ()
-    saddle = f"{KEYWORD_LAYOUT}saddle" in facts.keywords
-    notes = pdf_notes(pdf, read_utf8(statement.source), saddle=saddle)
-    return tuple(_first_few([str(note) for note in notes], 20))
+    notes = pdf_notes(pdf, read_utf8(statement.source), saddle=saddle_sheets(facts))
+    return tuple(message for _, message in _first_few([str(n) for n in notes], 20, rule="layout"))
 
 
-def _box_problems(facts: PdfFacts) -> list[str]:
+def _box_problems(facts: PdfFacts) -> list[Finding]:
     problems = []
     for page in facts.pages:
         if not _contains(page.media, page.bleed):
             problems.append(f"page {page.number}: the BleedBox reaches outside the MediaBox")
         if not _contains(page.bleed, page.trim):
             problems.append(f"page {page.number}: the TrimBox reaches outside the BleedBox")
-        if _margin(page.media, page.trim) > _EPSILON and _bleed(page) <= _EPSILON:
-            problems.append(
-                f"page {page.number}: room for crop marks but no bleed "
-                "(artwork stops at the cut; render with --bleed 3mm)"
-            )
-    return _first_few(problems)
+    room = [
+        f"page {page.number}: room for crop marks but no bleed "
+        "(artwork stops at the cut; render with --bleed 3mm)"
+        for page in facts.pages
+        if _margin(page.media, page.trim) > _EPSILON and _bleed(page) <= _EPSILON
+    ]
+    return [*_first_few(problems, rule="box-nesting"), *_first_few(room, rule="no-bleed")]
 
 
-def _booklet_problems(facts: PdfFacts) -> list[str]:
-    saddle = f"{KEYWORD_LAYOUT}saddle" in facts.keywords
+def _trim_artwork_problems(pdf: bytes, facts: PdfFacts) -> list[Finding]:
+    """Pages cut at their very edge (MediaBox = TrimBox, no bleed) with artwork running to
+    that edge: the commonest file a shop sends back, since a cut a hair off leaves a white
+    line.  The edges are looked at rendered (pypdfium2), one pixel of :data:`EDGE_DPI` deep."""
+    pages = [
+        page
+        for page in facts.pages
+        # Pages a preflight could not read in full are not rendered either (a form drawn
+        # 10^8 times would take pdfium as long): their own problem says so.
+        if page.unchecked is None
+        and page.text_unread is None
+        and not page.malformed
+        and not facts.repairs
+        and _bleed(page) <= _EPSILON
+        and _margin(page.media, page.trim) <= _EPSILON
+    ][:EDGE_PAGE_LIMIT]
+    if not pages:
+        return []
+    import pypdfium2
+
+    problems = []
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for page in pages:
+            edges = _painted_edges(document[page.number - 1], page.trim)
+            if edges:
+                problems.append(
+                    f"page {page.number}: artwork runs to the trim on the {_and(edges)} "
+                    f"edge{'s' * (len(edges) > 1)} but the file has no bleed (MediaBox = "
+                    "TrimBox): a cut a hair off leaves a white line; extend it 3 mm past the "
+                    "trim (leaflet: render with --bleed 3mm)"
+                )
+    except pypdfium2.PdfiumError:
+        return []  # what pypdf read and pdfium cannot render: the other rules speak of it
+    finally:
+        document.close()
+    return _first_few(problems, rule="trim-no-bleed")
+
+
+def _painted_edges(page: Any, trim: Box) -> list[str]:
+    """The edges of *trim* (``top``, ``right``…) along which *page* (pdfium) is painted."""
+    if page.get_rotation() % 360:
+        return []  # rendered turned: edges would be misnamed; rare in print files
+    crop_box = page.get_cropbox()
+    crop = (
+        trim[0] - crop_box[0],
+        trim[1] - crop_box[1],
+        crop_box[2] - trim[2],
+        crop_box[3] - trim[3],
+    )
+    if min(crop) < -_EPSILON:
+        return []
+    scale = EDGE_DPI / 72
+    bitmap = page.render(scale=scale, crop=tuple(max(0.0, v) for v in crop), grayscale=True)
+    image = bitmap.to_pil().convert("L")
+    width, height = image.size
+    if width < 3 or height < 3:
+        return []
+    lines = {
+        "top": [image.getpixel((x, 0)) for x in range(width)],
+        "bottom": [image.getpixel((x, height - 1)) for x in range(width)],
+        "left": [image.getpixel((0, y)) for y in range(height)],
+        "right": [image.getpixel((width - 1, y)) for y in range(height)],
+    }
+    return [
+        edge
+        for edge, pixels in lines.items()
+        if sum(value < 240 for value in cast(list[int], pixels)) >= EDGE_PAINTED * len(pixels)
+    ]
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def saddle_sheets(facts: PdfFacts) -> bool:
+    """Whether the pages are the sheet sides of a saddle-stitched booklet: told by their
+    geometry (every side places one or two pages as forms, each filling one half of the
+    TrimBox, and some side two different ones — a 2-up sheet repeats one page), or by
+    leaflet's ``layout:saddle`` keyword."""
+    if f"{KEYWORD_LAYOUT}saddle" in facts.keywords:
+        return True
+    pairs = 0
+    for page in facts.pages:
+        halves = _halves(page)
+        if halves is None:
+            return False
+        pairs += len(halves) == 2 and len(set(halves.values())) == 2
+    return pairs > 0
+
+
+def _halves(page: PageFacts) -> dict[str, str] | None:
+    """The form placed in each half (``left``, ``right``) of *page*'s TrimBox, or None when
+    the page is not one or two pages side by side."""
+    left, bottom, right, top = page.trim
+    half = (right - left) / 2
+    slack = 2 * _bleed(page) + 2 * _MM  # a placed page's box may carry its bleed
+    if half <= 0 or not 1 <= len(page.placed_forms) <= 2:
+        return None
+    found: dict[str, str] = {}
+    for key, (x0, y0, x1, y1) in page.placed_forms:
+        centre = (x0 + x1) / 2
+        if abs((x1 - x0) - half) > slack or abs((y1 - y0) - (top - bottom)) > slack:
+            return None
+        if abs(centre - (left + half / 2)) <= slack:
+            side = "left"
+        elif abs(centre - (right - half / 2)) <= slack:
+            side = "right"
+        else:
+            return None
+        if side in found:
+            return None
+        found[side] = key
+    return found
+
+
+def _booklet_problems(facts: PdfFacts) -> list[Finding]:
+    saddle = saddle_sheets(facts)
     booklet = saddle or any(_format_kind(name) == "booklet" for name in _formats(facts))
     # A saddle-imposed sheet side carries two pages.
     pages = 2 * len(facts.pages) if saddle else len(facts.pages)
     if not booklet or pages % 4 == 0:
         return []
+    sides = f" ({len(facts.pages)} sheet sides of two pages)" if saddle else ""
     return [
-        f"booklet has {pages} pages: a saddle-stitched booklet needs a multiple of 4 "
-        f"(add {-pages % 4} blank or re-render it)"
+        (
+            "booklet-pages",
+            f"booklet has {pages} pages{sides}: a saddle-stitched booklet needs a multiple of "
+            f"4 (add {-pages % 4} blank or re-render it)",
+        )
     ]
 
 
@@ -186,60 +348,81 @@ def _format_kind(name: str) -> str | None:
     return "booklet" if fmt.booklet else fmt.kind
 
 
-def _font_problems(facts: PdfFacts) -> list[str]:
+def _font_problems(facts: PdfFacts) -> list[Finding]:
     return [
-        f"font {name} is not embedded (the printer would substitute another)"
+        ("font-embedding", f"font {name} is not embedded (the printer would substitute another)")
         for name, embedded in sorted(facts.fonts.items())
         if not embedded
     ]
 
 
-def _pdfx_problems(facts: PdfFacts) -> list[str]:
+def _pdfx_problems(facts: PdfFacts) -> list[Finding]:
     if not facts.pdfx:
         return []
     x1a = facts.pdfx.startswith("PDF/X-1")
-    problems = []
+    problems: list[Finding] = []
     if not facts.has_output_intent:
-        problems.append(f"claims {facts.pdfx} but has no output intent (ISO 15930 requires one)")
+        problems.append(
+            (
+                "pdfx-output-intent",
+                f"claims {facts.pdfx} but has no output intent (ISO 15930 requires one)",
+            )
+        )
     problems += [
-        f"page {page.number}: no TrimBox (PDF/X requires the final size)"
+        ("pdfx-trim-box", f"page {page.number}: no TrimBox (PDF/X requires the final size)")
         for page in facts.pages
         if not page.has_trim_box
     ]
     for page in facts.pages:
         if page.rgb_operations:
             problems.append(
-                f"page {page.number}: RGB colour in a PDF/X file ({page.rgb_operations} times); "
-                "print colours must be CMYK"
+                (
+                    "pdfx-rgb-colour",
+                    f"page {page.number}: RGB colour in a PDF/X file ({page.rgb_operations} "
+                    "times); print colours must be CMYK",
+                )
             )
         for image in page.images:
             size = f"{image.width}×{image.height} px"
             if image.uncalibrated_rgb:
-                problems.append(f"page {page.number}: RGB image ({size}) in a PDF/X file")
+                problems.append(
+                    ("pdfx-rgb-image", f"page {page.number}: RGB image ({size}) in a PDF/X file")
+                )
             elif image.rgb and x1a:
                 problems.append(
-                    f"page {page.number}: RGB image ({size}) in a PDF/X-1a file, which allows "
-                    "CMYK and grey only"
+                    (
+                        "pdfx1a-rgb-image",
+                        f"page {page.number}: RGB image ({size}) in a PDF/X-1a file, which "
+                        "allows CMYK and grey only",
+                    )
                 )
             if image.soft_mask and x1a:
                 problems.append(
-                    f"page {page.number}: a transparent image ({size}, soft mask) in a PDF/X-1a "
-                    "file, which allows no transparency"
+                    (
+                        "pdfx1a-transparency",
+                        f"page {page.number}: a transparent image ({size}, soft mask) in a "
+                        "PDF/X-1a file, which allows no transparency",
+                    )
                 )
         if page.annotations:
             problems.append(
-                f"page {page.number}: {page.annotations} annotation"
-                f"{'s' * (page.annotations > 1)} (links …) inside the trim, which PDF/X does "
-                "not allow"
+                (
+                    "pdfx-annotation",
+                    f"page {page.number}: {page.annotations} annotation"
+                    f"{'s' * (page.annotations > 1)} (links …) inside the trim, which PDF/X "
+                    "does not allow",
+                )
             )
-    return _first_few(problems)
+    if len(problems) <= 10:
+        return problems
+    return [*problems[:10], (problems[10][0], f"… and {len(problems) - 10} more like these")]
 
 
 #: Text-showing operators in one colour before it counts as the body text's colour.
 BODY_TEXT_MIN = 20
 
 
-def _text_colour_problems(facts: PdfFacts) -> list[str]:
+def _text_colour_problems(facts: PdfFacts) -> list[Finding]:
     """Body text (the colour most text is painted in, when painted in CMYK) must be solid
     black ink: a black tint is screened, and a four-colour black blurs at any misregister."""
     counts: dict[tuple[float, ...], int] = {}
@@ -255,47 +438,61 @@ def _text_colour_problems(facts: PdfFacts) -> list[str]:
     inks = " ".join(f"{name}{round(v * 100)}" for name, v in zip("CMYK", body, strict=True))
     if c == m == y == 0 and 0.5 < k < 0.95:
         return [
-            f"body text is a tint of black ({inks}): small type is screened and looks grey; "
-            "set it in 100 % K"
+            (
+                "body-text-tint",
+                f"body text is a tint of black ({inks}): small type is screened and looks "
+                "grey; set it in 100 % K",
+            )
         ]
     if min(c, m, y) > 0.3 and k > 0.5:
         return [
-            f"body text is a four-colour black ({inks}): small type blurs at the slightest "
-            "misregistration; set it in 100 % K only"
+            (
+                "body-text-rich-black",
+                f"body text is a four-colour black ({inks}): small type blurs at the "
+                "slightest misregistration; set it in 100 % K only",
+            )
         ]
     return []
 
 
-def _metadata_problems(facts: PdfFacts) -> list[str]:
+def _metadata_problems(facts: PdfFacts) -> list[Finding]:
     if not facts.metadata_disagreements:
         return []
     return [
-        "Info and XMP metadata disagree: "
-        + "; ".join(facts.metadata_disagreements[:4])
-        + " (readers show one or the other; export the file again)"
+        (
+            "metadata-sync",
+            "Info and XMP metadata disagree: "
+            + "; ".join(facts.metadata_disagreements[:4])
+            + " (readers show one or the other; export the file again)",
+        )
     ]
 
 
-def _line_problems(facts: PdfFacts) -> list[str]:
+def _line_problems(facts: PdfFacts) -> list[Finding]:
     return _first_few(
         [
             f"page {page.number}: a line {page.thinnest_line:.2f} pt wide "
             f"(thinner than {MIN_LINE} pt may not print)"
             for page in facts.pages
             if page.thinnest_line is not None and page.thinnest_line < MIN_LINE - 0.005
-        ]
+        ],
+        rule="hairline",
     )
 
 
-def _content_problems(facts: PdfFacts) -> list[str]:
-    problems = []
+def _content_problems(facts: PdfFacts) -> list[Finding]:
+    damaged: list[Finding] = []
     if facts.repairs:
         count = len(facts.repairs)
         first = " ".join(facts.repairs[0].split())[:160]
-        problems.append(
-            f"the file is damaged: it was read only after {count} repair"
-            f"{'s' * (count != 1)} (first: {first}); export it again"
+        damaged.append(
+            (
+                "damaged-file",
+                f"the file is damaged: it was read only after {count} repair"
+                f"{'s' * (count != 1)} (first: {first}); export it again",
+            )
         )
+    problems = []
     for page in facts.pages:
         if page.unchecked is not None:
             problems.append(f"page {page.number}: {page.unchecked}")
@@ -307,7 +504,7 @@ def _content_problems(facts: PdfFacts) -> list[str]:
                 f"{'s' * (page.malformed != 1)} (wrong operands, unknown XObjects, unbalanced"
                 " Q, forms drawing themselves); a RIP may stop on them"
             )
-    return _first_few(problems)
+    return [*damaged, *_first_few(problems, rule="content")]
 
 
 def _image_warnings(facts: PdfFacts) -> list[str]:
@@ -333,7 +530,7 @@ def _expected_words(facts: PdfFacts, statement: Statement) -> list[str]:
     return [*statement.words(), *written]
 
 
-def _missing_word_problems(facts: PdfFacts, expected: list[str]) -> list[str]:
+def _missing_word_problems(facts: PdfFacts, expected: list[str]) -> list[Finding]:
     """Words of *expected* not in the text layer; line-end hyphens and spaces are removed
     first, so words hyphenated or URLs broken across lines read whole again."""
     text = re.sub(r"-\s*\n\s*", "", facts.text)
@@ -349,7 +546,14 @@ def _missing_word_problems(facts: PdfFacts, expected: list[str]) -> list[str]:
     if not missing:
         return []
     shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
-    return [f"{len(missing)} words of the statement are not in the text: {shown}"]
+    count = len(missing)
+    return [
+        (
+            "missing-words",
+            f"{count} word{'s' * (count != 1)} of the statement "
+            f"{'are' if count != 1 else 'is'} not in the text: {shown}",
+        )
+    ]
 
 
 def _split_across_pages(word: str, text: str) -> bool:
@@ -365,11 +569,11 @@ def _split_across_pages(word: str, text: str) -> bool:
     )
 
 
-def _first_few(problems: list[str], limit: int = 10) -> list[str]:
-    """At most *limit* findings of one kind, then one line saying how many more."""
-    if len(problems) <= limit:
-        return problems
-    return [*problems[:limit], f"… and {len(problems) - limit} more like these"]
+def _first_few(problems: list[str], limit: int = 10, *, rule: str) -> list[Finding]:
+    """At most *limit* findings of *rule*, then one line saying how many more."""
+    shown = problems if len(problems) <= limit else problems[:limit]
+    more = [f"… and {len(problems) - limit} more like these"] if len(problems) > limit else []
+    return [(rule, problem) for problem in [*shown, *more]]
 
 
 def _contains(outer: Box, inner: Box) -> bool:

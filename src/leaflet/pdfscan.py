@@ -56,6 +56,8 @@ TEXT_LIMIT = 2 << 20
 OPERATOR_LIMIT = 2_000_000
 #: Form XObjects one scan interprets (each once per scale it is drawn at).
 FORM_VISIT_LIMIT = 10_000
+#: Form XObjects placed by a page's own content that are remembered (imposed pages).
+PLACED_FORM_LIMIT = 64
 #: Deepest nesting of Form XObjects followed.
 FORM_DEPTH_LIMIT = 12
 #: Stands for "more than any budget" in the text cost of a form drawn in a cycle.
@@ -107,6 +109,9 @@ class PageFacts:
     #: Text-showing operators by the CMYK fill colour they paint in (grey as K; text in other
     #: colour spaces is not counted).
     text_colours: dict[tuple[float, ...], int] = field(default_factory=dict)
+    #: Form XObjects the page's own content draws (imposed sheets place whole pages so): an
+    #: identity of the form and its BBox as placed on the page (left, bottom, right, top).
+    placed_forms: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,6 +473,11 @@ class _Walker:
         if not math.isfinite(scale):
             self.facts.malformed += 1
             return 0
+        if depth == 0 and len(self.facts.placed_forms) < PLACED_FORM_LIMIT:
+            box = _direct(xobject.get("/BBox"))
+            bbox = _numbers([_direct(v) for v in box], 4) if isinstance(box, list) else None
+            if bbox is not None:
+                self.facts.placed_forms.append((str(key), _placed_box(bbox, placed)))
         # Once per scale, in steps of 1/64 of a doubling: what it draws is then known.
         memo = (key, round(math.log2(max(scale, 1e-300)) * 64))
         if memo in self.costs:
@@ -507,6 +517,16 @@ class _Walker:
             self.seen_fonts.add(id(font))
             name = str(font.get("/BaseFont", "/unnamed")).lstrip("/").split("+", 1)[-1]
             self.fonts[name] = self.fonts.get(name, False) or _embedded(font)
+
+
+def _placed_box(bbox: tuple[float, ...], m: Matrix) -> tuple[float, float, float, float]:
+    """The rectangle *bbox* (x0, y0, x1, y1) mapped by *m*: the box around its four corners."""
+    x0, y0, x1, y1 = bbox
+    xs, ys = [], []
+    for x, y in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
+        xs.append(m[0] * x + m[2] * y + m[4])
+        ys.append(m[1] * x + m[3] * y + m[5])
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _key(reference: Any, obj: Any) -> Any:

@@ -1,13 +1,17 @@
 """Preflight a PDF as a print shop would: boxes, bleed, page count, fonts, colour, images.
 
-Checks that MediaBox ⊇ BleedBox ⊇ TrimBox on every page and that pages with room for crop
-marks have a bleed; that a booklet has a multiple of 4 pages; that every font is embedded;
-that a PDF/X file has an output intent and no RGB colour; that no line is a hairline; and
-warns about images under 200 dpi.  With --source, every word of the statement must be in the
-PDF's text, and the layout preflight's notes that a PDF can tell are shown (note calls parted
-from their word or touching, hyphenated lines in a row, a hyphen across a page turn; they do
-not change the exit code).  Exit code 0: no problems; 1: problems found (one line each);
-2: unreadable input.
+Checks that MediaBox ⊇ BleedBox ⊇ TrimBox on every page, that pages with room for crop
+marks have a bleed and that artwork does not run to a trim without bleed; that a booklet
+(told by its sheets' geometry) has a multiple of 4 pages; that every font is embedded; that
+a PDF/X file has an output intent, no RGB colour, no transparency in PDF/X-1a and no
+annotations inside the trim; that body text is solid black; that Info and XMP agree; that no
+line is a hairline; and warns about images under 200 dpi.  With --source, every word of the
+statement must be in the PDF's text, and the layout preflight's notes that a PDF can tell are
+shown (note calls parted from their word or touching, hyphenated lines in a row, a hyphen
+across a page turn; they do not change the exit code).  Exit code 0: no problems;
+1: problems found (one line each); 2: unreadable input.  With --json, ``findings`` lists
+each finding with the id of its rule (``trim-no-bleed``, ``booklet-pages``,
+``pdfx-rgb-image`` …) and its severity.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
             *(f"problem: {problem}" for problem in report.problems),
             *(f"warning: {warning}" for warning in report.warnings),
             *(f"note: {note}" for note in report.notes),
-            f"{len(report.problems)} problems" if report.problems else "ok: no problems found",
+            report.verdict(),
         ]
         stdout.write("\n".join(lines) + "\n")
     return 0 if report.ok else 1
