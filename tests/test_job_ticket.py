@@ -45,6 +45,9 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
         "copies_per_sheet": 1,
         "pdf_pages": pages // 2,
         "notes": ticket["notes"],  # the layout preflight's (tests/test_preflight.py)
+        "delivery": "imposed sheets",
+        "creep_mm": 0.0,
+        "creep_innermost_mm": 0.0,
     }
     lines = text.read_text().splitlines()
     assert lines[0] == "Print job: transit.pdf"
@@ -59,6 +62,8 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
         in lines
     )
     assert "Bleed: 3 mm on every edge; crop marks: yes" in lines
+    assert "Delivery: imposed sheets" in lines
+    assert "Creep: none applied (the shop may add its own for the paper)" in lines
 
 
 def test_flat_ticket_without_bleed_and_black_only_template(cli: Cli, tmp_path: Path) -> None:
@@ -71,7 +76,10 @@ def test_flat_ticket_without_bleed_and_black_only_template(cli: Cli, tmp_path: P
         ("single-sided", "1/0: black only"),
         ("double-sided, flip on long edge", "1/1: black only"),
     )
-    assert "Bleed: none; crop marks: no" in (tmp_path / "flat.job.txt").read_text()
+    text = (tmp_path / "flat.job.txt").read_text()
+    assert "Bleed: none; crop marks: no" in text
+    assert "Delivery: single pages" in text and "Creep:" not in text
+    assert (ticket["delivery"], ticket["creep_mm"]) == ("single pages", 0)
 
 
 def test_no_ticket_without_the_option(cli: Cli, tmp_path: Path) -> None:
@@ -171,3 +179,26 @@ def test_the_json_schema_is_documented() -> None:
 
     documented = re.findall(r"^``(\w+)``\s", jobticket.__doc__ or "", re.M)
     assert documented == [field.name for field in dataclasses.fields(jobticket.JobTicket)]
+
+
+def test_impose_ticket_records_the_creep(cli: Cli, tmp_path: Path) -> None:
+    """Twelve A5 pages: three sheets; 0.1 mm paper gives 0.1 mm creep per sheet of depth, so
+    the innermost (third) sheet's pages move 0.2 mm towards the spine."""
+    from weasyprint import HTML
+
+    pages = "".join(f"<p>{n}</p>" for n in range(1, 13))
+    css = (
+        "@page { size: A5; bleed: 3mm } p { break-after: page } p:last-child { break-after: auto }"
+    )
+    flat = tmp_path / "twelve.pdf"
+    flat.write_bytes(bytes(HTML(string=f"<style>{css}</style>{pages}").write_pdf()))
+    output = tmp_path / "booklet.pdf"
+    args = ("impose", flat, "--paper-thickness", "0.1mm", "--job", "-o", output)
+    assert cli(*args).code == 0
+    ticket = json.loads((tmp_path / "booklet.job.json").read_text())
+    assert (ticket["creep_mm"], ticket["creep_innermost_mm"]) == (0.1, 0.2)
+    assert (ticket["sheets_per_copy"], ticket["delivery"]) == (3, "imposed sheets")
+    assert (
+        "Creep: 0.1 mm per sheet, 0.2 mm on the innermost sheet: applied (its pages shifted "
+        "towards the spine)"
+    ) in (tmp_path / "booklet.job.txt").read_text().splitlines()

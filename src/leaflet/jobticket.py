@@ -7,29 +7,35 @@ and ``<output>.job.json``.
 
 The JSON object (every key always present):
 
-=====================  ========  ==========================================================
-key                    type      meaning
-=====================  ========  ==========================================================
-``file``               string    the PDF's file name
-``finished_size``      string    one finished page (``A5, 148 × 210 mm portrait``)
-``pages``              integer   finished pages (a booklet's, blanks included)
-``press_sheet``        string    the PDF's sheet, exactly, and the stock it is cut from
-``sheets_per_copy``    number    press sheets one copy takes (0.5: two copies a sheet)
-``printing``           string    sides and flip (``double-sided, flip on short edge``)
-``finishing``          string    trim, fold, staple, cut
-``colours``            string    inks in shop notation (``4/4``, ``1/0``) and, for PDF/X,
-                                 the printing condition (``FOGRA39``) and the CMYK mixes
-``bleed_mm``           number    bleed on every edge, mm (0: none)
-``crop_marks``         boolean   the sheets carry crop marks
-``pdf_standard``       string    ``PDF 1.7``, ``PDF/X-4``, ``PDF/X-1a:2003``, ``PDF/A-3b``
-``fonts_embedded``     boolean   null when leaflet did not make the PDF
-``quantity``           string    a blank for the organizer (``____ copies``)
-``paper``              string    a blank for the stock and weight
-``proof``              string    a blank: which proof is wanted before the run
-``copies_per_sheet``   integer   copies one press sheet gives (2 for 2-up, 4 for 4-up)
-``pdf_pages``          integer   pages in the PDF (sheet sides when imposed)
-``notes``              list      the layout preflight's notes, for the organizer to judge
-=====================  ========  ==========================================================
+=======================  ========  ==========================================================
+key                      type      meaning
+=======================  ========  ==========================================================
+``file``                 string    the PDF's file name
+``finished_size``        string    one finished page (``A5, 148 × 210 mm portrait``)
+``pages``                integer   finished pages (a booklet's, blanks included)
+``press_sheet``          string    the PDF's sheet, exactly, and the stock it is cut from
+``sheets_per_copy``      number    press sheets one copy takes (0.5: two copies a sheet)
+``printing``             string    sides and flip (``double-sided, flip on short edge``)
+``finishing``            string    trim, fold, staple, cut
+``colours``              string    inks in shop notation (``4/4``, ``1/0``) and, for PDF/X,
+                                   the printing condition (``FOGRA39``) and the CMYK mixes
+``bleed_mm``             number    bleed on every edge, mm (0: none)
+``crop_marks``           boolean   the sheets carry crop marks
+``pdf_standard``         string    ``PDF 1.7``, ``PDF/X-4``, ``PDF/X-1a:2003``, ``PDF/A-3b``
+``fonts_embedded``       boolean   null when leaflet did not make the PDF
+``quantity``             string    a blank for the organizer (``____ copies``)
+``paper``                string    a blank for the stock and weight
+``proof``                string    a blank: which proof is wanted before the run
+``copies_per_sheet``     integer   copies one press sheet gives (2 for 2-up, 4 for 4-up)
+``pdf_pages``            integer   pages in the PDF (sheet sides when imposed)
+``notes``                list      the layout preflight's notes, for the organizer to judge
+``delivery``             string    ``imposed sheets`` (folded or cut as ``finishing`` says) or
+                                   ``single pages`` (in reading order, for a shop to impose)
+``creep_mm``             number    creep applied per sheet of a saddle-stitched booklet, mm
+                                   (0: none; a shop may add its own)
+``creep_innermost_mm``   number    how far the innermost sheet's pages were shifted towards
+                                   the spine, mm
+=======================  ========  ==========================================================
 """
 
 from __future__ import annotations
@@ -93,6 +99,11 @@ class JobTicket:
     #: What leaflet's layout preflight noted (``page N: …``): for the organizer to judge
     #: before printing; none for a PDF leaflet did not lay out.
     notes: tuple[str, ...] = ()
+    #: What the PDF is: sheets imposed for folding or cutting, or pages for a shop to impose.
+    delivery: str = "single pages"
+    #: Creep (saddle stitch) already applied: per sheet of depth and on the innermost sheet.
+    creep_mm: float = 0.0
+    creep_innermost_mm: float = 0.0
 
     def _pdf_pages(self) -> str:
         if not self.pdf_pages or self.pdf_pages == self.pages:
@@ -109,6 +120,16 @@ class JobTicket:
             f"({self.copies_per_sheet}-up: cut each sheet into {self.copies_per_sheet})"
         )
 
+    def _creep(self) -> str:
+        if self.creep_mm:
+            return (
+                f"{self.creep_mm:g} mm per sheet, {self.creep_innermost_mm:g} mm on the "
+                "innermost sheet: applied (its pages shifted towards the spine)"
+            )
+        if self.delivery == "imposed sheets" and "staple" in self.finishing:
+            return "none applied (the shop may add its own for the paper)"
+        return ""
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
 
@@ -124,7 +145,9 @@ class JobTicket:
             f"Pages: {self.pages}" + self._pdf_pages(),
             f"Press sheet: {self.press_sheet}, {self._sheets()}",
             f"Printing: {self.printing}",
+            f"Delivery: {self.delivery}",
             f"Finishing: {self.finishing}",
+            *([f"Creep: {creep}"] if (creep := self._creep()) else []),
             f"Colours: {self.colours}",
             f"Bleed: {bleed}; crop marks: {'yes' if self.crop_marks else 'no'}",
             f"PDF: {self.pdf_standard}" + (", fonts embedded" if self.fonts_embedded else ""),
@@ -183,6 +206,9 @@ def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicke
         crop_marks=marks,
         pdf_standard="as supplied",
         fonts_embedded=None,
+        delivery="imposed sheets",
+        creep_mm=round(imposed.creep / _MM, 3),
+        creep_innermost_mm=round(imposed.innermost_creep / _MM, 3),
     )
 
 
@@ -261,6 +287,7 @@ def _ticket(
         bleed_mm=round(bleed / _MM, 2),
         crop_marks=marks,
         pdf_standard="PDF 1.7",
+        delivery="imposed sheets" if fmt.booklet else "single pages",
     )
 
 
