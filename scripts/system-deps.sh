@@ -7,6 +7,8 @@
 #     with (`qpdf --check`, `pdftoppm`, `pdfinfo`); those tests are skipped without them.
 #   - ghostscript, icc-profiles-free (optional): Ghostscript's PDF/X mode and ink coverage
 #     check the print files; Fogra's FOGRA39L data check the bundled output profile.
+#   - libpdfbox2-java with libactivation-java and libjaxb-api-java, and a Java runtime
+#     (optional): Apache PDFBox Preflight validates the PDF/A files (tests/test_print_pdfbox.py).
 # Debian/Ubuntu only (apt-get); elsewhere it prints what to install and carries on.
 set -u
 
@@ -20,6 +22,10 @@ command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v gs >/dev/null 2>&1 || missing+=(ghostscript)
 [ -f /usr/share/color/icc/FOGRA39L.ti3 ] || missing+=(icc-profiles-free)
+[ -f /usr/share/java/preflight.jar ] || missing+=(libpdfbox2-java)
+[ -f /usr/share/java/javax.activation.jar ] || missing+=(libactivation-java)
+[ -f /usr/share/java/jaxb-api.jar ] || missing+=(libjaxb-api-java)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

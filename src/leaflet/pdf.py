@@ -1290,8 +1290,9 @@ def _sync_metadata(writer: PdfWriter) -> None:
 
 def _xml(root: Any) -> str:
     """*root* (ElementTree) as XML text with the usual XMP prefixes (others get ``ns1``,
-    ``ns2``…), every namespace declared on the root element: ElementTree's own writer would
-    need them registered process-wide."""
+    ``ns2``…), every namespace declared on the root element (ElementTree's own writer would
+    need them registered process-wide) and again on each ``rdf:Description`` that uses it,
+    as Adobe's XMP toolkit writes them: PDFBox's xmpbox finds schemas only there."""
     from xml.sax.saxutils import escape, quoteattr
 
     prefixes = dict(_PREFIXES)
@@ -1307,11 +1308,24 @@ def _xml(root: Any) -> str:
             declared[prefixes[uri]] = uri
         return f"{prefixes[uri]}:{local}"
 
+    description = _qualified("rdf:Description")
+
+    def used(element: Any) -> dict[str, str]:
+        """Prefix → URI of the namespaces *element* and its descendants are named in."""
+        found: dict[str, str] = {}
+        for node in element.iter():
+            for tag in (node.tag, *node.attrib):
+                prefix = name(tag).partition(":")[0]
+                if prefix in declared and prefix not in ("rdf", "xml"):
+                    found[prefix] = declared[prefix]
+        return found
+
     def write(element: Any) -> str:
         tag = name(element.tag)
+        local = used(element) if element.tag == description else {}
         attributes = "".join(
-            f" {name(key)}={quoteattr(value)}" for key, value in element.attrib.items()
-        )
+            f" xmlns:{prefix}={quoteattr(uri)}" for prefix, uri in local.items()
+        ) + "".join(f" {name(key)}={quoteattr(value)}" for key, value in element.attrib.items())
         inner = escape(element.text or "") + "".join(
             write(child) + escape(child.tail or "") for child in element
         )
