@@ -3,7 +3,9 @@
 INPUT is a PDF whose pages all have one size (e.g. 'leaflet render -f a5').  The imposed PDF
 is written to OUTPUT (default: <input stem>-<layout>.pdf in the current folder); its path is
 printed, then one line telling how to print and finish it.  Each page is stored once, so the
-imposed file is about the size of the input.
+imposed file is about the size of the input.  Pages with bleed keep it on every edge: a sheet
+too small for the pages and their bleed grows to hold them (the line says so), and creep that
+eats into the outer bleed is reported there too.
 
 OUTPUT is never INPUT (nor a link to it); it is written atomically (all of it or nothing,
 together with the --job tickets, which replace only tickets leaflet wrote), through symlinks,

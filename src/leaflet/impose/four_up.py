@@ -4,7 +4,9 @@
 times in a 2 × 2 grid, so two cuts through the stack give four identical piles.  Page 1 is on
 the front of the first sheet, page 2 on its back, page 3 on the front of the next sheet, and
 so on.  Print double-sided (flip on the long edge of a portrait sheet), then cut along the
-middle both ways (use --marks for crop marks).
+middle both ways (use --marks for crop marks).  Pages with bleed are set twice the bleed
+apart, so that every cut has bleed on both sides: cut each side of those gutters (--marks
+draws a mark at each cut).
 """
 
 from __future__ import annotations

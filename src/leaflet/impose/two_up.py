@@ -4,7 +4,9 @@ This is "step and repeat", what print shops expect for cut-and-stack flyers: eac
 carries the same page twice (side by side for portrait pages, one above the other for landscape
 ones), so one cut through the stack gives two identical piles.  Page 1 is on the front of the
 first sheet, page 2 on its back, page 3 on the front of the next sheet, and so on.  Print
-double-sided (flip on the short edge of a landscape sheet), then cut along the middle.
+double-sided (flip on the short edge of a landscape sheet), then cut along the middle.  Pages
+with bleed are set twice the bleed apart, so that every cut has bleed on both sides: cut each
+side of that gutter (--marks draws a mark at each cut).
 """
 
 from __future__ import annotations
