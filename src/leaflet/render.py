@@ -651,10 +651,35 @@ def _prepare(root: Any, names: _PortableNames) -> None:
             element.text = names.portable(element.text)
         elif is_text:
             element.text = _breakable(element.text)
+        previous = None
         for child in element:
             stack.append((child, is_text))
             if is_text:
+                _space_into(element, previous, child)
                 child.tail = _breakable(child.tail)
+            previous = child
+
+
+#: Inline elements a space before which is moved inside them (see :func:`_space_into`).
+_INLINE = frozenset({"a", "em", "strong", "span", "code", "s", "b", "i", "u"})
+
+
+def _space_into(parent: Any, previous: Any, child: Any) -> None:
+    """Move the space between a word and the inline element *child* that follows it into the
+    element ("service <em>and</em>" → "service<em> and</em>"; the same text).  WeasyPrint 70
+    counts a space ending a text box in the width of the line that text would end: a line
+    that fits without the space is taken to overflow, and its first word is hyphenated alone
+    on the line ("tran-").  Inside the element the space is an ordinary break."""
+    if child.tag not in _INLINE:
+        return
+    before = previous.tail if previous is not None else parent.text
+    if not before or len(before) < 2 or before[-1] != " " or before[-2].isspace():
+        return
+    if previous is not None:
+        previous.tail = before[:-1]
+    else:
+        parent.text = before[:-1]
+    child.text = " " + (child.text or "")
 
 
 def _breakable(text: str | None) -> str | None:
