@@ -458,3 +458,26 @@ def test_booklet_sheets_are_told_by_their_geometry_not_keywords() -> None:
     two_up = sheets_without_keywords("2up", drop_last=True)
     assert not saddle_sheets(scan_pdf(two_up, "sheets"))
     assert "booklet-pages" not in check_pdf(two_up).problem_rules
+
+
+@pytest.mark.parametrize("template", ["classic", "bold", "copier", "letter", "modern", "zine"])
+def test_no_template_runs_its_artwork_to_an_unbled_trim(template: str) -> None:
+    """Without --bleed, every template keeps its bands and backgrounds inside the page."""
+    options = RenderOptions(format="a5", template=template)
+    pdf = render_statement(load_statement(EXAMPLE), options).pdf
+    assert "trim-no-bleed" not in check_pdf(pdf).problem_rules
+
+
+def test_pages_with_huge_images_are_not_rendered_for_the_edge_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pdfium decodes an image whole to render it: a page whose images hold more pixels than
+    the bound is left out of the edge check (here the bound is lowered under a small black
+    image covering the page, which the check otherwise finds at the trim)."""
+    import leaflet.check
+
+    image = b"BI /W 20 /H 20 /CS /G /BPC 8 /F /AHx ID " + b"00" * 400 + b"> EI"
+    pdf = crafted(b"q 420 0 0 595 0 0 cm " + image + b" Q")
+    assert "trim-no-bleed" in check_pdf(pdf).problem_rules
+    monkeypatch.setattr(leaflet.check, "EDGE_IMAGE_PIXELS", 399)
+    assert "trim-no-bleed" not in check_pdf(pdf).problem_rules

@@ -56,6 +56,8 @@ Finding = tuple[str, str]
 #: :data:`EDGE_DPI`, a few milliseconds each).
 EDGE_PAGE_LIMIT = 100
 EDGE_DPI = 50
+#: Pages whose images hold more pixels than this are not rendered (pdfium decodes them whole).
+EDGE_IMAGE_PIXELS = 40_000_000
 #: An edge is painted when this share of its pixels (one pixel deep, 0.5 mm) is not paper.
 EDGE_PAINTED = 0.02
 
@@ -210,6 +212,7 @@ def _trim_artwork_problems(pdf: bytes, facts: PdfFacts) -> list[Finding]:
         and page.text_unread is None
         and not page.malformed
         and not facts.repairs
+        and sum(image.width * image.height for image in page.images) <= EDGE_IMAGE_PIXELS
         and _bleed(page) <= _EPSILON
         and _margin(page.media, page.trim) <= _EPSILON
     ][:EDGE_PAGE_LIMIT]
