@@ -202,3 +202,16 @@ def test_impose_ticket_records_the_creep(cli: Cli, tmp_path: Path) -> None:
         "Creep: 0.1 mm per sheet, 0.2 mm on the innermost sheet: applied (its pages shifted "
         "towards the spine)"
     ) in (tmp_path / "booklet.job.txt").read_text().splitlines()
+
+
+def test_booklet_with_bleed_and_no_marks_names_its_grown_sheet(cli: Cli, tmp_path: Path) -> None:
+    """Two A5 pages (2 × 148 × 210 mm) and 3 mm of bleed around them: 302 × 216 mm, more than
+    A4, printed on SRA4."""
+    output = tmp_path / "fold.pdf"
+    args = ("render", EXAMPLE, "-f", "a5-fold", "--bleed", "3mm", "--job", "-o", output)
+    result = cli(*args)
+    assert result.code == 0, result.err
+    assert "larger than A4, to carry the 3 mm bleed" in result.out
+    ticket = json.loads((tmp_path / "fold.job.json").read_text())
+    assert ticket["press_sheet"] == "302 × 216 mm landscape, on SRA4 (320 × 225 mm)"
+    assert (ticket["bleed_mm"], ticket["crop_marks"]) == (3.0, False)
