@@ -403,6 +403,7 @@ def test_two_up_cells_are_a_gutter_apart_and_each_side_of_the_cut_keeps_its_blee
         assert grey_at(result.data, 0, x, y), x
     # Cut marks are doubled at the gutter: both sides of it are cut lines.
     marked = impose(numbered_pdf(2), ImposeOptions(layout="2up", marks=True))
+    assert marked.instruction.endswith("cut at every mark, both sides of each gutter")
     data = reader(marked).pages[0].get_contents().get_data()  # type: ignore[union-attr]
     page = reader(marked).pages[0]
     left = box(page.trimbox)[0]

@@ -477,7 +477,9 @@ def _instruction(
         else (f"{slots} pages ({blanks} blank)")
     )
     line = f"{counted} on {count} {paper} sheet{plural}: print {printing}, {layout.FINISHING}"
-    # With marks the sheet grew to hold them (A4 → SRA4): say what it is trimmed to.
-    return (
-        f"{line}; sheets larger than {paper} carry crop marks: trim to {paper}" if marks else line
-    )
+    # With marks the sheet grew to hold them (A4 → SRA4): say what it is trimmed to, or, for
+    # copies a gutter apart, that every mark is a cut.
+    if not marks:
+        return line
+    cut = "cut at every mark, both sides of each gutter" if plan.gutter else f"trim to {paper}"
+    return f"{line}; sheets larger than {paper} carry crop marks: {cut}"
