@@ -434,3 +434,26 @@ def test_creep_eating_into_the_outer_bleed_is_on_the_instruction_line(
     assert said in result.instruction
     assert result.innermost_creep == pytest.approx(3 * parse_length(creep))
     assert "creep" not in impose(numbered_pdf(16)).instruction
+
+
+def test_pages_delivered_in_reading_order_padded_before_the_back_page(six: bytes) -> None:
+    from leaflet.check import check_pdf
+    from leaflet.impose import deliver_pages
+
+    result = deliver_pages(six, keep_last=1)
+    pages = reader(result).pages
+    assert len(pages) == 8 and result.padded_count == 8 and result.sheet_count == 2
+    assert [texts[0] for texts in texts_in_columns(result.data, 1)] == [
+        "1", "2", "3", "4", "5", "", "", "6",
+    ]  # fmt: skip
+    source = PdfReader(io.BytesIO(six)).pages[0]
+    for page in pages:  # blanks too: every page keeps the size, boxes and bleed
+        assert box(page.trimbox) == box(source.trimbox)
+        assert box(page.bleedbox) == box(source.bleedbox)
+        assert box(page.mediabox) == box(source.mediabox)
+    assert result.instruction == (
+        "8 pages (2 blank) in reading order, as single pages with their bleed: to impose as a "
+        "saddle-stitched booklet of 2 sheets"
+    )
+    assert "layout:pages" in str(reader(result).metadata["/Keywords"])  # type: ignore[index]
+    assert check_pdf(result.data).problems == ()

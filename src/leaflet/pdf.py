@@ -16,7 +16,7 @@ import math
 import re
 import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +69,7 @@ __all__ = [
     "read_source",
     "reading",
     "write_imposed",
+    "write_pages",
 ]
 
 _LOG = logging.getLogger("leaflet.pdf")
@@ -435,6 +436,30 @@ def write_imposed(
             resources[NameObject("/ColorSpace")] = _dictionary({"/Reg": registration})
         _add_sheet_page(writer, sheet, resources, "\n".join(commands))
     with reading(source.name):
+        _sync_metadata(writer)
+    return _serialize(writer)
+
+
+def write_pages(source: Source, order: Sequence[int | None]) -> bytes:
+    """The pages of *source* in *order* (``None``: a blank page with the first page's boxes),
+    each page as it is, boxes and bleed kept: single pages for a shop that imposes itself.
+    ``layout:pages`` is added to /Keywords."""
+    boxes = _boxes(source)
+    with reading(source.name):
+        writer = PdfWriter()
+        _copy_document_info(source.reader, writer, "pages")
+        first = boxes[0]
+        for index in order:
+            if index is not None:
+                writer.add_page(source.reader.pages[index])
+                continue
+            page = writer.add_blank_page(first.media.width, first.media.height)
+            for key, box in (
+                ("/MediaBox", first.media),
+                ("/BleedBox", first.bleed),
+                ("/TrimBox", first.trim),
+            ):
+                page[NameObject(key)] = _rectangle(box)
         _sync_metadata(writer)
     return _serialize(writer)
 

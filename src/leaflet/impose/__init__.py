@@ -42,6 +42,7 @@ __all__ = [
     "Sheet",
     "Slot",
     "bleed_sheet",
+    "deliver_pages",
     "flyer_order",
     "get_layout",
     "impose",
@@ -397,6 +398,35 @@ def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPD
         len(layout.reading_order(source.page_count, keep_last=options.keep_last)),
         options.creep,
         plan.innermost_creep,
+    )
+
+
+def deliver_pages(pdf: bytes | Path, *, keep_last: int = 0) -> ImposedPDF:
+    """A saddle-stitched booklet's pages in reading order, for a shop that imposes itself:
+    padded with blank pages to a multiple of 4 (before the *keep_last* final pages, so a back
+    page stays last), each page with its boxes and bleed.  Errors as :func:`impose`."""
+    from .. import pdf as pdf_module
+
+    source = pdf_module.read_source(pdf)
+    order = padded_order(source.page_count, 4, keep_last)
+    data = pdf_module.write_pages(source, order)
+    blanks = order.count(None)
+    counted = f"{len(order)} pages" + (f" ({blanks} blank)" if blanks else "")
+    instruction = (
+        f"{counted} in reading order, as single pages with their bleed: to impose as a "
+        f"saddle-stitched booklet of {len(order) // 4} sheet{'s' * (len(order) > 4)}"
+    )
+    return ImposedPDF(
+        data,
+        len(order) // 4,
+        source.page_count,
+        "page",
+        instruction,
+        "double-sided, flip on short edge",
+        "impose, fold, staple",
+        source.trim_size,
+        source.bleed,
+        len(order),
     )
 
 
