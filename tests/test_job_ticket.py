@@ -215,3 +215,21 @@ def test_booklet_with_bleed_and_no_marks_names_its_grown_sheet(cli: Cli, tmp_pat
     ticket = json.loads((tmp_path / "fold.job.json").read_text())
     assert ticket["press_sheet"] == "302 × 216 mm landscape, on SRA4 (320 × 225 mm)"
     assert (ticket["bleed_mm"], ticket["crop_marks"]) == (3.0, False)
+
+
+def test_ticket_of_single_pages_leaves_the_sheet_to_the_shop(tmp_path: Path) -> None:
+    from leaflet.impose import deliver_pages
+    from leaflet.jobticket import impose_ticket
+    from leaflet.pipeline import RenderOptions, render_statement
+    from leaflet.source import load_statement
+
+    statement = load_statement(EXAMPLE)
+    flat = render_statement(statement, RenderOptions(format="a5", bleed=8.5)).pdf
+    ticket = impose_ticket(tmp_path / "pages.pdf", deliver_pages(flat), marks=False)
+    assert ticket.delivery == "single pages"
+    assert ticket.press_sheet == (
+        "the shop's choice (single pages of 154 × 216 mm portrait with their bleed, to impose)"
+    )
+    assert ticket.pages % 4 == 0 and ticket.pdf_pages == ticket.pages
+    assert (ticket.copies_per_sheet, ticket.sheets_per_copy) == (1, ticket.pages // 4)
+    assert "Delivery: single pages" in ticket.to_text()

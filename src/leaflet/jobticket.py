@@ -174,6 +174,7 @@ def job_ticket(
         notes=tuple(str(note) for note in result.notes),
         pdf_pages=len(page_sizes(result.pdf)),
     )
+    ticket = _single_pages(ticket, result.pdf)
     variant = options.pdf_variant
     if variant is None:
         return ticket
@@ -190,8 +191,8 @@ def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicke
     from .pdf import copies_per_sheet, media_size, page_sizes
 
     finishing = imposed.finishing if not marks else f"trim at the crop marks; {imposed.finishing}"
-    copies = copies_per_sheet(imposed.data)
-    return JobTicket(
+    copies = copies_per_sheet(imposed.data) if imposed.sheet != "page" else 1
+    ticket = JobTicket(
         file=output.name,
         finished_size=_describe_size(imposed.page_size),
         pages=imposed.padded_count or imposed.page_count,
@@ -209,6 +210,25 @@ def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicke
         delivery="imposed sheets",
         creep_mm=round(imposed.creep / _MM, 3),
         creep_innermost_mm=round(imposed.innermost_creep / _MM, 3),
+    )
+    return _single_pages(ticket, imposed.data)
+
+
+def _single_pages(ticket: JobTicket, pdf: bytes) -> JobTicket:
+    """A booklet delivered as single pages (``layout:pages``, :func:`impose.deliver_pages`):
+    the shop imposes it, so the press sheet is its choice."""
+    from .pdf import KEYWORD_LAYOUT, keywords, open_pdf, reading
+
+    with reading("output"):
+        if f"{KEYWORD_LAYOUT}pages" not in keywords(open_pdf(pdf, "output")):
+            return ticket
+    return replace(
+        ticket,
+        delivery="single pages",
+        press_sheet=f"the shop's choice (single pages of {ticket.press_sheet.split(',')[0]} "
+        "with their bleed, to impose)",
+        finishing="impose as a saddle-stitched booklet; fold, staple",
+        copies_per_sheet=1,
     )
 
 
