@@ -161,10 +161,17 @@ def test_budgets_out_of_reach_cost_no_pass(volume: float) -> None:
 
 
 def test_between_budgets_without_a_lever_the_last_page_fills_most() -> None:
-    # Even, its last page under half full, unable to reach half: grown as far as it goes.
-    chosen = economical_fit(fake(1.2), Measure(2, 0.2), low=0.9, high=1.1)
+    # Even, its last page under half full, unable to reach half nor to shrink onto one page:
+    # grown as far as it goes.
+    chosen = economical_fit(fake(1.3), Measure(2, 0.3), low=0.9, high=1.05)
     assert chosen.measure.pages == 2
-    assert chosen.measure.fill == pytest.approx(1.2 * 1.1 * 1.1 - 1, abs=0.05)
+    assert chosen.measure.fill == pytest.approx(1.3 * 1.05 * 1.05 - 1, abs=0.05)
+
+
+def test_two_pages_with_a_second_under_half_full_become_a_flyer_when_they_can() -> None:
+    # 1.2 pages: the second page would hold a few notes; 10 % smaller type makes a flyer.
+    chosen = economical_fit(fake(1.2), Measure(2, 0.2), low=0.9, high=1.1)
+    assert chosen.measure.pages == 1
 
 
 # --- headings ---------------------------------------------------------------------------------

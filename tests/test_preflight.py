@@ -151,6 +151,16 @@ CASES: dict[str, tuple[Rule, str, str, str]] = {
 }
 
 
+def test_the_last_piece_of_an_address_is_no_short_word() -> None:
+    address = "https://example.org/housing_committee_platform"
+    narrow = '<p style="width: 38mm; overflow-wrap: anywhere">'
+    linked = lay_out(f'<main class="body">{narrow}See <a href="{address}">{address}</a></p></main>')
+    assert linked.lines[-1].address and len(linked.lines[-1].text.split()) == 1
+    assert fragment_last_line(linked) == []
+    plain = lay_out(f'<main class="body">{narrow}See {address}</p></main>')
+    assert not plain.lines[-1].address
+
+
 def test_german_capitals_are_nouns_not_names() -> None:
     breaking = CASES["11 hyphenated name"][1].replace("<p ", '<p lang="de" ')
     assert lay_out(breaking).lines[0].hyphenated

@@ -99,6 +99,8 @@ def localized_date(date: datetime.date, lang: str) -> str:
 
 #: A heading's last word this short (letters) is kept with the word before it.
 SHORT_WORD = 10
+#: The longest pair of last words held together (characters, the space included).
+GLUE_CHARACTERS = 12
 _LAST_TWO_WORDS = re.compile(r"[^\s<>]+[ \t\n]+[^\s<>]+[ \t\n]*$")
 
 
@@ -113,6 +115,9 @@ def glue_last_word(text: str) -> markupsafe.Markup:
         last_two is None
         or not html[: last_two.start()].strip()  # two words may break between them
         or len(last_two.group().split()[-1]) > SHORT_WORD
+        # Two long words held together overflow a narrow column in display type; the
+        # repair after layout (repair.py) balances a heading ending on one word instead.
+        or len(" ".join(last_two.group().split())) > GLUE_CHARACTERS
     ):
         return markupsafe.Markup(html)
     head, tail = html[: last_two.start()], last_two.group()

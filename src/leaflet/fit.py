@@ -324,7 +324,8 @@ def flat_budgets(measure: Measure) -> list[Budget]:
     * an odd count drops its last page when that is nearly empty, else the type grows to fill
       one more page (and drops it when growing cannot); when neither can be, a last page less
       than half full (often a few notes alone) is filled by growing the type;
-    * an even count whose last page is less than half full grows into it.
+    * an even count whose last page is less than half full grows into it; two pages whose
+      second is less than half full first try to become a flyer.
 
     An empty list: nothing to improve.
     """
@@ -335,7 +336,9 @@ def flat_budgets(measure: Measure) -> list[Budget]:
         return []
     fewer = Budget(pages - 1, grow=pages - 1 == 1)
     if pages % 2 == 0:
-        budgets = [fewer] if pages == 2 and fill < FEW_LINES else []
+        # Two pages, the second less than half full (often notes alone): a flyer first, when
+        # the type may shrink that far (promising() skips it otherwise, at no cost).
+        budgets = [fewer] if pages == 2 and fill < HALF_FULL else []
         return [*budgets, Budget(pages, grow=True)]
     more = Budget(pages + 1, grow=True)
     budgets = [fewer, more] if fill < DROP_PAGE else [more, fewer]

@@ -227,17 +227,36 @@ def _repaired(
 
     walk = walk_lines(laid_out)
     notes = preflight(walk.layout)
+    strong = False
     for _ in range(REPAIR_ROUNDS):
-        css = repair_css(walk, typesetter.selector) if notes else ""
+        css = repair_css(walk, typesetter.selector, strong=strong) if notes else ""
         if not css:
             break
         again = typesetter.layout(f"{laid_out.css}\n{css}")
         again_walk = walk_lines(again)
         again_notes = preflight(again_walk.layout)
-        if again.page_count != laid_out.page_count or len(again_notes) >= len(notes):
+        if again.page_count == laid_out.page_count and _better(again_notes, notes):
+            laid_out, walk, notes, strong = again, again_walk, again_notes, False
+        elif strong:
             break
-        laid_out, walk, notes = again, again_walk, again_notes
+        else:
+            strong = True  # the gentle repair did not help: the next round hits harder
     return laid_out, _strict(notes, options)
+
+
+#: Faults a repair must never add, whatever it mends (as the preflight words them).
+_NEVER_ADDED = ("runs out of its column", "runs below the page", "a note call starts a line")
+
+
+def _better(notes: tuple[Note, ...], before: tuple[Note, ...]) -> bool:
+    """Fewer notes, and none of the faults a reader cannot get past added."""
+
+    def counted(found: tuple[Note, ...], words: str) -> int:
+        return sum(words in note.message for note in found)
+
+    return len(notes) < len(before) and all(
+        counted(notes, words) <= counted(before, words) for words in _NEVER_ADDED
+    )
 
 
 def _add_marks(result: RenderResult) -> RenderResult:

@@ -78,6 +78,8 @@ class Line:
     box_right: float = 0.0
     #: The language the line is set in (its ``lang``), where known.
     lang: str = ""
+    #: The line ends inside a link's address (which breaks anywhere: no word, no fragment).
+    address: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +213,8 @@ def fragment_last_line(layout: Layout) -> list[Note]:
             continue
         last, before = paragraph[-1], paragraph[-2]
         words = last.text.split()
+        if last.address and not before.hyphenated:
+            continue  # the end of a web address, broken anywhere as addresses are
         if len(words) == 1 and (before.hyphenated or _letters(words[0]) < MIN_LAST_LINE):
             what = "the end of a hyphenated word" if before.hyphenated else "a short word"
             notes.append(

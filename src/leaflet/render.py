@@ -373,19 +373,22 @@ def _line(line: Any, block: Any, page: int, role: Role) -> Line:
 
     parts: list[str] = []
     calls: list[tuple[int, int]] = []
+    address = [False]  # whether the last text seen is a link's address
 
-    def visit(box: Any) -> None:
+    def visit(box: Any, in_address: bool) -> None:
         for child in box.children:
             if isinstance(child, boxes.TextBox):
                 parts.append(child.text.translate(_INVISIBLE))
+                address[0] = in_address
             elif isinstance(child, boxes.InlineBox):
                 start = len("".join(parts))
-                visit(child)
+                href = child.element.get("href") or "" if child.element_tag == "a" else ""
+                visit(child, in_address or "://" in href)
                 classes = (child.element.get("class") or "").split()
                 if "note-call" in classes and child.element_tag == "a":
                     calls.append((start, len("".join(parts))))
 
-    visit(line)
+    visit(line, False)
     children = line.children or (line,)
     left = min(child.position_x for child in children)
     right = max(child.position_x + child.margin_width() for child in children)
@@ -394,7 +397,7 @@ def _line(line: Any, block: Any, page: int, role: Role) -> Line:
     return Line(
         page, "".join(parts), role, paragraph, tuple(calls), False,
         line.position_y, line.position_y + line.margin_height(),
-        left, right, box_left, box_left + block.width, block.style["lang"] or "",
+        left, right, box_left, box_left + block.width, block.style["lang"] or "", address[0],
     )  # fmt: skip
 
 

@@ -34,10 +34,11 @@ __all__ = ["LADDER_ZONE", "balanced_measure", "repair_css"]
 LADDER_ZONE = "40%"
 
 
-def repair_css(walk: Walk, selector: Callable[[Any], str]) -> str:
+def repair_css(walk: Walk, selector: Callable[[Any], str], *, strong: bool = False) -> str:
     """CSS rules mending the faults of the layout *walk* describes, each naming its paragraph
     with *selector* (an element → a selector matching it alone); empty when there is nothing
-    a rule can mend."""
+    a rule can mend.  *strong*: after a gentle repair did not help, a run of hyphens sets its
+    paragraph without hyphenation."""
     rules: dict[str, dict[str, str]] = {}
 
     def add(box: Any, **declarations: str) -> None:
@@ -46,7 +47,10 @@ def repair_css(walk: Walk, selector: Callable[[Any], str]) -> str:
 
     lines, holders = walk.layout.lines, walk.holders
     for start, _end in _ladders(lines):
-        add(holders[start], hyphenate_limit_zone=LADDER_ZONE)
+        if strong:
+            add(holders[start], hyphens="manual")
+        else:
+            add(holders[start], hyphenate_limit_zone=LADDER_ZONE)
     for index in range(len(lines) - 1):
         if lines[index].hyphenated and lines[index + 1].page != lines[index].page:
             add(holders[index], hyphens="manual")

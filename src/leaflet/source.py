@@ -988,20 +988,17 @@ def _protect_words(children: list[Token], *, names: bool) -> list[Token]:
     (``last-word``: a paragraph never ends on a word fragment).  A short last word ("am.",
     "18.") is tied to the word before it by a no-break space inside that span, so a paragraph
     never ends on a short word alone (the model's text keeps the space as written).  Link
-    addresses are left alone (they break anywhere and never hyphenate), except that one
-    ending the text keeps its last letters together."""
+    addresses are left alone: they break anywhere and never hyphenate (keeping an address's
+    last letters together made it overflow narrow note columns; the layout preflight does not
+    take an address's last piece for a word)."""
     texts = {
         index
         for index, child in enumerate(children)
         if child.type == "text" and child.content.strip() and not _in_address(children, index)
     }
     last = max(texts, default=-1)
-    address = _closing_address(children)
     protected: list[Token] = []
     for index, child in enumerate(children):
-        if index == address:
-            protected.extend(_address_with_whole_end(child.content))
-            continue
         if index not in texts:
             protected.append(child)
             continue
@@ -1077,35 +1074,6 @@ def _last_word_start(text: str) -> int:
     while start and not _breakable_space(text[start - 1]):
         start -= 1
     return start
-
-
-def _closing_address(children: list[Token]) -> int:
-    """The index of the link address (a bare or ``<…>`` link's text) that ends the text with
-    no space after it, or -1."""
-    for index in range(len(children) - 1, -1, -1):
-        child = children[index]
-        if child.type in ("softbreak", "hardbreak"):
-            return -1
-        if child.type == "text" and _in_address(children, index):
-            return index
-        if child.type == "text" and any(_breakable_space(char) for char in child.content):
-            return -1
-    return -1
-
-
-def _address_with_whole_end(address: str) -> Iterator[Token]:
-    """A link address's text whose last :data:`SHORT_LAST_WORD` letters and digits are in a
-    ``glue`` span (``white-space: nowrap``): an address breaks anywhere (base.css), but a
-    paragraph must not end on "…platfo / rm"."""
-    start, letters = len(address), 0
-    while start and letters < SHORT_LAST_WORD:
-        start -= 1
-        letters += address[start].isalnum()
-    if start == 0:
-        yield Token("text", "", 0, content=address)
-        return
-    yield Token("text", "", 0, content=address[:start])
-    yield from _wrapped(address[start:], "glue")
 
 
 def _in_address(children: list[Token], index: int) -> bool:
