@@ -82,6 +82,9 @@ class RenderOptions:
     pdf_variant: str | None = None
     #: Layout preflight notes (:mod:`leaflet.preflight`) are an error (``--strict-layout``).
     strict_layout: bool = False
+    #: What a booklet is delivered as (``--deliver``): imposed ``sheets``, or its ``pages`` in
+    #: reading order for a shop that imposes itself.
+    deliver: str = "sheets"
 
     @property
     def bleed_width(self) -> float:
@@ -173,6 +176,8 @@ def _render_leaflet(
     return RenderResult(pdf, html, laid_out.page_count, fit.scale, typesetter.passes, notes=notes)
 
 
+#: What a booklet may be delivered as (``--deliver``).
+DELIVERIES = ("sheets", "pages")
 #: The widest bleed accepted: shops ask for 2–5 mm; more is a typo (``30mm`` for ``3mm``).
 MAX_BLEED = parse_length("20mm")
 
@@ -185,6 +190,8 @@ def _check_print_options(options: RenderOptions) -> None:
             f"--bleed {format_length(options.bleed_width)} is more than any print shop asks "
             f"for (at most {format_length(MAX_BLEED)}; 3mm is usual)"
         )
+    if options.deliver not in DELIVERIES:
+        raise UsageError(f"--deliver {options.deliver!r}: one of {', '.join(DELIVERIES)}")
     if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
         known = ", ".join(PDF_VARIANTS)
         raise UsageError(f"unknown --pdf-variant {options.pdf_variant!r} (known: {known})")
@@ -630,13 +637,18 @@ def _impose(
     that text never continues after a blank; otherwise at the end.  The flat pages carry the
     bleed; the imposition keeps it on the sheet and draws the crop and fold marks.
     """
-    from .impose import ImposeOptions, impose
+    from .impose import ImposeOptions, deliver_pages, impose
 
     keep_last = 1 if _has_back_page(statement) and result.page_count > 1 else 0
-    imposed = impose(
-        result.pdf,
-        ImposeOptions(layout="saddle", sheet=fmt.sheet, keep_last=keep_last, marks=options.marks),
-    )
+    if options.deliver == "pages":
+        imposed = deliver_pages(result.pdf, keep_last=keep_last)
+    else:
+        imposed = impose(
+            result.pdf,
+            ImposeOptions(
+                layout="saddle", sheet=fmt.sheet, keep_last=keep_last, marks=options.marks
+            ),
+        )
     return RenderResult(
         imposed.data,
         result.html,

@@ -29,7 +29,7 @@ from typing import TextIO
 
 from ..errors import LayoutError, SourceError, UsageError
 from ..pdfx import PDF_VARIANTS
-from ..pipeline import MARKS_BLEED, RenderOptions
+from ..pipeline import DELIVERIES, MARKS_BLEED, RenderOptions
 from ..units import format_length
 from . import add_format_argument, length_argument
 
@@ -106,6 +106,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="draw crop marks (and fold marks on booklet sheets) outside the bleed",
     )
     parser.add_argument(
+        "--deliver",
+        choices=DELIVERIES,
+        default=DEFAULTS.deliver,
+        help="booklets only: imposed press 'sheets' (default), or the 'pages' in reading "
+        "order with their bleed, for a print shop that imposes itself",
+    )
+    parser.add_argument(
         "--pdf-variant",
         choices=PDF_VARIANTS,
         default=DEFAULTS.pdf_variant,
@@ -161,6 +168,7 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         marks=args.marks,
         pdf_variant=args.pdf_variant,
         strict_layout=args.strict_layout,
+        deliver=args.deliver,
     )
     template = get_template(options.template)  # an unknown template fails before any parsing
     source = Path(args.source)
