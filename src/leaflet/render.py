@@ -389,7 +389,10 @@ def _line(line: Any, block: Any, page: int, role: Role) -> Line:
                     calls.append((start, len("".join(parts))))
 
     visit(line, False)
-    children = line.children or (line,)
+    # Where the line's text starts and ends: its text boxes, not the padding an inline box
+    # repeats at each line end (a headline's tape, box-decoration-break: clone).
+    texts = list(_text_boxes(line))
+    children = texts or line.children or (line,)
     left = min(child.position_x for child in children)
     right = max(child.position_x + child.margin_width() for child in children)
     box_left = block.content_box_x()
@@ -399,6 +402,18 @@ def _line(line: Any, block: Any, page: int, role: Role) -> Line:
         line.position_y, line.position_y + line.margin_height(),
         left, right, box_left, box_left + block.width, block.style["lang"] or "", address[0],
     )  # fmt: skip
+
+
+def _text_boxes(box: Any) -> Iterator[Any]:
+    """The text boxes of a line, generated content left out (list markers and bullets drawn
+    with ``::before`` hang outside the column by design)."""
+    for child in box.children:
+        if "::" in (child.element_tag or ""):
+            continue
+        if isinstance(child, boxes.TextBox):
+            yield child
+        elif isinstance(child, boxes.ParentBox):
+            yield from _text_boxes(child)
 
 
 def _with_hyphens(found: list[tuple[Line, Any, Any]]) -> Iterator[Line]:
@@ -665,6 +680,9 @@ def _prepare(root: Any, names: _PortableNames) -> None:
 
 #: Inline elements a space before which is moved inside them (see :func:`_space_into`).
 _INLINE = frozenset({"a", "em", "strong", "span", "code", "s", "b", "i", "u"})
+#: Classes of spans set unbroken (``white-space: nowrap``, base.css): a space moved inside
+#: would be no break at all.
+_KEPT_WHOLE = frozenset({"tie", "glue"})
 
 
 def _space_into(parent: Any, previous: Any, child: Any) -> None:
@@ -673,7 +691,7 @@ def _space_into(parent: Any, previous: Any, child: Any) -> None:
     counts a space ending a text box in the width of the line that text would end: a line
     that fits without the space is taken to overflow, and its first word is hyphenated alone
     on the line ("tran-").  Inside the element the space is an ordinary break."""
-    if child.tag not in _INLINE:
+    if child.tag not in _INLINE or _KEPT_WHOLE & set((child.get("class") or "").split()):
         return
     before = previous.tail if previous is not None else parent.text
     if not before or len(before) < 2 or before[-1] != " " or before[-2].isspace():
