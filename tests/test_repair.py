@@ -62,23 +62,14 @@ def typesetter(body: str, css: str = HEADING_STYLE) -> Typesetter:
     return Typesetter(html, base_url=PACKAGE_DIR, roots=[PACKAGE_DIR])
 
 
+#: Words random headings are made of.
+HEADING_WORDS = "the workers of every city demand their rights and fair wages now".split()  # noqa: SIM905
+
+
 def lonely_heading() -> str:
     """A heading WeasyPrint ends on one word in a 70 mm measure (found by laying out)."""
     rng = random.Random(5)
-    words = [
-        "the",
-        "workers",
-        "of",
-        "every",
-        "city",
-        "demand",
-        "their",
-        "rights",
-        "and",
-        "fair",
-        "wages",
-        "now",
-    ]
+    words = HEADING_WORDS
     for _ in range(200):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(5, 12)))
         walk = walk_lines(typesetter(f"<h2>{text}</h2>").layout())
@@ -145,20 +136,7 @@ def lonely_statement() -> str:
     """A statement whose heading classic sets on A5 with one word alone on its last line
     (found by rendering without repairs)."""
     rng = random.Random(21)
-    words = [
-        "the",
-        "workers",
-        "of",
-        "every",
-        "city",
-        "demand",
-        "their",
-        "rights",
-        "and",
-        "fair",
-        "wages",
-        "now",
-    ]
+    words = HEADING_WORDS
     paragraph = "We will organize in every workplace and every street until we win. " * 6
     original = leaflet.pipeline.REPAIR_ROUNDS
     leaflet.pipeline.REPAIR_ROUNDS = 0
