@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Install the system libraries WeasyPrint needs, when they are missing and we may install them.
+#   - python3-venv (required): Debian's Python makes no virtualenv without it.
 #   - Pango (required): text layout.
 #   - libharfbuzz-subset0 (optional): font subsetting ~3x faster than the fontTools fallback,
 #     and no warning on every run.
@@ -15,6 +16,7 @@ set -u
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 
 missing=()
+"${PYTHON:-python3}" -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
 have_lib 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)

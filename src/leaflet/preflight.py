@@ -23,7 +23,7 @@ knows WeasyPrint or PDF.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
@@ -107,6 +107,8 @@ class Note:
 
     page: int
     message: str
+    #: The line at fault, where one is (what :mod:`leaflet.repair` mends).
+    line: Line | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"page {self.page}: {self.message}"
@@ -198,6 +200,7 @@ def hyphen_ladder(layout: Layout) -> list[Note]:
                 Note(
                     run[0].page,
                     f"{len(run)} hyphenated lines in a row, from {_quote(run[0].text, end=True)}",
+                    run[0],
                 )
             )
         run = []
@@ -231,7 +234,11 @@ def hyphen_across_pages(layout: Layout) -> list[Note]:
     """Rule 5: the last line of a page ends hyphenated (the reader turns the page mid-word)."""
     lines = layout.lines
     return [
-        Note(line.page, f"a word is hyphenated across the page turn: {_quote(line.text, end=True)}")
+        Note(
+            line.page,
+            f"a word is hyphenated across the page turn: {_quote(line.text, end=True)}",
+            line,
+        )
         for line, following in pairwise(lines)
         if line.hyphenated and following.page != line.page
     ]
@@ -252,6 +259,7 @@ def lonely_last_word(layout: Layout) -> list[Note]:
                     last.page,
                     f"one word alone on the last line of a {last.role}: "
                     f"{_quote(paragraph[-2].text + ' / ' + last.text, end=True)}",
+                    last,
                 )
             )
     return notes
@@ -360,7 +368,7 @@ def hyphenated_name(layout: Layout) -> list[Note]:
         words = line.text.split()
         if len(words) >= 2 and words[-1][:1].isupper() and words[-2][-1:] not in _SENTENCE_END:
             notes.append(
-                Note(line.page, f"a proper name is hyphenated: {_quote(line.text, end=True)}")
+                Note(line.page, f"a proper name is hyphenated: {_quote(line.text, end=True)}", line)
             )
     return notes
 

@@ -19,10 +19,16 @@ layout with nothing to repair costs nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .preflight import LADDER, Layout, hyphenated_name
+from .preflight import (
+    Note,
+    hyphen_across_pages,
+    hyphen_ladder,
+    hyphenated_name,
+    lonely_last_word,
+)
 
 if TYPE_CHECKING:
     from .preflight import Line
@@ -35,35 +41,34 @@ LADDER_ZONE = "40%"
 
 
 def repair_css(walk: Walk, selector: Callable[[Any], str], *, strong: bool = False) -> str:
-    """CSS rules mending the faults of the layout *walk* describes, each naming its paragraph
-    with *selector* (an element → a selector matching it alone); empty when there is nothing
-    a rule can mend.  *strong*: after a gentle repair did not help, a run of hyphens sets its
-    paragraph without hyphenation."""
+    """CSS rules mending the faults the preflight's rules find in the layout *walk*
+    describes, each naming its paragraph with *selector* (an element → a selector matching it
+    alone); empty when there is nothing a rule can mend.  *strong*: after a gentle repair did
+    not help, a run of hyphens sets its paragraph without hyphenation."""
     rules: dict[str, dict[str, str]] = {}
+    layout, holders = walk.layout, walk.holders
+    index = {id(line): number for number, line in enumerate(layout.lines)}
 
-    def add(box: Any, **declarations: str) -> None:
+    def add(note: Note, **declarations: str) -> None:
+        box = holders[index[id(note.line)]]
         if box is not None and box.element is not None:
             rules.setdefault(selector(box.element), {}).update(declarations)
 
-    lines, holders = walk.layout.lines, walk.holders
-    for start, _end in _ladders(lines):
-        if strong:
-            add(holders[start], hyphens="manual")
-        else:
-            add(holders[start], hyphenate_limit_zone=LADDER_ZONE)
-    for index in range(len(lines) - 1):
-        if lines[index].hyphenated and lines[index + 1].page != lines[index].page:
-            add(holders[index], hyphens="manual")
-    for note_line in _named(walk):
-        add(holders[note_line], hyphens="manual")
-    for start, end in _paragraphs(lines):
-        last = lines[end - 1]
-        if end - start >= 2 and last.role in ("heading", "slogan") and len(last.text.split()) == 1:
-            box = holders[end - 1]
-            measure = balanced_measure(lines[start:end], box.width)
-            centred = box.style["text_align_all"] == "center"
-            margins = {"margin_left": "auto", "margin_right": "auto"} if centred else {}
-            add(box, max_width=f"{measure:.2f}px", **margins)
+    ladder = {"hyphens": "manual"} if strong else {"hyphenate_limit_zone": LADDER_ZONE}
+    for note in hyphen_ladder(layout):
+        add(note, **ladder)
+    for note in [*hyphen_across_pages(layout), *hyphenated_name(layout)]:
+        add(note, hyphens="manual")
+    for note in lonely_last_word(layout):
+        last = index[id(note.line)]
+        start = last
+        while start and layout.lines[start - 1].paragraph == layout.lines[last].paragraph:
+            start -= 1
+        box = holders[last]
+        measure = balanced_measure(layout.lines[start : last + 1], box.width)
+        centred = box.style["text_align_all"] == "center"
+        margins = {"margin_left": "auto", "margin_right": "auto"} if centred else {}
+        add(note, max_width=f"{measure:.2f}px", **margins)
     return "\n".join(
         f"{name} {{ "
         + " ".join(f"{key.replace('_', '-')}: {value} !important;" for key, value in found.items())
@@ -117,35 +122,3 @@ def _greedy(sizes: list[float], measure: float, space: float) -> tuple[int, int]
         else:
             used, last = used + space + size, last + 1
     return count, last
-
-
-def _named(walk: Walk) -> Iterator[int]:
-    """Lines ending on a hyphenated proper name (the preflight's rule 11)."""
-    lines = walk.layout.lines
-    for index, found in enumerate(lines):
-        if hyphenated_name(Layout(walk.layout.pages[:0], (found,))):
-            yield index
-
-
-def _ladders(lines: tuple[Line, ...]) -> Iterator[tuple[int, int]]:
-    """Runs of at least :data:`LADDER` hyphenated lines, as index ranges."""
-    index = 0
-    while index < len(lines):
-        if not lines[index].hyphenated:
-            index += 1
-            continue
-        end = index
-        while end < len(lines) and lines[end].hyphenated:
-            end += 1
-        if end - index >= LADDER:
-            yield index, end
-        index = end
-
-
-def _paragraphs(lines: tuple[Line, ...]) -> Iterator[tuple[int, int]]:
-    """Each paragraph's lines, as index ranges."""
-    start = 0
-    for index in range(1, len(lines) + 1):
-        if index == len(lines) or lines[index].paragraph != lines[start].paragraph:
-            yield start, index
-            start = index
