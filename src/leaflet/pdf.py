@@ -1069,6 +1069,19 @@ def _images_to_cmyk(writer: PdfWriter, condition: PrintingCondition) -> None:
         _drop_soft_mask(writer, xobject)
 
 
+def _new_forms(resources: DictionaryObject, seen: set[int]) -> Iterator[StreamObject]:
+    """The Form XObjects of *resources* not met before (their object numbers go into *seen*:
+    a form drawn on many pages, or drawing itself, is visited once)."""
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    for reference in xobjects.values() if isinstance(xobjects, DictionaryObject) else ():
+        if isinstance(reference, IndirectObject) and reference.idnum not in seen:
+            seen.add(reference.idnum)
+            xobject = reference.get_object()
+            if isinstance(xobject, StreamObject) and xobject.get("/Subtype") == "/Form":
+                yield xobject
+
+
 def _drop_unused_colour_spaces(writer: PdfWriter) -> None:
     """PDF/X-1a (ISO 15930-4 §6.2.3) allows no ICCBased, CalRGB or Lab colour space, even
     one declared and never used: WeasyPrint declares its ``device-cmyk`` profile and two Lab
@@ -1085,15 +1098,9 @@ def _drop_unused_colour_spaces(writer: PdfWriter) -> None:
         if not isinstance(dictionary, DictionaryObject):
             return
         resources.append(dictionary)
-        xobjects = dictionary.get("/XObject")
-        xobjects = xobjects.get_object() if xobjects is not None else None
-        for reference in xobjects.values() if isinstance(xobjects, DictionaryObject) else ():
-            if isinstance(reference, IndirectObject) and reference.idnum not in seen:
-                seen.add(reference.idnum)
-                xobject = reference.get_object()
-                if isinstance(xobject, StreamObject) and xobject.get("/Subtype") == "/Form":
-                    contents.append(xobject.get_data())
-                    collect(xobject.get("/Resources"))
+        for xobject in _new_forms(dictionary, seen):
+            contents.append(xobject.get_data())
+            collect(xobject.get("/Resources"))
 
     for page in writer.pages:
         page_contents = page.get_contents()
@@ -1177,16 +1184,10 @@ def _refuse_transparency(writer: PdfWriter) -> None:
                     f"page {number} uses transparency ({reason}), which PDF/X-1a cannot hold: "
                     "use --pdf-variant pdf/x-4, or a template without it"
                 )
-        xobjects = resources.get("/XObject")
-        xobjects = xobjects.get_object() if xobjects is not None else None
-        for reference in xobjects.values() if isinstance(xobjects, DictionaryObject) else ():
-            if isinstance(reference, IndirectObject) and reference.idnum not in seen:
-                seen.add(reference.idnum)
-                xobject = reference.get_object()
-                if isinstance(xobject, StreamObject) and xobject.get("/Subtype") == "/Form":
-                    if "/Group" in xobject:
-                        del xobject["/Group"]
-                    check(xobject.get("/Resources"), number, seen)
+        for xobject in _new_forms(resources, seen):
+            if "/Group" in xobject:
+                del xobject["/Group"]
+            check(xobject.get("/Resources"), number, seen)
 
     seen: set[int] = set()
     for number, page in enumerate(writer.pages, start=1):
