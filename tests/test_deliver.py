@@ -56,3 +56,12 @@ def test_an_unknown_delivery_is_refused(tmp_path: Path) -> None:
     )  # fmt: skip
     assert_refused(result, mentions="--deliver")
     assert not output.exists()
+
+
+def test_pages_of_a_flat_format_are_refused(tmp_path: Path) -> None:
+    output = tmp_path / "x.pdf"
+    result = run_cli(
+        "render", EXAMPLES / "es-vivienda.md", "-f", "a4", "--deliver", "pages", "-o", output
+    )
+    assert_refused(result, mentions="only booklets")
+    assert not output.exists()

@@ -133,6 +133,10 @@ def _render_statement(statement: Statement, options: RenderOptions) -> RenderRes
     fmt = get_format(options.format)
     template = get_template(options.template)
     _check_budget(options.pages, fmt)
+    if options.deliver != "sheets" and not fmt.booklet:
+        raise UsageError(
+            f"--deliver {options.deliver}: only booklets are imposed; {fmt.name} is not"
+        )
     check_coverage(statement, template, strict=options.strict)
     _check_print_options(options)
     if fmt.kind == "poster":
