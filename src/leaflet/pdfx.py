@@ -33,9 +33,11 @@ __all__ = [
     "CONDITION",
     "FOGRA29",
     "FOGRA39",
+    "GRACOL",
     "PAPERS",
     "PDF_VARIANTS",
     "PROFILE_NAME",
+    "US_PAPERS",
     "PrintingCondition",
     "cmyk",
     "cmyk_css",
@@ -85,19 +87,38 @@ FOGRA29 = PrintingCondition(
     info="Uncoated FOGRA29 (ISO 12647-2:2004)",
     profile_file="FOGRA29.icc",
 )
+GRACOL = PrintingCondition(
+    identifier="CGATS TR 006",
+    condition=(
+        "Commercial offset lithography (GRACoL) on grade 1 coated paper, ISO 12647-2 paper "
+        "type 1, as characterised in ANSI CGATS TR 006-2007"
+    ),
+    info="Coated GRACoL (CGATS TR 006)",
+    profile_file="GRACoL-TR006.icc",
+)
 #: The condition PDF/X output is made for unless told otherwise.
 CONDITION = FOGRA39
 #: Conditions by paper kind (``coated`` is the default).
 PAPERS = {"coated": FOGRA39, "uncoated": FOGRA29}
+#: Conditions by paper kind for US formats: GRACoL for coated paper.  The free CGATS data sets
+#: at hand (Debian's icc-profiles-free: TR 002 newsprint, TR 003/005 SWOP coated grades 3 and
+#: 5, TR 006 GRACoL coated) include none for uncoated paper, so uncoated stays FOGRA29.
+US_PAPERS = {"coated": GRACOL, "uncoated": FOGRA29}
 
 
-def condition_for(paper: str) -> PrintingCondition:
+def condition_for(paper: str, *, american: bool = False) -> PrintingCondition:
     """The printing condition for a paper kind (``coated``, ``uncoated``); ValueError for
-    another name (the caller names the option in its error)."""
+    another name (the caller names the option in its error).
+
+    *american* (US formats: letter, tabloid) picks the US characterisation where one is freely
+    available: GRACoL (CGATS TR 006) for coated paper.  Uncoated paper keeps FOGRA29: no
+    freely redistributable US data set for uncoated offset is at hand to build a profile from.
+    """
+    papers = US_PAPERS if american else PAPERS
     try:
-        return PAPERS[paper]
+        return papers[paper]
     except KeyError:
-        known = ", ".join(PAPERS)
+        known = ", ".join(papers)
         raise ValueError(f"unknown paper {paper!r} (known: {known})") from None
 
 
