@@ -256,10 +256,14 @@ def test_colours_go_through_the_profile() -> None:
 
 
 def test_css_colours_are_rewritten_and_nothing_else() -> None:
-    css = "a { color: #c8102e; white-space: pre; } #note-1 { border: 1pt solid #000 }"
+    css = (
+        "a { color: #c8102e; white-space: pre; } #note-1 { border: 1pt solid #000 }\n"
+        "@media print { #fff { background: red; font-family: Red } }"
+    )
     assert cmyk_css(css) == (
-        "a { color: device-cmyk(0 0.98 0.75 0.16); white-space: pre; } "
-        "#note-1 { border: 1pt solid device-cmyk(0 0 0 1) }"
+        "a {color: device-cmyk(0 0.98 0.75 0.16);white-space: pre;}\n"
+        "#note-1 {border: 1pt solid device-cmyk(0 0 0 1);}\n"
+        "@media print {#fff {background: device-cmyk(0 0.96 0.98 0);font-family: Red;}}"
     )
 
 

@@ -43,6 +43,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum
 
+from .colour import document_colours
 from .errors import SourceError, TemplateError
 from .fonts import font_face_css
 from .formats import Format
@@ -382,13 +383,13 @@ def compose_html(
     entry: str = ENTRY,
     extra: Mapping[str, object] | None = None,
     bleed: float = 0.0,
-    print_colours: bool = False,
 ) -> str:
     """Render the template for *statement* on *fmt*; returns the complete HTML document.
 
     *entry* is the template file to render (posters use ``poster.html.j2``), *extra* more
-    context for it, *bleed* the bleed in points (0: none).  With *print_colours* the styles
-    paint in CMYK with leaflet's output profile (:mod:`leaflet.pdfx`, for PDF/X).
+    context for it, *bleed* the bleed in points (0: none).  Colours are written as the
+    template and statement name them: the typesetter paints them in the render's colour mode
+    (:mod:`leaflet.colour`).
     """
     environment = template_environment(template)
     lang = _language(statement.lang)
@@ -406,13 +407,13 @@ def compose_html(
             bleed,
         ),
         "labels": LABELS.get(lang, LABELS["en"]),
-        "colours": {**template.colours, "accent": statement.accent or template.accent},
+        "colours": document_colours(template.colours, statement.accent),
         "font_faces": font_face_css(template.fonts),
         "stylesheets": [path.as_uri() for path in template.stylesheets],
         "template": template,
         "logo": _logo_uri(statement),
         "website_url": _website_url(statement.website),
-        "qr_code": _qr_data_uri(statement.website, template.colours["ink"], print_colours),
+        "qr_code": _qr_data_uri(statement.website, template.colours["ink"]),
         **(extra or {}),
     }
     try:
@@ -448,7 +449,7 @@ def compose_html(
         ValueError,
     ) as error:
         raise TemplateError(f"{_where(error, template)}: {_message(error)}") from None
-    return _in_print_colours(html) if print_colours else html
+    return html
 
 
 def _render(document: jinja2.Template, context: Mapping[str, object]) -> str:
@@ -468,20 +469,6 @@ def _render(document: jinja2.Template, context: Mapping[str, object]) -> str:
         return "".join(parts)
     finally:
         _BUDGET.reset(token)
-
-
-_STYLE = re.compile(r"(<style>)(.*?)(</style>)", re.DOTALL)
-
-
-def _in_print_colours(html: str) -> str:
-    """The document's own styles in CMYK, with the output profile declared first.  Only
-    ``<style>`` elements change: the statement's text is never inside one (it is escaped)."""
-    from .pdfx import cmyk_css, profile_css
-
-    def convert(match: re.Match[str]) -> str:
-        return f"{match[1]}\n{profile_css()}\n{cmyk_css(match[2])}{match[3]}"
-
-    return _STYLE.sub(convert, html, count=1)
 
 
 @cache
@@ -603,23 +590,18 @@ def _website_url(website: str | None) -> str | None:
 
 
 @cache  # a QR code takes longer to make than the rest of the HTML
-def _qr_data_uri(website: str | None, colour: str, print_colours: bool = False) -> str | None:
+def _qr_data_uri(website: str | None, colour: str) -> str | None:
     """The website as a QR code: an SVG ``data:`` URI (no file is written; the renderer's
-    fetcher serves ``data:`` URLs).  Error correction M survives a smudged photocopy.  In
-    print colours its ink is CMYK, and its (empty) fill too, so no RGB reaches a PDF/X file."""
+    fetcher serves ``data:`` URLs and paints its colour in the render's colour mode)."""
     url = _website_url(website)
     if url is None:
         return None
     import segno
 
-    code = segno.make(url, error="m", micro=False)
-    if not print_colours:
-        uri: str = code.svg_data_uri(border=0, dark=colour)
-        return uri
-    from .pdfx import cmyk_css
-
     buffer = io.BytesIO()
-    code.save(buffer, kind="svg", border=0, dark=colour, xmldecl=False)
-    svg = cmyk_css(buffer.getvalue().decode("utf-8"))
-    svg = svg.replace("<path ", '<path fill="device-cmyk(0 0 0 0)" ', 1)
+    segno.make(url, error="m", micro=False).save(
+        buffer, kind="svg", border=0, dark=colour, xmldecl=False
+    )
+    # The modules are strokes; an unfilled path sets no fill colour (black, in RGB) either.
+    svg = buffer.getvalue().decode("utf-8").replace("<path ", '<path fill="none" ', 1)
     return "data:image/svg+xml;charset=utf-8," + quote(svg)

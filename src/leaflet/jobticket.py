@@ -46,10 +46,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .colour import ColourMode, document_colours
 from .formats import Format, get_format
 from .model import Statement
 from .papers import PAPER_SIZES, paper_size
-from .pdfx import CONDITION, cmyk, is_print_variant
 from .templates import get_template
 from .units import POINTS_PER
 
@@ -164,9 +164,9 @@ def job_ticket(
 
     fmt = get_format(options.format)
     template = get_template(options.template)
-    colours = {**template.colours, "accent": statement.accent or template.accent}
+    colours = document_colours(template.colours, statement.accent)
     ticket = _ticket(
-        output, fmt, result.page_count, media_size(result.pdf), colours,
+        output, fmt, result.page_count, media_size(result.pdf), colours, options.colours,
         bleed=options.bleed_width, marks=options.marks,
     )  # fmt: skip
     ticket = replace(
@@ -178,11 +178,7 @@ def job_ticket(
     variant = options.pdf_variant
     if variant is None:
         return ticket
-    standard = _STANDARDS.get(variant, variant.upper())
-    if is_print_variant(variant):
-        inks = _describe_inks(colours, double_sided=ticket.printing.startswith("double"))
-        return replace(ticket, pdf_standard=standard, colours=inks)
-    return replace(ticket, pdf_standard=standard)
+    return replace(ticket, pdf_standard=_STANDARDS.get(variant, variant.upper()))
 
 
 def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicket:
@@ -278,12 +274,13 @@ def _ticket(
     pages: int,
     sheet_size: tuple[float, float],
     colours: dict[str, str],
+    mode: ColourMode,
     *,
     bleed: float,
     marks: bool,
 ) -> JobTicket:
     """*pages* finished pages of *fmt*, printed on sheets whose PDF page (MediaBox) is
-    *sheet_size* points; *colours* are the template's (name → colour)."""
+    *sheet_size* points; *colours* are the document's (name → colour), painted in *mode*."""
     if fmt.booklet:
         sheets, printing = pages // 4, "double-sided, flip on short edge"
         finishing = "fold in half, staple twice on the fold (saddle stitch), in the order printed"
@@ -303,7 +300,7 @@ def _ticket(
         sheets_per_copy=sheets,
         printing=printing,
         finishing=finishing,
-        colours=_describe_colours(colours, double_sided=printing.startswith("double")),
+        colours=mode.describe(colours, double_sided=printing.startswith("double")),
         bleed_mm=round(bleed / _MM, 2),
         crop_marks=marks,
         pdf_standard="PDF 1.7",
@@ -348,50 +345,3 @@ def _fits(size: tuple[float, float], name: str, *, exact: bool = False) -> bool:
     if exact:
         return abs(small - short) < 0.5 and abs(large - long) < 0.5
     return small <= short + 0.5 and large <= long + 0.5
-
-
-def _notation(inks: int, *, double_sided: bool) -> str:
-    """Colours in a print shop's notation: inks on the front / on the back (4/4, 1/0)."""
-    return f"{inks}/{inks if double_sided else 0}"
-
-
-def _describe_colours(colours: dict[str, str], *, double_sided: bool) -> str:
-    """Black only (1/1), or full colour (4/4) from an RGB file the shop converts, naming the
-    template's other (non-grey) colours."""
-    inks = sorted({value.lower() for value in colours.values() if not _is_grey(value)})
-    if not inks:
-        return f"{_notation(1, double_sided=double_sided)}: black only"
-    named = ", ".join(inks)
-    return (
-        f"{_notation(4, double_sided=double_sided)}: full colour ({named} and black); an RGB "
-        "file: the shop converts it to its press's CMYK"
-    )
-
-
-def _describe_inks(colours: dict[str, str], *, double_sided: bool) -> str:
-    """The colours as CMYK inks, as the PDF/X file paints them."""
-    inks = sorted({value.lower() for value in colours.values() if not _is_grey(value)})
-    mixes = [
-        f"{ink} as "
-        + " ".join(f"{name}{round(v * 100)}" for name, v in zip("CMYK", cmyk(ink), strict=True))
-        for ink in inks
-    ]
-    inks_used = 4 if inks else 1
-    notation = _notation(inks_used, double_sided=double_sided)
-    condition = f"{notation}: CMYK for {CONDITION.identifier} ({CONDITION.info})"
-    return f"{condition}; black text and greys in black ink (K) only" + "".join(
-        f"; {m}" for m in mixes
-    )
-
-
-def _inks(values: tuple[float, float, float, float]) -> str:
-    return " ".join(f"{name}{round(v * 100)}" for name, v in zip("CMYK", values, strict=True))
-
-
-def _is_grey(colour: str) -> bool:
-    value = colour.lstrip("#")
-    if len(value) == 3:
-        value = "".join(ch * 2 for ch in value)
-    if len(value) != 6:
-        return False
-    return value[0:2] == value[2:4] == value[4:6]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from .errors import UsageError
 from .units import POINTS_PER
 
-__all__ = ["PAPER_SIZES", "paper_size"]
+__all__ = ["PAPER_SIZES", "US_SIZES", "paper_size"]
 
 _MM = POINTS_PER["mm"]
 _IN = POINTS_PER["in"]
@@ -27,6 +27,8 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {
     "tabloid": (11 * _IN, 17 * _IN),
     "half-letter": (5.5 * _IN, 8.5 * _IN),
 }
+#: The North American sizes: printed under a US printing condition (``colour.colour_mode``).
+US_SIZES = frozenset({"letter", "legal", "tabloid", "half-letter"})
 
 
 def paper_size(name: str, *, landscape: bool = False) -> tuple[float, float]:

@@ -935,7 +935,7 @@ def _no_interpolation(writer: PdfWriter) -> None:
 def _file_condition(writer: PdfWriter) -> PrintingCondition:
     """The known condition whose identifier the file's PDF/X output intent names (WeasyPrint
     writes the profile's model tag there), else :data:`pdfx.CONDITION`."""
-    from .pdfx import CONDITION, PAPERS
+    from .pdfx import CONDITION, PAPERS, US_PAPERS
 
     intents = writer.root_object.get("/OutputIntents")
     intents = intents.get_object() if intents is not None else None
@@ -943,7 +943,7 @@ def _file_condition(writer: PdfWriter) -> PrintingCondition:
         entries = intent.get_object()
         if isinstance(entries, DictionaryObject) and entries.get("/S") == "/GTS_PDFX":
             named = str(entries.get("/OutputConditionIdentifier", ""))
-            for known in PAPERS.values():
+            for known in (*PAPERS.values(), *US_PAPERS.values()):
                 if known.identifier == named:
                     return known
     return CONDITION

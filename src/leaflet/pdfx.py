@@ -20,7 +20,6 @@ intent, PDF 1.7 §14.11.5) and paints with that press's inks.  Here:
 from __future__ import annotations
 
 import base64
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -126,7 +125,6 @@ def condition_for(paper: str, *, american: bool = False) -> PrintingCondition:
 #: sets to the registered identifier.
 PROFILE_NAME = CONDITION.identifier
 
-_HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 CMYK = tuple[float, float, float, float]
 
 
@@ -251,12 +249,11 @@ def _image(mode: str, colour: tuple[int, ...]) -> Image.Image:
 
 
 def cmyk_css(text: str, condition: PrintingCondition = CONDITION) -> str:
-    """*text* (CSS) with every hex colour written as ``device-cmyk(c m y k)``."""
+    """*text* (CSS) with every colour written as ``device-cmyk(c m y k)`` for *condition*
+    (:class:`leaflet.colour.Press`, which the renderer applies)."""
+    from .colour import Press
 
-    def replace(match: re.Match[str]) -> str:
-        return "device-cmyk({:g} {:g} {:g} {:g})".format(*cmyk(match.group(0), condition))
-
-    return _HEX.sub(replace, text)
+    return Press(condition).css(text)
 
 
 def profile_css(condition: PrintingCondition = CONDITION) -> str:

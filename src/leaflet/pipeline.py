@@ -16,13 +16,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .colour import ColourMode, colour_mode
 from .errors import RenderError, UsageError
 from .fit import Fit, Law, Measure, NoFit, booklet_fit, economical_fit, fit_scale
 from .formats import LARGER, Format, get_format
 from .limits import current_limits
 from .model import Statement
 from .output import write_atomic  # re-exported: the public API and older callers name it here
-from .pdfx import PDF_VARIANTS, is_print_variant
+from .papers import US_SIZES
+from .pdfx import PAPERS, PDF_VARIANTS
 from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
 from .units import POINTS_PER, format_length, parse_length
 
@@ -80,11 +82,22 @@ class RenderOptions:
     marks: bool = False
     #: ``pdf/x-4`` … (see :data:`pdfx.PDF_VARIANTS`); PDF/X variants paint in CMYK.
     pdf_variant: str | None = None
+    #: The paper a PDF/X file is printed on (``--paper``): ``coated`` or ``uncoated`` chooses
+    #: the printing condition (:data:`pdfx.PAPERS`).
+    paper: str = "coated"
     #: Layout preflight notes (:mod:`leaflet.preflight`) are an error (``--strict-layout``).
     strict_layout: bool = False
     #: What a booklet is delivered as (``--deliver``): imposed ``sheets``, or its ``pages`` in
     #: reading order for a shop that imposes itself.
     deliver: str = "sheets"
+
+    @property
+    def colours(self) -> ColourMode:
+        """How this render paints its colours (:mod:`leaflet.colour`), chosen here once: in
+        CMYK for the paper's printing condition in PDF/X (a US condition for US paper sizes),
+        as written otherwise."""
+        american = get_format(self.format).paper in US_SIZES
+        return colour_mode(self.pdf_variant, self.paper, american=american)
 
     @property
     def bleed_width(self) -> float:
@@ -152,7 +165,8 @@ def _render_statement(statement: Statement, options: RenderOptions) -> RenderRes
         # the printing condition named, Info and XMP in step (pdf.finish_variant).
         from .pdf import finish_variant
 
-        result = replace(result, pdf=finish_variant(result.pdf, options.pdf_variant))
+        condition = options.colours.condition
+        result = replace(result, pdf=finish_variant(result.pdf, options.pdf_variant, condition))
     return result
 
 
@@ -167,7 +181,6 @@ def _render_leaflet(
         fmt,
         template,
         bleed=options.bleed_width,
-        print_colours=is_print_variant(options.pdf_variant),
     )
     typesetter = _typesetter(statement, template, html, options)
     fit = _fit(typesetter, fmt, options.pages, statement)
@@ -199,6 +212,8 @@ def _check_print_options(options: RenderOptions) -> None:
     if options.pdf_variant is not None and options.pdf_variant not in PDF_VARIANTS:
         known = ", ".join(PDF_VARIANTS)
         raise UsageError(f"unknown --pdf-variant {options.pdf_variant!r} (known: {known})")
+    if options.paper not in PAPERS:
+        raise UsageError(f"unknown --paper {options.paper!r} (known: {', '.join(PAPERS)})")
 
 
 def _layout_notes(
@@ -330,7 +345,6 @@ def _render_posters(
         entry="poster.html.j2",
         extra={"poster": poster},
         bleed=options.bleed_width,
-        print_colours=is_print_variant(options.pdf_variant),
     )
     typesetter = _typesetter(statement, template, html, options)
     width_px, height_px = (fmt.width - 2 * fmt.margin) * PX, text_height * PX
@@ -460,7 +474,7 @@ def _typesetter(
             html,
             base_url=folder,
             roots=roots,
-            print_colours=is_print_variant(options.pdf_variant),
+            colours=options.colours,
             images_folder=statement.folder,
         )
     except RenderError as error:  # text that cannot be set: name the statement

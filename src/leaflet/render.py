@@ -36,6 +36,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .colour import SCREEN, ColourMode
 from .errors import RenderError
 from .fonts import FONTS_DIR
 from .images import image_problem, shorten
@@ -96,11 +97,9 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
     file WeasyPrint could end up reading as one — may name only files of the root it comes
     from (an SVG of the statement's folder cannot reach into the template's folder, nor the
     other way round), an SVG from a ``data:`` URL no file at all, and ``xml:base`` is refused.
-
-    With *print_colours*, stylesheets are served with their colours in CMYK (for PDF/X).
     """
 
-    def __init__(self, roots: Iterable[Path | Root], *, print_colours: bool = False):
+    def __init__(self, roots: Iterable[Path | Root]):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = tuple(
             Root(root.folder.resolve(), root.suffixes)
@@ -108,7 +107,6 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             else Root(Path(root).resolve())
             for root in roots
         )
-        self.print_colours = print_colours
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -126,7 +124,7 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
                 self._check_svg(url, body, serving)
                 mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 headers = {"Content-Type": mime_type}
-                return URLFetcherResponse(url, body=self._body(body, mime_type), headers=headers)
+                return URLFetcherResponse(url, body=body, headers=headers)
         self._refuse(
             url,
             "only the statement's images and the template's and leaflet's own stylesheets, "
@@ -165,13 +163,6 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
                     url, f"an SVG image may use only files of its own folder, not {reference}"
                 )
 
-    def _body(self, body: bytes, mime_type: str) -> bytes:
-        if self.print_colours and mime_type == "text/css":
-            from .pdfx import cmyk_css
-
-            return cmyk_css(body.decode("utf-8")).encode("utf-8")
-        return body
-
 
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 _BUNDLED_FONTS = FONTS_DIR.resolve()
@@ -208,7 +199,7 @@ def _svg_references(body: bytes) -> list[str] | None:
 
 def _css_urls(css: str) -> list[str]:
     """Every URL in a stylesheet (``url()`` tokens and functions, ``@import`` strings)."""
-    import tinycss2  # type: ignore[import-untyped]
+    import tinycss2
 
     urls: list[str] = []
 
@@ -454,6 +445,10 @@ class Typesetter:
       rest of an unbreakable run out again for each line it breaks off (quadratic time), and
       breaks such a run anywhere anyway.  A run longer than :data:`MAX_RUN` is refused.
 
+    *colours* (:mod:`leaflet.colour`) paints every colour the document names: its stylesheets,
+    ``<style>`` elements and ``style`` attributes, and its SVG images, are read through it, and
+    its preamble (an output profile) comes before them.
+
     An image that cannot be loaded is an error when it is the statement's (in
     *images_folder*: nothing of the statement may be lost), a warning when it is a template's.
     """
@@ -464,13 +459,14 @@ class Typesetter:
         *,
         base_url: Path,
         roots: Iterable[Path | Root],
-        print_colours: bool = False,
+        colours: ColourMode = SCREEN,
         images_folder: Path | None = None,
     ):
         roots = list(roots)
         folders = [root.folder if isinstance(root, Root) else Path(root) for root in roots]
         self._names = _PortableNames([*folders, base_url])
-        self._fetcher = _PortableFetcher(self._names, roots, print_colours=print_colours)
+        self._fetcher = _PortableFetcher(self._names, roots, colours)
+        self.colours = colours
         self._images_folder = images_folder.resolve() if images_folder else None
         self._folders = [folder.resolve() for folder in folders]
         #: A hash of the HTML with portable folder names: the same wherever the files lie.
@@ -478,7 +474,7 @@ class Typesetter:
         self._html = weasyprint.HTML(
             string=html, base_url=self._names.folder(base_url), url_fetcher=self._fetcher
         )
-        _prepare(self._html.etree_element, self._names)
+        _prepare(self._html.etree_element, self._names, colours)
         self._fonts = _BundledFonts()
         self._layouts: dict[str, LaidOut] = {}
         self._reported: set[str] = set()  # once per document, not once per layout pass
@@ -513,7 +509,19 @@ class Typesetter:
             )
         for wrapper in self._html.wrapper_element.query_all("style", "link"):
             wrapper.etree_element.set("type", PARSED_STYLESHEET)
+        preamble = self.colours.preamble()
+        if preamble:  # the colour mode's output profile, declared before any colour
+            sheets.insert(0, self._stylesheet(preamble))
         return sheets
+
+    def _stylesheet(self, text: str) -> Any:
+        return weasyprint.CSS(
+            string=text,
+            font_config=self._fonts,
+            url_fetcher=self._fetcher,
+            counter_style=self._counter_style,
+            color_profiles=self._colour_profiles,
+        )
 
     def layout(self, extra_css: str = "") -> LaidOut:
         """Lay the document out, with *extra_css* (e.g. a type size) overriding its styles.
@@ -528,7 +536,11 @@ class Typesetter:
         stylesheets = list(self._sheets)
         if extra_css:
             stylesheets.append(
-                weasyprint.CSS(string=extra_css, font_config=self._fonts, url_fetcher=self._fetcher)
+                weasyprint.CSS(
+                    string=self.colours.css(extra_css),
+                    font_config=self._fonts,
+                    url_fetcher=self._fetcher,
+                )
             )
         self.passes += 1
         with _forwarded_warnings(self._reported) as forward:
@@ -624,9 +636,10 @@ class _PortableFetcher(SafeFetcher):
     """:class:`SafeFetcher` behind portable folder names, checking images against the limits
     (:func:`images.check_image`) before WeasyPrint decodes them."""
 
-    def __init__(self, names: _PortableNames, roots: Iterable[Path | Root], *, print_colours: bool):
-        super().__init__(roots, print_colours=print_colours)
+    def __init__(self, names: _PortableNames, roots: Iterable[Path | Root], colours: ColourMode):
+        super().__init__(roots)
         self._names = names
+        self._colours = colours
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         response = super().fetch(self._names.real(url), headers)
@@ -638,8 +651,21 @@ class _PortableFetcher(SafeFetcher):
             problem = image_problem(body)
             if problem:
                 raise ValueError(f"it {problem}")
+        body = self._painted(body, response.content_type)
         # Names inside a stylesheet or an SVG resolve against the portable URL.
         return URLFetcherResponse(url, body=body, headers=response.headers)
+
+    def _painted(self, body: bytes, content_type: str) -> bytes:
+        """Stylesheets and SVG images (logos, the QR code) in the document's colour mode."""
+        if not self._colours.converts or content_type not in ("text/css", "image/svg+xml"):
+            return body
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body  # WeasyPrint reports what it cannot read
+        if content_type == "text/css":
+            return self._colours.css(text).encode("utf-8")
+        return self._colours.svg(text).encode("utf-8")
 
 
 #: A run of characters with no space longer than this gets break opportunities.
@@ -654,9 +680,9 @@ _ZERO_WIDTH_SPACE = "\u200b"
 _NOT_TEXT = frozenset({"head", "style", "script", "title", "template"})
 
 
-def _prepare(root: Any, names: _PortableNames) -> None:
-    """Portable folder names and breakable long runs in WeasyPrint's element tree (see
-    :class:`Typesetter`)."""
+def _prepare(root: Any, names: _PortableNames, colours: ColourMode) -> None:
+    """Portable folder names, breakable long runs and the colour mode's colours in
+    WeasyPrint's element tree (see :class:`Typesetter`)."""
     stack = [(root, True)]
     while stack:
         element, in_text = stack.pop()
@@ -665,8 +691,11 @@ def _prepare(root: Any, names: _PortableNames) -> None:
             if value and value.startswith("file:"):
                 element.set(attribute, names.portable(value))
         is_text = in_text and element.tag not in _NOT_TEXT
+        style = element.get("style")
+        if style and colours.converts:
+            element.set("style", colours.declarations(style))
         if element.tag == "style" and element.text:
-            element.text = names.portable(element.text)
+            element.text = colours.css(names.portable(element.text))
         elif is_text:
             element.text = _breakable(element.text)
         previous = None

@@ -100,7 +100,6 @@ FRONT_MATTER_KEYS: dict[str, str] = {
 }
 
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-_COLOUR = re.compile(r"^(#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6}|[a-z]+)$")
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 #: How deep lists, quotes, and both together may nest: what the layouts can still show.
 MAX_LIST_DEPTH = 5
@@ -377,8 +376,13 @@ def _check_value(key: str, value: Any, path: Path | None, line: int | None) -> A
     _check_length(key, text, path, line)
     if kind == "language tag" and not _LANG_TAG.match(text):
         raise wrong("a language tag such as en, es, uk, pt-BR")
-    if kind == "colour" and not _COLOUR.match(text):
-        raise wrong("a colour such as '#c8102e' or 'red'")
+    if kind == "colour":  # normalised to #rrggbb: every colour mode reads it the same way
+        from .colour import parse_colour
+
+        try:
+            return parse_colour(text)
+        except ValueError:
+            raise wrong("a colour such as '#c8102e' or 'red'") from None
     if kind == "URL" and not re.match(r"^(https?://)?[\w.-]+\.[a-z]{2,}(/\S*)?$", text, re.I):
         raise wrong("a web address such as example.org or https://example.org/join")
     return text

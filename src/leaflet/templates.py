@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .colour import check_template_colours
 from .errors import TemplateError
 from .fonts import FAMILIES
 from .limits import current_limits, size_text
@@ -158,7 +159,7 @@ def _colours(value: object, manifest: Path) -> dict[str, str]:
         isinstance(colour, str) and _COLOUR_NAME.match(name) for name, colour in value.items()
     ):
         raise TemplateError(f'{manifest}: [colours] must hold lines like accent = "#c8102e"')
-    return dict(value)
+    return check_template_colours(value, str(manifest))
 
 
 def _fonts(value: object, manifest: Path) -> list[str]:

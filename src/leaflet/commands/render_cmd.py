@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import LayoutError, SourceError, UsageError
-from ..pdfx import PDF_VARIANTS
+from ..pdfx import PAPERS, PDF_VARIANTS
 from ..pipeline import DELIVERIES, MARKS_BLEED, RenderOptions
 from ..units import format_length
 from . import add_format_argument, length_argument
@@ -119,6 +119,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write a PDF/X (print colours in CMYK, with an output intent) or PDF/A file",
     )
     parser.add_argument(
+        "--paper",
+        choices=tuple(PAPERS),
+        default=DEFAULTS.paper,
+        help="the paper a PDF/X file is printed on: its printing condition (coated: FOGRA39, "
+        "GRACoL for US sizes; uncoated: FOGRA29) (default: %(default)s)",
+    )
+    parser.add_argument(
         "--job",
         action="store_true",
         help="also write a job ticket for the print shop: <output stem>.job.txt and .job.json",
@@ -167,6 +174,7 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         bleed=args.bleed,
         marks=args.marks,
         pdf_variant=args.pdf_variant,
+        paper=args.paper,
         strict_layout=args.strict_layout,
         deliver=args.deliver,
     )
