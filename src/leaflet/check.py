@@ -10,6 +10,10 @@
   pages by the format leaflet writes in /Keywords (``format:a5-fold``);
 * fonts — every font embedded;
 * PDF/X (ISO 15930-7 for PDF/X-4) — an output intent, a TrimBox, and no RGB colour or images;
+* PDF/A (ISO 19005-2 and -3), for a file whose XMP claims it — the rules veraPDF and PDFBox
+  Preflight find broken most often: identification, output intent, encryption, actions,
+  annotation flags, interpolated images, device colours the output intent does not cover,
+  embedded files, Info entries missing from the XMP (:func:`_pdfa_problems`);
 * images — at least :data:`MIN_DPI` as printed (a warning);
 * lines — none thinner than :data:`MIN_LINE` (presses lose them);
 * content — operators with wrong operands, Form XObjects that draw themselves, and pages too
@@ -25,6 +29,7 @@ finding carries the id of its rule (:meth:`CheckReport.findings`, ``check --json
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -100,7 +105,9 @@ class CheckReport:
         return f"{count} problem{'s' * (count != 1)}" if count else "ok: no problems found"
 
     def summary(self) -> list[str]:
-        """Human lines describing the file: page sizes and boxes, PDF/X, fonts."""
+        """Human lines describing the file: page sizes and boxes, PDF/X, PDF/A, fonts."""
+        if self.facts.encrypted:
+            return [f"{self.facts.pdfa}, encrypted: only its identification was read"]
         sizes: dict[str, list[int]] = {}
         for page in self.facts.pages:
             sizes.setdefault(_describe(page), []).append(page.number)
@@ -110,6 +117,8 @@ class CheckReport:
         lines.append(f"fonts: {embedded} of {len(fonts)} embedded")
         if self.facts.pdfx:
             lines.append(f"PDF/X: {self.facts.pdfx}")
+        if self.facts.pdfa:
+            lines.append(f"PDF/A: {self.facts.pdfa}")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
@@ -153,6 +162,7 @@ def check_pdf(
         *_booklet_problems(facts),
         *_font_problems(facts),
         *_pdfx_problems(facts),
+        *_pdfa_problems(facts),
         *_line_problems(facts),
         *_content_problems(facts),
         *_metadata_problems(facts),
@@ -419,6 +429,206 @@ def _pdfx_problems(facts: PdfFacts) -> list[Finding]:
     if len(problems) <= 10:
         return problems
     return [*problems[:10], (problems[10][0], f"… and {len(problems) - 10} more like these")]
+
+
+#: PDF/A conformance levels by part (ISO 19005-1 §6.7.11, 19005-2 and -3 §6.6.4).
+PDFA_LEVELS = {"1": ("A", "B"), "2": ("A", "B", "U"), "3": ("A", "B", "U")}
+#: Actions PDF/A forbids (ISO 19005-2 §6.5.1); named actions other than page turns too.
+PDFA_FORBIDDEN_ACTIONS = {
+    "/Launch": "starts a program",
+    "/JavaScript": "runs JavaScript",
+    "/Sound": "plays a sound",
+    "/Movie": "plays a movie",
+    "/Rendition": "plays media",
+    "/ResetForm": "resets a form",
+    "/ImportData": "imports data",
+    "/Hide": "hides parts of the page",
+    "/SetOCGState": "switches layers",
+    "/Trans": "runs a transition",
+    "/GoTo3DView": "turns a 3D view",
+}
+PDFA_NAMED_ACTIONS = {"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"}
+#: Annotation kinds PDF/A forbids (ISO 19005-2 §6.3.1).
+PDFA_FORBIDDEN_ANNOTATIONS = {"/3D", "/Sound", "/Screen", "/Movie"}
+#: Adds a finding of a rule: ``add(rule, message)``.
+_Add = Callable[[str, str], None]
+#: Annotation flags (PDF 1.7 §12.5.3): PDF/A wants Print set and these clear (§6.3.2).
+_PRINT = 4
+_HIDING_FLAGS = {1: "Invisible", 2: "Hidden", 32: "NoView", 256: "ToggleNoView"}
+
+
+def _pdfa_problems(facts: PdfFacts) -> list[Finding]:
+    """The PDF/A rules a file claiming PDF/A (``pdfaid`` in its XMP) breaks most often in
+    practice, one rule id each; clause numbers are ISO 19005-2 (PDF/A-2) and 19005-3 (PDF/A-3,
+    the same clauses plus embedded files)."""
+    if not facts.pdfa_claimed:
+        return []
+    claim = facts.pdfa or "PDF/A"
+    found: dict[str, list[str]] = {}
+
+    def add(rule: str, message: str) -> None:
+        found.setdefault(rule, []).append(message)
+
+    # §6.6.4: pdfaid:part is the part (an integer), pdfaid:conformance a level of that part.
+    part, level = facts.pdfa_part, facts.pdfa_conformance
+    if part not in PDFA_LEVELS:
+        add(
+            "pdfa-identification",
+            f"claims PDF/A but its XMP metadata gives no valid part (pdfaid:part "
+            f"{part!r}; 1, 2 or 3): no validator knows which rules it follows",
+        )
+    elif level not in PDFA_LEVELS[part]:
+        add(
+            "pdfa-identification",
+            f"claims PDF/A-{part} but its XMP metadata gives no valid conformance level "
+            f"(pdfaid:conformance {level!r}; {', '.join(PDFA_LEVELS[part])})",
+        )
+    if facts.xmp_unreadable:
+        add("pdfa-metadata", f"the XMP metadata cannot be read ({facts.xmp_unreadable})")
+    # §6.1.3: no encryption (the file was read only to learn what it claims).
+    if facts.encrypted:
+        add(
+            "pdfa-encryption",
+            f"claims {claim} but is encrypted, which PDF/A forbids: an archive must open "
+            "without a password or a decryption key (save an unprotected copy)",
+        )
+        return _findings(found)
+    _pdfa_output_intent(facts, claim, add)
+    _pdfa_pages(facts, add)
+    # §6.5.1, §6.5.2: no scripts, launches or media, and no actions on document events.
+    for where, kind in facts.document_actions:
+        if where == "document events":
+            add("pdfa-action", "the document has actions run on events (/AA in the catalog)")
+        elif where == "document scripts":
+            add("pdfa-action", "the document carries JavaScript (a JavaScript name tree)")
+        elif _forbidden_action(kind):
+            add("pdfa-action", f"{where} {_forbidden_action(kind)}, which PDF/A forbids")
+    # ISO 19005-3 §6.8 (PDF/A-1 allows no embedded file at all: ISO 19005-1 §6.1.11).
+    attached = [
+        *((None, file) for file in facts.embedded_files),
+        *(
+            (page.number, file)
+            for page in facts.pages
+            for annotation in page.annotation_list
+            for file in annotation.files
+        ),
+    ]
+    for number, file in attached:
+        where = f"page {number}: " if number else ""
+        if part == "1":
+            add("pdfa-embedded-file", f"{where}embedded file {file.name!r} in PDF/A-1")
+            continue
+        if part == "3" and file.relationship is None:
+            add(
+                "pdfa-embedded-file",
+                f"{where}embedded file {file.name!r} does not say how it relates to the "
+                "document (/AFRelationship: Source, Data, Alternative …), which PDF/A-3 requires",
+            )
+        if part == "3" and not file.mime:
+            add(
+                "pdfa-embedded-file",
+                f"{where}embedded file {file.name!r} has no MIME type (/Subtype, e.g. "
+                "application/xml), which PDF/A-3 requires",
+            )
+    # ISO 19005-1 §6.7.3 (and PDFBox Preflight): each Info entry has its XMP counterpart;
+    # where both say something, the metadata-sync rule compares them.
+    if facts.info_not_in_xmp:
+        add(
+            "pdfa-metadata",
+            f"Info has {', '.join(facts.info_not_in_xmp)} but the XMP metadata does not "
+            "(PDF/A readers take the XMP; export the file again)",
+        )
+    return _findings(found)
+
+
+def _pdfa_output_intent(facts: PdfFacts, claim: str, add: _Add) -> None:
+    """§6.2.3: a GTS_PDFA1 output intent with an embedded ICC profile, one profile for all."""
+    intents = [intent for intent in facts.output_intents if intent.subtype == "/GTS_PDFA1"]
+    if not intents:
+        add(
+            "pdfa-output-intent",
+            f"claims {claim} but has no PDF/A output intent (GTS_PDFA1): its colours have no "
+            "defined meaning",
+        )
+    elif any(intent.components is None for intent in intents):
+        add(
+            "pdfa-output-intent",
+            "the PDF/A output intent has no embedded ICC profile (DestOutputProfile)",
+        )
+    profiles = {intent.profile for intent in facts.output_intents if intent.profile}
+    if len(profiles) > 1:
+        add(
+            "pdfa-output-intent",
+            f"{len(facts.output_intents)} output intents with different ICC profiles; "
+            "PDF/A allows one profile for all",
+        )
+
+
+def _pdfa_pages(facts: PdfFacts, add: _Add) -> None:
+    """Per page: device colours (§6.2.4.3), images (§6.2.8), annotations (§6.3), actions
+    (§6.5)."""
+    intents = [intent for intent in facts.output_intents if intent.subtype == "/GTS_PDFA1"]
+    components = intents[0].components if intents else None
+    allowed = {"/DeviceGray"} if intents else set()
+    allowed |= {3: {"/DeviceRGB"}, 4: {"/DeviceCMYK"}}.get(components or 0, set())
+    intent_name = {1: "grey", 3: "RGB", 4: "CMYK"}.get(components or 0)
+    for page in facts.pages:
+        for space, count in sorted(page.device_spaces.items()):
+            if space in allowed:
+                continue
+            why = f"the output intent is {intent_name}" if intent_name else "no output intent"
+            add(
+                "pdfa-device-colour",
+                f"page {page.number}: {space.lstrip('/')} colour ({count} time"
+                f"{'s' * (count != 1)}) but {why}: give it an ICC profile or use a matching "
+                "output intent",
+            )
+        for image in page.images:
+            if image.interpolate:
+                add(
+                    "pdfa-interpolate",
+                    f"page {page.number}: image ({image.width}×{image.height} px) asks viewers "
+                    "to smooth it (Interpolate true), which PDF/A forbids: each would show it "
+                    "differently",
+                )
+        if page.additional_actions:
+            add("pdfa-action", f"page {page.number}: actions run on opening or closing (/AA)")
+        for annotation in page.annotation_list:
+            kind = annotation.subtype.lstrip("/")
+            where = f"page {page.number}: {kind} annotation"
+            if annotation.subtype in PDFA_FORBIDDEN_ANNOTATIONS:
+                add("pdfa-annotation", f"{where}: PDF/A allows no {kind} annotations")
+            flags = annotation.flags
+            if annotation.subtype != "/Popup" and (flags is None or not flags & _PRINT):
+                add(
+                    "pdfa-annotation",
+                    f"{where} does not print (its Print flag is off): PDF/A needs every "
+                    "annotation to print as it shows",
+                )
+            hiding = [name for bit, name in _HIDING_FLAGS.items() if (flags or 0) & bit]
+            if hiding:
+                add("pdfa-annotation", f"{where} is hidden ({', '.join(hiding)} flag)")
+            if annotation.additional_actions:
+                add("pdfa-action", f"{where} runs actions on events (/AA)")
+            for action in annotation.actions:
+                if _forbidden_action(action):
+                    add("pdfa-action", f"{where} {_forbidden_action(action)}, which PDF/A forbids")
+
+
+def _forbidden_action(kind: str) -> str | None:
+    """What a forbidden action does (``runs JavaScript``), or None when PDF/A allows it."""
+    if kind.startswith("/Named "):
+        name = kind.removeprefix("/Named ")
+        return None if name in PDFA_NAMED_ACTIONS else f"runs the viewer command {name[1:]}"
+    return PDFA_FORBIDDEN_ACTIONS.get(kind)
+
+
+def _findings(found: dict[str, list[str]]) -> list[Finding]:
+    return [
+        finding
+        for rule, messages in found.items()
+        for finding in _first_few(list(dict.fromkeys(messages)), rule=rule)
+    ]
 
 
 #: Text-showing operators in one colour before it counts as the body text's colour.

@@ -1,5 +1,6 @@
 """Reading a finished PDF for preflight (``leaflet check``): boxes, fonts, colours, images,
-line widths and text.
+line widths and text, and what PDF/A judges (its identification, output intents, actions,
+annotations, device colour spaces and embedded files).
 
 The second and last module importing pypdf (:mod:`leaflet.pdf` writes; this one only reads).
 It reports facts as plain dataclasses; :mod:`leaflet.check` judges them.  Content streams are
@@ -19,8 +20,10 @@ file within about ten seconds.
 
 from __future__ import annotations
 
+import io
 import math
 import re
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -28,6 +31,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     ContentStream,
     DictionaryObject,
     IndirectObject,
@@ -36,9 +40,18 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from .pdf import keywords, metadata_disagreements, open_pdf, page_boxes, reading
+from .errors import PDFError
+from .pdf import XMP_LIMIT, keywords, metadata_disagreements, open_pdf, page_boxes, reading
 
-__all__ = ["Image", "PageFacts", "PdfFacts", "scan_pdf"]
+__all__ = [
+    "Annotation",
+    "EmbeddedFile",
+    "Image",
+    "OutputIntent",
+    "PageFacts",
+    "PdfFacts",
+    "scan_pdf",
+]
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
@@ -47,6 +60,25 @@ _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 _BLACK = (0.0, 0.0, 0.0, 1.0)
 _XMP_PDFX = re.compile(r"GTS_PDFXVersion(?:>|=[\"'])([^<\"']+)")
 _RGB_SPACES = {"/DeviceRGB", "/CalRGB", "/RGB", "/ICCRGB"}
+#: Device colour spaces by their names and inline-image abbreviations (PDF 1.7 §8.9.7).
+_DEVICE_SPACES = {
+    "/DeviceRGB": "/DeviceRGB",
+    "/RGB": "/DeviceRGB",
+    "/DeviceCMYK": "/DeviceCMYK",
+    "/CMYK": "/DeviceCMYK",
+    "/DeviceGray": "/DeviceGray",
+    "/G": "/DeviceGray",
+}
+#: Operators that set a device colour space (and a colour in it), for stroking and filling.
+_DEVICE_OPERATORS = {
+    "rg": "/DeviceRGB",
+    "RG": "/DeviceRGB",
+    "k": "/DeviceCMYK",
+    "K": "/DeviceCMYK",
+    "g": "/DeviceGray",
+    "G": "/DeviceGray",
+}
+_PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 
 #: Content bytes (decoded) one scan parses for the graphics walk.
 CONTENT_LIMIT = 3 << 20
@@ -74,6 +106,8 @@ class Image:
     dpi: float
     #: Transparent through a soft mask (``/SMask``, ``/SMaskInData``): not in PDF/X-1a.
     soft_mask: bool = False
+    #: Asks viewers to smooth its pixels (``/Interpolate true``): not in PDF/A.
+    interpolate: bool = False
 
     @property
     def rgb(self) -> bool:
@@ -83,6 +117,46 @@ class Image:
     def uncalibrated_rgb(self) -> bool:
         """RGB without an ICC profile (PDF/X-4 allows RGB only with one)."""
         return self.colour_space in ("/DeviceRGB", "/RGB")
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """An annotation of a page, as PDF/A judges it (ISO 19005-2 §6.3, §6.5)."""
+
+    subtype: str
+    #: Its flags (``/F``, PDF 1.7 §12.5.3), or None when it has none.
+    flags: int | None
+    #: The types of the actions it runs (``/URI``, ``/JavaScript``, ``/Named /Print`` …),
+    #: from ``/A`` and ``/AA``, ``/Next`` chains followed.
+    actions: tuple[str, ...] = ()
+    #: It has additional actions (``/AA``: run on events such as the pointer entering it).
+    additional_actions: bool = False
+    #: Embedded files it attaches (a FileAttachment annotation).
+    files: tuple[EmbeddedFile, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutputIntent:
+    """An output intent of the document (PDF 1.7 §14.11.5)."""
+
+    #: ``/GTS_PDFA1`` (PDF/A), ``/GTS_PDFX`` (PDF/X) …
+    subtype: str
+    #: Colour components of its ICC profile (``DestOutputProfile``): 1 grey, 3 RGB, 4 CMYK;
+    #: None without an embedded profile.
+    components: int | None
+    #: Identity of the profile object (every intent of a PDF/A file shares one, §6.2.3).
+    profile: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedFile:
+    """A file embedded in the document (an attachment), as its file specification says."""
+
+    name: str
+    #: How it relates to the document (``/AFRelationship``: ``/Source``, ``/Data`` …).
+    relationship: str | None
+    #: Its MIME type (the embedded file stream's ``/Subtype``), or None.
+    mime: str | None
 
 
 @dataclass(slots=True)
@@ -112,6 +186,13 @@ class PageFacts:
     #: Form XObjects the page's own content draws (imposed sheets place whole pages so): an
     #: identity of the form and its BBox as placed on the page (left, bottom, right, top).
     placed_forms: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
+    #: Every annotation of the page (at most :data:`ANNOTATION_LIMIT`).
+    annotation_list: list[Annotation] = field(default_factory=list)
+    #: The page has additional actions (``/AA``: run when it is opened or closed).
+    additional_actions: bool = False
+    #: Device colour spaces used without a Default colour space replacing them (PDF 1.7
+    #: §8.6.5.6): ``/DeviceRGB``, ``/DeviceCMYK``, ``/DeviceGray`` → times set or drawn in.
+    device_spaces: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +210,32 @@ class PdfFacts:
     repairs: tuple[str, ...] = ()
     #: Where the Info dictionary and the XMP metadata disagree (:func:`pdf.metadata_disagreements`).
     metadata_disagreements: tuple[str, ...] = ()
+    #: The PDF/A identification of the XMP metadata: ``pdfaid:part`` and
+    #: ``pdfaid:conformance`` as written, None when missing; :attr:`pdfa_claimed` when either
+    #: is there (a file that names neither is not judged as PDF/A).
+    pdfa_part: str | None = None
+    pdfa_conformance: str | None = None
+    pdfa_claimed: bool = False
+    #: Why the XMP packet could not be read, or None.
+    xmp_unreadable: str | None = None
+    #: Info entries (``Title``, ``Producer`` …) the XMP packet has no counterpart of.
+    info_not_in_xmp: tuple[str, ...] = ()
+    output_intents: tuple[OutputIntent, ...] = ()
+    #: The file is encrypted (then only its identification was read, with the empty password).
+    encrypted: bool = False
+    #: Actions of the document itself: (where, action type), e.g. ``("on opening",
+    #: "/JavaScript")``; where is ``on opening``, ``document events`` (catalog ``/AA``),
+    #: ``document scripts`` (the JavaScript name tree) or ``an outline entry``.
+    document_actions: tuple[tuple[str, str], ...] = ()
+    #: Files embedded through the document's EmbeddedFiles name tree.
+    embedded_files: tuple[EmbeddedFile, ...] = ()
+
+    @property
+    def pdfa(self) -> str | None:
+        """``PDF/A-3B`` and the like when the file claims PDF/A, else None."""
+        if not self.pdfa_claimed:
+            return None
+        return f"PDF/A-{self.pdfa_part or '?'}{self.pdfa_conformance or ''}"
 
 
 def scan_pdf(pdf: bytes, name: str) -> PdfFacts:
@@ -136,7 +243,14 @@ def scan_pdf(pdf: bytes, name: str) -> PdfFacts:
     is not a readable PDF.  Content past the scan's bounds is reported on its page
     (:attr:`PageFacts.unchecked`), not read."""
     with reading(name) as repairs:
-        reader = open_pdf(pdf, name)
+        try:
+            reader = open_pdf(pdf, name)
+        except PDFError:
+            encrypted = _encrypted_pdfa(pdf)
+            if encrypted is None:
+                raise
+            repairs.taken = True
+            return encrypted
         fonts: dict[str, bool] = {}
         budget = _Budget()
         pages, texts = [], []
@@ -161,6 +275,8 @@ def scan_pdf(pdf: bytes, name: str) -> PdfFacts:
         keywords_, pdfx = tuple(keywords(reader)), _pdfx_version(reader)
         has_output_intent = "/OutputIntents" in reader.root_object
         disagreements = tuple(metadata_disagreements(reader))
+        identification = _pdfa_identification(reader)
+        document = _document_facts(reader)
         repairs.taken = True  # a problem of the report, not a warning
         return PdfFacts(
             tuple(pages),
@@ -171,7 +287,207 @@ def scan_pdf(pdf: bytes, name: str) -> PdfFacts:
             "\n".join(texts),
             tuple(repairs.messages),
             disagreements,
+            *identification,
+            **document,
         )
+
+
+def _encrypted_pdfa(pdf: bytes) -> PdfFacts | None:
+    """The facts of an encrypted file that claims PDF/A (ISO 19005-2 §6.1.3 forbids
+    encryption), read with the empty user password; None for any other file, which stays
+    an error (leaflet checks only unencrypted PDFs)."""
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        if not reader.is_encrypted or not reader.decrypt(""):
+            return None
+        part, conformance, claimed, unreadable, _ = _pdfa_identification(reader)
+    except Exception:  # what cannot be decrypted and read stays the plain error
+        return None
+    if not claimed:
+        return None
+    return PdfFacts(
+        (), {}, (), None, False, "", pdfa_part=part, pdfa_conformance=conformance,
+        pdfa_claimed=True, xmp_unreadable=unreadable, encrypted=True,
+    )  # fmt: skip
+
+
+#: Info entries and the XMP property that says the same (ISO 19005-1 §6.7.3, Table 1).
+_INFO_IN_XMP = {
+    "/Title": "{http://purl.org/dc/elements/1.1/}title",
+    "/Author": "{http://purl.org/dc/elements/1.1/}creator",
+    "/Subject": "{http://purl.org/dc/elements/1.1/}description",
+    "/Keywords": "{http://ns.adobe.com/pdf/1.3/}Keywords",
+    "/Creator": "{http://ns.adobe.com/xap/1.0/}CreatorTool",
+    "/Producer": "{http://ns.adobe.com/pdf/1.3/}Producer",
+    "/CreationDate": "{http://ns.adobe.com/xap/1.0/}CreateDate",
+    "/ModDate": "{http://ns.adobe.com/xap/1.0/}ModifyDate",
+}
+
+
+def _pdfa_identification(
+    reader: PdfReader,
+) -> tuple[str | None, str | None, bool, str | None, tuple[str, ...]]:
+    """The PDF/A identification of *reader*'s XMP packet (ISO 19005-2 §6.6.4): part,
+    conformance, whether either is there, why the packet cannot be read (or None), and the
+    Info entries it has no counterpart of."""
+    metadata = reader.root_object.get("/Metadata")
+    stream = metadata.get_object() if metadata is not None else None
+    if not isinstance(stream, StreamObject):
+        return None, None, False, None, ()
+    packet = stream.get_data()
+    if len(packet) > XMP_LIMIT:
+        return None, None, b"pdfaid" in packet, "larger than leaflet reads", ()
+    start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")
+    try:
+        if start < 0 or end < 0:
+            raise ElementTree.ParseError("no x:xmpmeta element")
+        root = ElementTree.fromstring(packet[start : end + len(b"</x:xmpmeta>")])
+    except ElementTree.ParseError as error:
+        return None, None, b"pdfaid" in packet, _shorten(error), ()
+    found: dict[str, str] = {}
+    present: set[str] = set()
+    for description in root.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}Description"):
+        for key, value in description.attrib.items():
+            present.add(key)
+            if key.startswith(_PDFAID):
+                found[key.removeprefix(_PDFAID)] = value.strip()
+        for child in description:
+            present.add(child.tag)
+            if child.tag.startswith(_PDFAID):
+                found[child.tag.removeprefix(_PDFAID)] = (child.text or "").strip()
+    info: dict[str, Any] = dict(reader.metadata or {})
+    missing = tuple(
+        key.lstrip("/") for key, tag in _INFO_IN_XMP.items() if key in info and tag not in present
+    )
+    part, conformance = found.get("part"), found.get("conformance")
+    return part, conformance, part is not None or conformance is not None, None, missing
+
+
+def _output_intents(root: DictionaryObject) -> tuple[OutputIntent, ...]:
+    intents = _direct(root.get("/OutputIntents"))
+    if not isinstance(intents, ArrayObject):
+        return ()
+    found = []
+    for reference in list(intents)[:16]:
+        intent = _resolved(reference)
+        profile_reference = intent.get("/DestOutputProfile")
+        profile = _direct(profile_reference)
+        components = None
+        if isinstance(profile, StreamObject):
+            number = _number(_direct(profile.get("/N")))
+            components = int(number) if number is not None else 0
+        identity = str(_key(profile_reference, profile)) if components is not None else None
+        found.append(OutputIntent(str(intent.get("/S", "/None")), components, identity))
+    return tuple(found)
+
+
+#: At most this many actions, outline entries and name-tree entries are followed.
+ACTION_LIMIT = 64
+OUTLINE_LIMIT = 2000
+NAME_TREE_LIMIT = 1000
+
+
+def _actions(action: Any) -> tuple[str, ...]:
+    """The types of *action* and the actions its ``/Next`` chain runs (PDF 1.7 §12.6.2)."""
+    found: list[str] = []
+    pending, seen = [action], set[int]()
+    while pending and len(found) < ACTION_LIMIT:
+        current = _direct(pending.pop())
+        if isinstance(current, ArrayObject):
+            pending.extend(reversed(list(current)[:ACTION_LIMIT]))
+            continue
+        if not isinstance(current, DictionaryObject) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        kind = str(current.get("/S", "/None"))
+        if kind == "/Named":
+            kind = f"/Named {current.get('/N', '/None')}"
+        found.append(kind)
+        if "/Next" in current:
+            pending.append(current["/Next"])
+    return tuple(found)
+
+
+def _event_actions(events: Any) -> tuple[str, ...]:
+    """The action types of an additional-actions dictionary (``/AA``)."""
+    events = _direct(events)
+    if not isinstance(events, DictionaryObject):
+        return ()
+    return tuple(kind for action in list(events.values())[:32] for kind in _actions(action))
+
+
+def _document_facts(reader: PdfReader) -> dict[str, Any]:
+    """What the catalog says that PDF/A judges: output intents, actions, embedded files."""
+    root = reader.root_object
+    actions: list[tuple[str, str]] = []
+    opening = _direct(root.get("/OpenAction"))
+    if isinstance(opening, DictionaryObject):  # an array is a destination, not an action
+        actions += [("on opening", kind) for kind in _actions(opening)]
+    if "/AA" in root:
+        actions += [("document events", kind) for kind in _event_actions(root["/AA"]) or ("",)]
+    names = _resolved(root.get("/Names"))
+    scripts = _name_tree(names.get("/JavaScript"))
+    actions += [("document scripts", kind) for _, value in scripts for kind in _actions(value)]
+    actions += [("an outline entry", kind) for kind in _outline_actions(root.get("/Outlines"))]
+    files = tuple(
+        _embedded_file(name, value) for name, value in _name_tree(names.get("/EmbeddedFiles"))
+    )
+    return {
+        "output_intents": _output_intents(root),
+        "document_actions": tuple(actions),
+        "embedded_files": files,
+    }
+
+
+def _outline_actions(outlines: Any) -> list[str]:
+    """The action types of the outline's entries (bookmarks), at most :data:`OUTLINE_LIMIT`
+    entries visited."""
+    found: list[str] = []
+    pending, seen = [_direct(_resolved(outlines).get("/First"))], set[int]()
+    while pending and len(seen) < OUTLINE_LIMIT:
+        item = pending.pop()
+        if not isinstance(item, DictionaryObject) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if "/A" in item:
+            found += _actions(item["/A"])
+        pending += [_direct(item.get("/Next")), _direct(item.get("/First"))]
+    return found
+
+
+def _name_tree(tree: Any) -> list[tuple[str, Any]]:
+    """The (name, value) pairs of a name tree (PDF 1.7 §7.9.6), at most
+    :data:`NAME_TREE_LIMIT` nodes and entries."""
+    found: list[tuple[str, Any]] = []
+    pending, seen = [_direct(tree)], set[int]()
+    while pending and len(seen) < NAME_TREE_LIMIT and len(found) < NAME_TREE_LIMIT:
+        node = pending.pop()
+        if not isinstance(node, DictionaryObject) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        pairs = _direct(node.get("/Names"))
+        if isinstance(pairs, ArrayObject):
+            items = list(pairs)[: 2 * NAME_TREE_LIMIT]
+            found += [(str(_direct(items[i])), items[i + 1]) for i in range(0, len(items) - 1, 2)]
+        kids = _direct(node.get("/Kids"))
+        if isinstance(kids, ArrayObject):
+            pending += [_direct(kid) for kid in list(kids)[:NAME_TREE_LIMIT]]
+    return found[:NAME_TREE_LIMIT]
+
+
+def _embedded_file(name: str, specification: Any) -> EmbeddedFile:
+    """An embedded file as its file specification (PDF 1.7 §7.11.3) describes it."""
+    spec = _resolved(specification)
+    label = str(spec.get("/UF") or spec.get("/F") or name)
+    streams = _resolved(spec.get("/EF"))
+    stream = _direct(streams.get("/UF") or streams.get("/F"))
+    mime = stream.get("/Subtype") if isinstance(stream, StreamObject) else None
+    relationship = spec.get("/AFRelationship")
+    return EmbeddedFile(
+        label,
+        str(relationship) if relationship is not None else None,
+        str(mime) if mime is not None else None,
+    )
 
 
 def _page_text(page: PageObject, facts: PageFacts, cost: int, budget: _Budget) -> str:
@@ -209,6 +525,8 @@ def _page_boxes(number: int, page: PageObject, name: str) -> PageFacts:
         number, corners(boxes.media), corners(boxes.bleed), corners(boxes.trim), boxes.has_trim_box
     )
     facts.annotations = _annotations_in(page, corners(boxes.trim))
+    facts.annotation_list = _annotation_list(page)
+    facts.additional_actions = "/AA" in page
     return facts
 
 
@@ -242,6 +560,31 @@ def _annotations_in(page: PageObject, trim: tuple[float, float, float, float]) -
         ):
             count += 1
     return count
+
+
+def _annotation_list(page: PageObject) -> list[Annotation]:
+    """The page's annotations as PDF/A judges them (at most :data:`ANNOTATION_LIMIT`)."""
+    annotations = _direct(page.get("/Annots"))
+    if not isinstance(annotations, ArrayObject):
+        return []
+    found = []
+    for reference in list(annotations)[:ANNOTATION_LIMIT]:
+        annotation = _resolved(reference)
+        flags = _number(_direct(annotation.get("/F")))
+        actions = _actions(annotation["/A"]) if "/A" in annotation else ()
+        files: tuple[EmbeddedFile, ...] = ()
+        if annotation.get("/Subtype") == "/FileAttachment" and "/FS" in annotation:
+            files = (_embedded_file("attachment", annotation["/FS"]),)
+        found.append(
+            Annotation(
+                str(annotation.get("/Subtype", "/None")),
+                int(flags) if flags is not None else None,
+                actions + _event_actions(annotation.get("/AA")),
+                "/AA" in annotation,
+                files,
+            )
+        )
+    return found
 
 
 def _pdfx_version(reader: PdfReader) -> str | None:
@@ -391,6 +734,10 @@ class _Walker:
         spaces = _resolved(resources.get("/ColorSpace"))
         for operands, operator in self.budget.parse(contents):
             op = operator.decode("latin-1") if isinstance(operator, bytes) else str(operator)
+            if op in _DEVICE_OPERATORS:
+                self._device(_DEVICE_OPERATORS[op], spaces)
+            elif op in ("cs", "CS", "sh") and operands and isinstance(operands[0], NameObject):
+                self._colour_space(op, operands[0], resources, spaces)
             if op == "q":
                 stack.append((ctm, width, fill))
             elif op == "Q":
@@ -416,8 +763,28 @@ class _Walker:
             elif op == "Do":
                 cost = min(_ENDLESS, cost + self._xobject(operands, resources, ctm, depth))
             elif op == "INLINE IMAGE":
-                self._image(operands.get("settings", {}), ctm, None, inline=True)
+                self._image(operands.get("settings", {}), ctm, None, spaces, inline=True)
         return cost
+
+    def _device(self, space: str, spaces: DictionaryObject) -> None:
+        """Count a use of the device colour space *space*, unless the resources replace it
+        with a Default colour space (PDF 1.7 §8.6.5.6)."""
+        if "/Default" + space.removeprefix("/Device") in spaces:
+            return
+        used = self.facts.device_spaces
+        used[space] = used.get(space, 0) + 1
+
+    def _colour_space(
+        self, op: str, name: NameObject, resources: DictionaryObject, spaces: DictionaryObject
+    ) -> None:
+        """The device colour spaces behind a ``cs``/``CS`` operand or a ``sh`` shading."""
+        if op == "sh":
+            shading = _resolved(_resolved(resources.get("/Shading")).get(name))
+            space = shading.get("/ColorSpace")
+        else:
+            space = spaces.get(name, name)
+        for device in _device_spaces(space):
+            self._device(device, spaces)
 
     def _matrix(self, operands: Any, ctm: Matrix) -> Matrix:
         matrix = _numbers(operands, 6)
@@ -458,7 +825,7 @@ class _Walker:
             return 0
         key = _key(reference, xobject)
         if xobject.get("/Subtype") == "/Image":
-            self._image(xobject, ctm, key)
+            self._image(xobject, ctm, key, _resolved(resources.get("/ColorSpace")))
             return 0
         if xobject.get("/Subtype") != "/Form":
             return 0
@@ -492,10 +859,17 @@ class _Walker:
         self.costs[memo] = cost
         return cost
 
-    def _image(self, image: Any, ctm: Matrix, key: Any, *, inline: bool = False) -> None:
+    def _image(
+        self, image: Any, ctm: Matrix, key: Any, spaces: DictionaryObject, *, inline: bool = False
+    ) -> None:
         width = int(_number(image.get("/W" if inline else "/Width", 0)) or 0)
         height = int(_number(image.get("/H" if inline else "/Height", 0)) or 0)
         space = image.get("/CS" if inline else "/ColorSpace", NameObject("/DeviceGray"))
+        mask = _true(image.get("/IM" if inline else "/ImageMask"))
+        if not mask and (inline or "/ColorSpace" in image):  # a mask paints the fill colour
+            named = spaces.get(space, space) if inline and space not in _DEVICE_SPACES else space
+            for device in _device_spaces(named):
+                self._device(device, spaces)
         across, down = math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])
         drawn = max(across, down) / 72
         pixels = width if across >= down else height
@@ -507,7 +881,10 @@ class _Walker:
         soft_mask = not inline and (
             image.get("/SMask", "/None") != "/None" or bool(_number(image.get("/SMaskInData", 0)))
         )
-        self.facts.images.append(Image(width, height, _space_name(space), dpi, soft_mask))
+        interpolate = _true(image.get("/I" if inline else "/Interpolate"))
+        self.facts.images.append(
+            Image(width, height, _space_name(space), dpi, soft_mask, interpolate)
+        )
 
     def _fonts(self, resources: DictionaryObject) -> None:
         for reference in _resolved(resources.get("/Font")).values():
@@ -562,6 +939,29 @@ def _space_name(space: Any) -> str:
             )
         return str(space[0])
     return str(space)
+
+
+def _true(value: Any) -> bool:
+    """Whether *value* is the PDF boolean ``true`` (or refers to it)."""
+    value = _direct(value)
+    return isinstance(value, BooleanObject) and bool(value.value)
+
+
+def _device_spaces(space: Any, depth: int = 0) -> set[str]:
+    """The device colour spaces *space* paints in: itself, or the base of an Indexed or
+    Pattern space, or the alternate of a Separation or DeviceN space (ISO 19005-2 §6.2.4.4
+    judges those alternates as §6.2.4.3 judges device spaces)."""
+    space = _direct(space)
+    if isinstance(space, NameObject):
+        return {_DEVICE_SPACES[space]} if space in _DEVICE_SPACES else set()
+    if not isinstance(space, ArrayObject) or not space or depth > 4:
+        return set()
+    family = str(_direct(space[0]))
+    if family in ("/Indexed", "/I", "/Pattern") and len(space) > 1:
+        return _device_spaces(space[1], depth + 1)
+    if family in ("/Separation", "/DeviceN") and len(space) > 2:
+        return _device_spaces(space[2], depth + 1)
+    return set()
 
 
 def _is_rgb(name: Any, spaces: DictionaryObject) -> bool:
