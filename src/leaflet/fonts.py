@@ -4,6 +4,14 @@ Only the families a template names (and the few the base stylesheet uses) are de
 WeasyPrint loads every declared font file when it reads the stylesheet.  :data:`FALLBACK` covers
 every script leaflet supports and ends every font stack, so no text ever depends on the
 machine's fonts.
+
+Every face is a static font.  WeasyPrint instances a variable font with fontTools at each
+weight a document uses, on every PDF it writes, so the variable Oswald and Roboto Slab are
+instanced once instead, by ``scripts/build-fonts.py``, at the weights the templates use
+(:attr:`FontFace.source` names the variable file, kept in the source tree and left out of the
+wheel).  A weight a family has no face for is drawn in another of its faces (CSS Fonts 4
+§5.2): Oswald has 700 only, the heaviest its ``wght`` axis (200–700) allows, so a bolder
+``strong`` in an Oswald heading looks as it did; Roboto Slab has 700, 800 and 900.
 """
 
 from __future__ import annotations
@@ -26,18 +34,32 @@ BASE_FAMILIES = ("Fira Sans", "Fira Sans Condensed", "Liberation Mono")
 
 @dataclass(frozen=True, slots=True)
 class FontFace:
-    """One font file; ``weight`` is its CSS weight, ``None`` for a variable font (every
-    weight, drawn from its ``wght`` axis)."""
+    """One font file and its CSS weight and style; ``source`` is the variable font it was
+    instanced from by ``scripts/build-fonts.py`` (in the source tree only), if any."""
 
     path: Path
-    weight: str | None = "400"
+    weight: str = "400"
     style: str = "normal"
+    source: Path | None = None
 
 
 def _static(folder: str, pattern: str, faces: dict[str, tuple[str, str]]) -> tuple[FontFace, ...]:
     return tuple(
         FontFace(FONTS_DIR / folder / pattern.format(name), weight, style)
         for name, (weight, style) in faces.items()
+    )
+
+
+def _instances(
+    folder: str, source: str, pattern: str, weights: dict[str, str]
+) -> tuple[FontFace, ...]:
+    return tuple(
+        FontFace(
+            FONTS_DIR / folder / pattern.format(name),
+            weight,
+            source=FONTS_DIR / folder / "source" / source,
+        )
+        for name, weight in weights.items()
     )
 
 
@@ -63,10 +85,15 @@ FAMILIES: dict[str, tuple[FontFace, ...]] = {
         },
     ),
     "Liberation Mono": _static("liberation-mono", "LiberationMono-{}.ttf", _FOUR),
-    # WeasyPrint 70 rejects a weight range in @font-face ("200 700" is ignored with a
-    # warning); without one, the face matches every weight and Pango sets the wght axis.
-    "Oswald": (FontFace(FONTS_DIR / "oswald" / "Oswald[wght].ttf", None),),
-    "Roboto Slab": (FontFace(FONTS_DIR / "roboto-slab" / "RobotoSlab[wght].ttf", None),),
+    # Static instances of variable fonts, at the weights the templates set them in (bold:
+    # Oswald 700; zine: Roboto Slab 700, 800 and 900).
+    "Oswald": _instances("oswald", "Oswald[wght].ttf", "Oswald-{}.ttf", {"Bold": "700"}),
+    "Roboto Slab": _instances(
+        "roboto-slab",
+        "RobotoSlab[wght].ttf",
+        "RobotoSlab-{}.ttf",
+        {"Bold": "700", "ExtraBold": "800", "Black": "900"},
+    ),
 }
 
 
@@ -79,9 +106,8 @@ def font_face_css(families: tuple[str, ...] | list[str]) -> str:
             known = ", ".join(FAMILIES)
             raise TemplateError(f"font {family!r} is not bundled (bundled: {known})")
         for face in FAMILIES[family]:
-            weight = f"font-weight: {face.weight}; " if face.weight else ""
             rules.append(
                 f'@font-face {{ font-family: "{family}"; src: url("{face.path.as_uri()}"); '
-                f"{weight}font-style: {face.style}; }}"
+                f"font-weight: {face.weight}; font-style: {face.style}; }}"
             )
     return "\n".join(rules)
