@@ -144,8 +144,8 @@ def paint_on_first_page(writer: PdfWriter, content: bytes, resources: dict[str, 
     page = writer.pages[0]
     stream = DecodedStreamObject()
     stream.set_data(content)
-    existing = page["/Contents"]
-    contents = existing.get_object() if hasattr(existing, "get_object") else existing
+    existing = page.raw_get("/Contents")  # a stream must stay an indirect object
+    contents = existing.get_object()
     parts = list(contents) if isinstance(contents, ArrayObject) else [existing]
     page[NameObject("/Contents")] = ArrayObject([*parts, writer._add_object(stream)])
     own = page["/Resources"].get_object()
@@ -244,7 +244,10 @@ def test_no_output_intent() -> None:
     assert "claims PDF/A-3B but has no PDF/A output intent (GTS_PDFA1)" in message
     colours = messages(pdf, "pdfa-device-colour")
     assert colours and colours[0].startswith("page 1: DeviceRGB colour (")
-    assert "but no output intent" in colours[0]
+    assert colours[0].endswith(
+        "with no output intent to give it a meaning: tag it with an ICC profile or add an RGB "
+        "intent"
+    )
 
 
 def test_output_intent_of_another_kind_or_without_profile() -> None:
@@ -271,8 +274,8 @@ def test_cmyk_colour_under_an_rgb_output_intent() -> None:
     cmyk = b"q 0 0 0 1 k 10 10 20 20 re f Q"
     pdf = crafted(lambda writer: paint_on_first_page(writer, cmyk, {}))
     assert messages(pdf, "pdfa-device-colour") == [
-        "page 1: DeviceCMYK colour (1 time) but the output intent is RGB: give it an ICC "
-        "profile or use a matching output intent"
+        "page 1: DeviceCMYK colour (1 time) but the output intent is RGB: tag it with an ICC "
+        "profile or use a CMYK intent"
     ]
 
     def with_default(writer: PdfWriter) -> None:
@@ -385,7 +388,7 @@ def test_javascript_run_on_opening() -> None:
     pdf = crafted(
         lambda writer: writer.root_object.__setitem__(NameObject("/OpenAction"), _javascript())
     )
-    assert messages(pdf, "pdfa-action") == ["on opening runs JavaScript, which PDF/A forbids"]
+    assert messages(pdf, "pdfa-action") == ["opening the file runs JavaScript, which PDF/A forbids"]
 
 
 def test_a_link_that_runs_javascript_or_launches_a_program() -> None:

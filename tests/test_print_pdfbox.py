@@ -2,7 +2,8 @@
 
 Preflight validates PDF/A-1b; leaflet writes PDF/A-3b.  The PDF/A-1 rules PDF/A-3 dropped are
 left out of the verdict (ISO 19005-3 allows cross-reference streams, names part 3, and does not
-require a CIDSet); every other finding fails the test.  Skipped without Java or the jars
+require a CIDSet); every other finding fails the test.  Files broken on purpose show that
+Preflight and ``leaflet check``'s pdfa rules find the same faults.  Skipped without Java or the jars
 (``scripts/system-deps.sh`` installs them on Debian/Ubuntu).
 """
 
@@ -12,11 +13,21 @@ import io
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pypdf.generic import (
+    BooleanObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
+from leaflet.check import check_pdf
 from leaflet.pipeline import RenderOptions, render_statement
 from leaflet.source import load_statement
 
@@ -95,3 +106,55 @@ def test_pdfbox_preflight_catches_a_broken_pdfa_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.pdf"
     writer.write(path)
     assert any(finding.startswith("7.") for finding in preflight(path))
+
+
+def _interpolated(writer: Any) -> None:
+    from test_check_pdfa import images
+
+    _, image = next(images(writer))
+    image[NameObject("/Interpolate")] = BooleanObject(True)
+
+
+def _hidden_link(writer: Any) -> None:
+    from test_check_pdfa import first_link
+
+    _, link = first_link(writer)
+    link[NameObject("/F")] = NumberObject(4 | 2)  # Print and Hidden
+
+
+def _javascript_on_opening(writer: Any) -> None:
+    script = {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("")}
+    writer.root_object[NameObject("/OpenAction")] = DictionaryObject(script)
+
+
+def _title_only_in_info(writer: Any) -> None:
+    from test_check_pdfa import rewrite_xmp
+
+    rewrite_xmp(writer, lambda xmp: re.sub(r"<dc:title>.*?</dc:title>", "", xmp))
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "code"),
+    [
+        (_interpolated, "pdfa-interpolate", "2.3.2"),
+        (_hidden_link, "pdfa-annotation", "5.2.2"),
+        (_javascript_on_opening, "pdfa-action", "6.2.5"),
+        (_title_only_in_info, "pdfa-metadata", "7.2"),
+    ],
+)
+def test_pdfbox_agrees_with_leaflet_check_on_crafted_breaks(
+    tmp_path: Path, change: Callable[[Any], None], rule: str, code: str
+) -> None:
+    """A PDF/A-3b render (with a logo and a photo) broken in one way: leaflet's check finds it
+    under its pdfa rule, and PDFBox Preflight adds a finding of the matching error code to
+    those it had for the unbroken file (which it judges by PDF/A-1, where a soft mask is
+    already an error)."""
+    from test_check_pdfa import crafted, pdfa
+
+    base, broken = tmp_path / "base.pdf", tmp_path / "broken.pdf"
+    base.write_bytes(pdfa())
+    broken.write_bytes(crafted(change))
+    report = check_pdf(broken.read_bytes())
+    assert rule in report.problem_rules
+    added = set(preflight(broken)) - set(preflight(base))
+    assert any(finding.startswith(f"{code} : ") for finding in added), added

@@ -576,13 +576,17 @@ def _pdfa_pages(facts: PdfFacts, add: _Add) -> None:
         for space, count in sorted(page.device_spaces.items()):
             if space in allowed:
                 continue
-            why = f"the output intent is {intent_name}" if intent_name else "no output intent"
-            add(
-                "pdfa-device-colour",
-                f"page {page.number}: {space.lstrip('/')} colour ({count} time"
-                f"{'s' * (count != 1)}) but {why}: give it an ICC profile or use a matching "
-                "output intent",
+            kind = space.removeprefix("/Device")
+            used = (
+                f"page {page.number}: {space.lstrip('/')} colour ({count} time{'s' * (count != 1)})"
             )
+            if intent_name:
+                why = f"but the output intent is {intent_name}"
+                fix = f"tag it with an ICC profile or use a{'n' * (kind == 'RGB')} {kind} intent"
+            else:
+                why = "with no output intent to give it a meaning"
+                fix = f"tag it with an ICC profile or add a{'n' * (kind == 'RGB')} {kind} intent"
+            add("pdfa-device-colour", f"{used} {why}: {fix}")
         for image in page.images:
             if image.interpolate:
                 add(

@@ -223,8 +223,8 @@ class PdfFacts:
     output_intents: tuple[OutputIntent, ...] = ()
     #: The file is encrypted (then only its identification was read, with the empty password).
     encrypted: bool = False
-    #: Actions of the document itself: (where, action type), e.g. ``("on opening",
-    #: "/JavaScript")``; where is ``on opening``, ``document events`` (catalog ``/AA``),
+    #: Actions of the document itself: (where, action type), e.g. ``("opening the file",
+    #: "/JavaScript")``; where is ``opening the file``, ``document events`` (catalog ``/AA``),
     #: ``document scripts`` (the JavaScript name tree) or ``an outline entry``.
     document_actions: tuple[tuple[str, str], ...] = ()
     #: Files embedded through the document's EmbeddedFiles name tree.
@@ -422,7 +422,7 @@ def _document_facts(reader: PdfReader) -> dict[str, Any]:
     actions: list[tuple[str, str]] = []
     opening = _direct(root.get("/OpenAction"))
     if isinstance(opening, DictionaryObject):  # an array is a destination, not an action
-        actions += [("on opening", kind) for kind in _actions(opening)]
+        actions += [("opening the file", kind) for kind in _actions(opening)]
     if "/AA" in root:
         actions += [("document events", kind) for kind in _event_actions(root["/AA"]) or ("",)]
     names = _resolved(root.get("/Names"))

@@ -4,8 +4,11 @@ Checks that MediaBox ⊇ BleedBox ⊇ TrimBox on every page, that pages with roo
 marks have a bleed and that artwork does not run to a trim without bleed; that a booklet
 (told by its sheets' geometry) has a multiple of 4 pages; that every font is embedded; that
 a PDF/X file has an output intent, no RGB colour, no transparency in PDF/X-1a and no
-annotations inside the trim; that body text is solid black; that Info and XMP agree; that no
-line is a hairline; and warns about images under 200 dpi.  With --source, every word of the
+annotations inside the trim; that a file claiming PDF/A (in its XMP) keeps the PDF/A rules
+validators find broken most often (output intent, no encryption or JavaScript, annotations
+that print, no smoothed images, device colours its output intent covers, described
+attachments); that body text is solid black; that Info and XMP agree; that no line is a
+hairline; and warns about images under 200 dpi.  With --source, every word of the
 statement must be in the PDF's text, and the layout preflight's notes that a PDF can tell are
 shown (note calls parted from their word or touching, hyphenated lines in a row, a hyphen
 across a page turn; they do not change the exit code).  Exit code 0: no problems;
