@@ -31,7 +31,7 @@ from leaflet.check import CheckReport, check_pdf
 from leaflet.pipeline import RenderOptions, render_statement
 from leaflet.source import load_statement
 
-from conftest import CliResult, pdf_reader, run_cli
+from conftest import CliResult, pdf_reader, run_bounded, run_cli
 
 # WeasyPrint 70 leaves its sRGB profile file open when writing PDF/A (a ResourceWarning).
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -523,3 +523,34 @@ def test_findings_carry_rule_ids_and_exit_1(tmp_path: Path) -> None:
     report = json.loads(result.out)
     assert {"rule": "pdfa-action", "severity": "problem"}.items() <= report["findings"][0].items()
     assert run_cli("check", path).out.splitlines()[-1] == "1 problem"
+
+
+def test_looping_actions_outlines_and_name_trees_are_bounded(tmp_path: Path) -> None:
+    """A hostile PDF/A file whose action chain, outline and name tree refer to themselves:
+    the check ends well within its bounds, names the JavaScript it found, writes nothing and
+    leaves the file as it was."""
+
+    def loops(writer: PdfWriter) -> None:
+        action = writer._add_object(_javascript())
+        chain = writer._add_object(ArrayObject())
+        chain.get_object().extend([chain, action])
+        action.get_object()[NameObject("/Next")] = chain
+        writer.root_object[NameObject("/OpenAction")] = action
+        item = writer._add_object(DictionaryObject({NameObject("/A"): action}))
+        item.get_object().update({NameObject("/Next"): item, NameObject("/First"): item})
+        outlines = DictionaryObject({NameObject("/First"): item})
+        writer.root_object[NameObject("/Outlines")] = writer._add_object(outlines)
+        node = writer._add_object(DictionaryObject())
+        node.get_object()[NameObject("/Kids")] = ArrayObject([node] * 5000)
+        names = writer.root_object.setdefault(NameObject("/Names"), DictionaryObject())
+        names.get_object()[NameObject("/EmbeddedFiles")] = node
+
+    path = tmp_path / "loops.pdf"
+    data = crafted(loops)
+    path.write_bytes(data)
+    result = run_bounded("check", path, cwd=tmp_path)
+    assert result.code == 1, result.err
+    assert "problem: opening the file runs JavaScript, which PDF/A forbids" in result.out
+    assert "problem: an outline entry runs JavaScript, which PDF/A forbids" in result.out
+    assert "Traceback" not in result.err
+    assert path.read_bytes() == data and [p.name for p in tmp_path.iterdir()] == ["loops.pdf"]

@@ -381,7 +381,8 @@ def _output_intents(root: DictionaryObject) -> tuple[OutputIntent, ...]:
     return tuple(found)
 
 
-#: At most this many actions, outline entries and name-tree entries are followed.
+#: At most this many objects of one action chain, outline and name tree are looked at
+#: (each walk also stops at an object seen before: hostile files loop).
 ACTION_LIMIT = 64
 OUTLINE_LIMIT = 2000
 NAME_TREE_LIMIT = 1000
@@ -390,15 +391,16 @@ NAME_TREE_LIMIT = 1000
 def _actions(action: Any) -> tuple[str, ...]:
     """The types of *action* and the actions its ``/Next`` chain runs (PDF 1.7 §12.6.2)."""
     found: list[str] = []
-    pending, seen = [action], set[int]()
-    while pending and len(found) < ACTION_LIMIT:
+    pending, seen, steps = [action], set[int](), 0
+    while pending and steps < ACTION_LIMIT:
+        steps += 1
         current = _direct(pending.pop())
+        if not isinstance(current, ArrayObject | DictionaryObject) or id(current) in seen:
+            continue
+        seen.add(id(current))
         if isinstance(current, ArrayObject):
             pending.extend(reversed(list(current)[:ACTION_LIMIT]))
             continue
-        if not isinstance(current, DictionaryObject) or id(current) in seen:
-            continue
-        seen.add(id(current))
         kind = str(current.get("/S", "/None"))
         if kind == "/Named":
             kind = f"/Named {current.get('/N', '/None')}"
@@ -443,8 +445,9 @@ def _outline_actions(outlines: Any) -> list[str]:
     """The action types of the outline's entries (bookmarks), at most :data:`OUTLINE_LIMIT`
     entries visited."""
     found: list[str] = []
-    pending, seen = [_direct(_resolved(outlines).get("/First"))], set[int]()
-    while pending and len(seen) < OUTLINE_LIMIT:
+    pending, seen, steps = [_direct(_resolved(outlines).get("/First"))], set[int](), 0
+    while pending and steps < OUTLINE_LIMIT:
+        steps += 1
         item = pending.pop()
         if not isinstance(item, DictionaryObject) or id(item) in seen:
             continue
@@ -459,9 +462,10 @@ def _name_tree(tree: Any) -> list[tuple[str, Any]]:
     """The (name, value) pairs of a name tree (PDF 1.7 §7.9.6), at most
     :data:`NAME_TREE_LIMIT` nodes and entries."""
     found: list[tuple[str, Any]] = []
-    pending, seen = [_direct(tree)], set[int]()
-    while pending and len(seen) < NAME_TREE_LIMIT and len(found) < NAME_TREE_LIMIT:
-        node = pending.pop()
+    pending, seen, steps = [_direct(tree)], set[int](), 0
+    while pending and steps < NAME_TREE_LIMIT and len(found) < NAME_TREE_LIMIT:
+        steps += 1
+        node = _direct(pending.pop())
         if not isinstance(node, DictionaryObject) or id(node) in seen:
             continue
         seen.add(id(node))
@@ -471,7 +475,7 @@ def _name_tree(tree: Any) -> list[tuple[str, Any]]:
             found += [(str(_direct(items[i])), items[i + 1]) for i in range(0, len(items) - 1, 2)]
         kids = _direct(node.get("/Kids"))
         if isinstance(kids, ArrayObject):
-            pending += [_direct(kid) for kid in list(kids)[:NAME_TREE_LIMIT]]
+            pending += list(kids)[:NAME_TREE_LIMIT]
     return found[:NAME_TREE_LIMIT]
 
 
