@@ -208,6 +208,39 @@ def test_identification(before: str, after: str, words: str) -> None:
     assert len(found) == 1 and words in found[0], found
 
 
+def test_pdfa_4_has_its_own_levels_and_an_optional_output_intent() -> None:
+    """PDF/A-4 (ISO 19005-4) names no conformance level or E or F, and needs an output intent
+    only for device colours: the DeviceRGB text is then what is caught."""
+
+    def part_4(level: str) -> Callable[[PdfWriter], None]:
+        def change(writer: PdfWriter) -> None:
+            rewrite_xmp(
+                writer,
+                lambda xmp: xmp.replace('pdfaid:part="3"', 'pdfaid:part="4"').replace(
+                    'pdfaid:conformance="B"', level
+                ),
+            )
+
+        return change
+
+    plain = crafted(part_4(""))
+    assert check_pdf(plain).facts.pdfa == "PDF/A-4"
+    assert pdfa_findings(check_pdf(plain)) == []
+    assert messages(crafted(part_4('pdfaid:conformance="F"')), "pdfa-identification") == []
+    assert messages(crafted(part_4('pdfaid:conformance="B"')), "pdfa-identification") == [
+        "claims PDF/A-4 but its XMP metadata gives no valid conformance level "
+        "(pdfaid:conformance 'B'; none, E, F)"
+    ]
+
+    def part_4_without_intent(writer: PdfWriter) -> None:
+        part_4("")(writer)
+        del writer.root_object["/OutputIntents"]
+
+    bare = crafted(part_4_without_intent)
+    assert messages(bare, "pdfa-output-intent") == []
+    assert messages(bare, "pdfa-device-colour")[0].startswith("page 1: DeviceRGB colour")
+
+
 def test_info_entries_missing_from_the_xmp_are_named() -> None:
     def drop_title(writer: PdfWriter) -> None:
         rewrite_xmp(writer, lambda xmp: re.sub(r"<dc:title>.*?</dc:title>", "", xmp))
@@ -356,8 +389,9 @@ def test_an_encrypted_pdfa_file_is_a_problem(tmp_path: Path) -> None:
         "problem: claims PDF/A-3B but is encrypted, which PDF/A forbids: an archive must open "
         "without a password or a decryption key (save an unprotected copy)"
     ) in result.out
-    findings = json.loads(run_cli("check", path, "--json").out)["findings"]
-    assert [finding["rule"] for finding in findings] == ["pdfa-encryption"]
+    report = json.loads(run_cli("check", path, "--json").out)
+    assert [finding["rule"] for finding in report["findings"]] == ["pdfa-encryption"]
+    assert report["pdfa"] == "PDF/A-3B"
 
 
 def test_an_encrypted_file_not_claiming_pdfa_stays_unreadable(tmp_path: Path) -> None:

@@ -136,6 +136,7 @@ class CheckReport:
                 for page in self.facts.pages
             ],
             "pdfx": self.facts.pdfx,
+            "pdfa": self.facts.pdfa,
             "fonts": dict(sorted(self.facts.fonts.items())),
             "problems": list(self.problems),
             "warnings": list(self.warnings),
@@ -431,8 +432,14 @@ def _pdfx_problems(facts: PdfFacts) -> list[Finding]:
     return [*problems[:10], (problems[10][0], f"… and {len(problems) - 10} more like these")]
 
 
-#: PDF/A conformance levels by part (ISO 19005-1 §6.7.11, 19005-2 and -3 §6.6.4).
-PDFA_LEVELS = {"1": ("A", "B"), "2": ("A", "B", "U"), "3": ("A", "B", "U")}
+#: PDF/A conformance levels by part (ISO 19005-1 §6.7.11, 19005-2 and -3 §6.6.4; PDF/A-4,
+#: ISO 19005-4 §6.7.3, has none or E or F).
+PDFA_LEVELS = {
+    "1": ("A", "B"),
+    "2": ("A", "B", "U"),
+    "3": ("A", "B", "U"),
+    "4": (None, "E", "F"),
+}
 #: Actions PDF/A forbids (ISO 19005-2 §6.5.1); named actions other than page turns too.
 PDFA_FORBIDDEN_ACTIONS = {
     "/Launch": "starts a program",
@@ -475,13 +482,14 @@ def _pdfa_problems(facts: PdfFacts) -> list[Finding]:
         add(
             "pdfa-identification",
             f"claims PDF/A but its XMP metadata gives no valid part (pdfaid:part "
-            f"{part!r}; 1, 2 or 3): no validator knows which rules it follows",
+            f"{part!r}; 1 to 4): no validator knows which rules it follows",
         )
     elif level not in PDFA_LEVELS[part]:
         add(
             "pdfa-identification",
             f"claims PDF/A-{part} but its XMP metadata gives no valid conformance level "
-            f"(pdfaid:conformance {level!r}; {', '.join(PDFA_LEVELS[part])})",
+            f"(pdfaid:conformance {level!r}; "
+            f"{', '.join(level or 'none' for level in PDFA_LEVELS[part])})",
         )
     if facts.xmp_unreadable:
         add("pdfa-metadata", f"the XMP metadata cannot be read ({facts.xmp_unreadable})")
@@ -503,7 +511,8 @@ def _pdfa_problems(facts: PdfFacts) -> list[Finding]:
             add("pdfa-action", "the document carries JavaScript (a JavaScript name tree)")
         elif _forbidden_action(kind):
             add("pdfa-action", f"{where} {_forbidden_action(kind)}, which PDF/A forbids")
-    # ISO 19005-3 §6.8 (PDF/A-1 allows no embedded file at all: ISO 19005-1 §6.1.11).
+    # ISO 19005-3 §6.8, 19005-4 §6.9 (PDF/A-1 allows no embedded file at all: ISO 19005-1
+    # §6.1.11; PDF/A-2 only PDF/A files, which is not looked into here).
     attached = [
         *((None, file) for file in facts.embedded_files),
         *(
@@ -518,21 +527,23 @@ def _pdfa_problems(facts: PdfFacts) -> list[Finding]:
         if part == "1":
             add("pdfa-embedded-file", f"{where}embedded file {file.name!r} in PDF/A-1")
             continue
-        if part == "3" and file.relationship is None:
+        if part in ("3", "4") and file.relationship is None:
             add(
                 "pdfa-embedded-file",
                 f"{where}embedded file {file.name!r} does not say how it relates to the "
-                "document (/AFRelationship: Source, Data, Alternative …), which PDF/A-3 requires",
+                "document (/AFRelationship: Source, Data, Alternative …), which "
+                f"PDF/A-{part} requires",
             )
-        if part == "3" and not file.mime:
+        if part in ("3", "4") and not file.mime:
             add(
                 "pdfa-embedded-file",
                 f"{where}embedded file {file.name!r} has no MIME type (/Subtype, e.g. "
-                "application/xml), which PDF/A-3 requires",
+                f"application/xml), which PDF/A-{part} requires",
             )
     # ISO 19005-1 §6.7.3 (and PDFBox Preflight): each Info entry has its XMP counterpart;
-    # where both say something, the metadata-sync rule compares them.
-    if facts.info_not_in_xmp:
+    # where both say something, the metadata-sync rule compares them.  (PDF/A-4 wants no
+    # Info dictionary at all, a rule not checked here.)
+    if facts.info_not_in_xmp and part != "4":
         add(
             "pdfa-metadata",
             f"Info has {', '.join(facts.info_not_in_xmp)} but the XMP metadata does not "
@@ -544,7 +555,7 @@ def _pdfa_problems(facts: PdfFacts) -> list[Finding]:
 def _pdfa_output_intent(facts: PdfFacts, claim: str, add: _Add) -> None:
     """§6.2.3: a GTS_PDFA1 output intent with an embedded ICC profile, one profile for all."""
     intents = [intent for intent in facts.output_intents if intent.subtype == "/GTS_PDFA1"]
-    if not intents:
+    if not intents and facts.pdfa_part != "4":  # PDF/A-4: only for device colours (§6.2.4.3)
         add(
             "pdfa-output-intent",
             f"claims {claim} but has no PDF/A output intent (GTS_PDFA1): its colours have no "
