@@ -77,7 +77,7 @@ def test_proof_and_flyer_layouts(folder: Path) -> None:
     [
         (["missing.pdf"], "cannot read missing.pdf"),
         (["notes.pdf"], "notes.pdf: not a PDF file"),
-        (["flyer.pdf", "--layout", "zine"], "invalid choice: 'zine'"),
+        (["flyer.pdf", "--layout", "gatefold"], "invalid choice: 'gatefold'"),
         (["flyer.pdf", "--creep", "1mm", "--paper-thickness", "0.1mm"], "not allowed with"),
         (["flyer.pdf", "--creep", "lots"], "cannot read length 'lots'"),
         (["flyer.pdf", "--layout", "2up", "--creep", "1mm"], "creep only applies to the saddle"),

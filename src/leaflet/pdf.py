@@ -426,13 +426,14 @@ def write_imposed(
         rgb = _rgb_intent(source.reader)
     registration = writer._add_object(_registration_colour(rgb=rgb)) if marks else None
     boxes = _boxes(source)
-    for side in (side for sheet_ in plan.sheets for side in sheet_.sides):
+    sides = [(i == 1, side) for sheet_ in plan.sheets for i, side in enumerate(sheet_.sides)]
+    for back, side in sides:
         placed = [(slot, slot.page) for slot in side if slot.page is not None]
         commands = [_place(slot, boxes[page], sheet, plan) for slot, page in placed]
         used = {f"/P{page}": forms[page] for _, page in sorted(placed, key=lambda item: item[1])}
         resources = _dictionary({"/XObject": _dictionary(used)})
         if registration is not None:
-            commands.append(_marks(plan, sheet))
+            commands.append(_marks(plan, sheet, back=back))
             resources[NameObject("/ColorSpace")] = _dictionary({"/Reg": registration})
         _add_sheet_page(writer, sheet, resources, "\n".join(commands))
     with reading(source.name):
@@ -768,25 +769,46 @@ def _clip(cell: Box, plan: Plan, sheet: _SheetGeometry) -> Box:
     )
 
 
-def _marks(plan: Plan, sheet: _SheetGeometry) -> str:
-    """Crop marks at every cut line and dashed fold marks at every fold, outside the bleed."""
+def _marks(plan: Plan, sheet: _SheetGeometry, back: bool = False) -> str:
+    """Crop marks at every cut line and dashed fold marks at every fold, outside the bleed,
+    as they lie on a front side or, *back*, a back side; a cut that ends inside the sheet (a
+    slit) is drawn where it runs, solid."""
     trim = sheet.trim
     near = max(sheet.bleed, MARK_OFFSET)
     far = near + MARK_LENGTH
-    cuts_x, cuts_y = plan.cuts
-    lines: list[str] = []
-    for x in cuts_x:
-        lines += _vertical(trim.x + x, trim, near, far)
-    for y in cuts_y:
-        for x0, x1 in ((trim.x - far, trim.x - near), (trim.right + near, trim.right + far)):
-            lines.append(f"{_nums(x0, trim.y + y)} m {_nums(x1, trim.y + y)} l S")
-    folds = [line for x in plan.folds for line in _vertical(trim.x + x, trim, near, far)]
-    return "\n".join([f"q /Reg CS 1 SCN {_nums(MARK_WIDTH)} w", *lines, "[2 2] 0 d", *folds, "Q"])
+    lines = plan.lines(back)
+
+    def across(xs: Sequence[float], ys: Sequence[float]) -> list[str]:
+        return [
+            *(line for x in xs for line in _vertical(trim.x + x, trim, near, far)),
+            *(line for y in ys for line in _horizontal(trim.y + y, trim, near, far)),
+        ]
+
+    slits = [
+        f"{_nums(trim.x + s.x0, trim.y + s.y0)} m {_nums(trim.x + s.x1, trim.y + s.y1)} l S"
+        for s in lines.slits
+    ]
+    folds = across(lines.folds_x, lines.folds_y)
+    return "\n".join(
+        [
+            f"q /Reg CS 1 SCN {_nums(MARK_WIDTH)} w",
+            *across(lines.cuts_x, lines.cuts_y),
+            *slits,
+            "[2 2] 0 d",
+            *folds,
+            "Q",
+        ]
+    )
 
 
 def _vertical(x: float, trim: Box, near: float, far: float) -> Iterator[str]:
     for y0, y1 in ((trim.y - far, trim.y - near), (trim.top + near, trim.top + far)):
         yield f"{_nums(x, y0)} m {_nums(x, y1)} l S"
+
+
+def _horizontal(y: float, trim: Box, near: float, far: float) -> Iterator[str]:
+    for x0, x1 in ((trim.x - far, trim.x - near), (trim.right + near, trim.right + far)):
+        yield f"{_nums(x0, y)} m {_nums(x1, y)} l S"
 
 
 def _registration_colour(*, rgb: bool = False) -> ArrayObject:

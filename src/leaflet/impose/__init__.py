@@ -3,9 +3,12 @@
 Two halves, kept apart so the order tables are testable without any PDF:
 
 * **layouts** (one module each in this package: :mod:`.saddle`, :mod:`.two_up`,
-  :mod:`.four_up`) are pure geometry — a page count and page size in, a :class:`Plan` of sheets,
-  sides and slots out.  A module's docstring is its folding/cutting instruction (CLI help).
-  Adding a layout is adding a module that defines what :class:`Layout` lists.
+  :mod:`.four_up`, :mod:`.cut_stack`, :mod:`.roll_fold`, :mod:`.z_fold`, :mod:`.mini_zine`)
+  are pure geometry — a page count and page size in, a :class:`Plan` of sheets, sides and slots
+  out.  A module's docstring is its folding/cutting instruction (CLI help).  Each also declares
+  what the rest of leaflet needs to know about the piece it makes (:class:`Layout`): the page
+  count it takes, the role of each page, how it is printed and finished, the panel widths and
+  its yield.  Adding a layout is adding a module that defines what :class:`Layout` lists.
 * :mod:`leaflet.pdf` (the only module importing pypdf) reads the input and draws the plan.
 
 :func:`impose` joins the two; it is what ``leaflet impose`` and the renderer's booklet formats
@@ -19,12 +22,13 @@ import math
 import pkgutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Literal, Protocol, cast
 
-from ..errors import UsageError
+from ..errors import ImposeError, UsageError
 from ..papers import paper_size
 from ..units import POINTS_PER
 
@@ -32,18 +36,27 @@ if TYPE_CHECKING:
     from ..pdf import Source
 
 __all__ = [
+    "FLYER_PAGES",
     "STANDARD_SHEETS",
     "TOLERANCE",
     "Box",
     "ImposeOptions",
     "ImposedPDF",
     "Layout",
+    "Line",
+    "Operation",
+    "PageRule",
     "Plan",
+    "Printing",
+    "Role",
     "Sheet",
+    "SideLines",
     "Slot",
     "bleed_sheet",
+    "booklet_roles",
     "deliver_pages",
     "flyer_order",
+    "flyer_roles",
     "get_layout",
     "impose",
     "layouts",
@@ -53,12 +66,17 @@ __all__ = [
     "proof_plan",
     "step_and_repeat",
     "turn_side",
+    "uniform_panels",
 ]
 
 #: Sheets ``leaflet impose --sheet`` accepts, and among which a sheet is picked automatically.
 STANDARD_SHEETS = ("a4", "a3", "letter", "tabloid")
 
 Flip = Literal["short", "long"]
+#: What a page is in the finished piece (see :meth:`Layout.roles`).
+Role = Literal["cover", "inside", "back", "flap"]
+#: What is done to the printed sheets, machine-readable (see :attr:`Layout.OPERATIONS`).
+Operation = Literal["fold", "cut", "staple"]
 
 #: Sizes closer than this (points) are equal: paper sizes in mm are not exact in points.
 TOLERANCE = 0.5
@@ -114,14 +132,43 @@ class Sheet:
 
 
 @dataclass(frozen=True, slots=True)
+class Line:
+    """A straight segment in sheet coordinates (points), from (x0, y0) to (x1, y1)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True, slots=True)
+class SideLines:
+    """Where one side of a sheet is cut and folded, in that side's coordinates (points).
+
+    ``cuts_x`` and ``cuts_y`` are cut lines across the whole imposed area (vertical at x,
+    horizontal at y), ``folds_x`` and ``folds_y`` folds across it, and ``slits`` cuts that stop
+    inside it (the mini zine's), which marks outside the trim cannot show.
+    """
+
+    cuts_x: tuple[float, ...]
+    cuts_y: tuple[float, ...]
+    folds_x: tuple[float, ...]
+    folds_y: tuple[float, ...]
+    slits: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """A layout's answer: the sheets, the size of the imposed area, and where it is folded.
 
     ``width`` × ``height`` is the trimmed size of the imposed area (all cells), which
     :mod:`leaflet.pdf` centres on the paper.  ``folds`` are x positions of vertical folds
-    (the spine), drawn as fold marks; cell edges elsewhere are cuts.  ``gutter`` is the room
-    between cells cut apart (twice the bleed, so that each side of an inner cut has its own
-    bleed; 0 when the pages have none); ``creep`` the spine-ward shift per sheet of depth.
+    (the spine), ``horizontal_folds`` y positions of horizontal ones, and ``slits`` cuts that
+    end inside the area, all as seen on the front sides (:meth:`lines` gives them for a back);
+    cell edges elsewhere are cuts.  ``gutter`` is the room between cells cut apart (twice the
+    bleed, so that each side of an inner cut has its own bleed; 0 when the pages have none);
+    ``creep`` the spine-ward shift per sheet of depth.  ``backs_turned``: the back sides were
+    turned by 180° (:func:`turn_side`) for a printer that flips the other way.
     """
 
     width: float
@@ -130,29 +177,169 @@ class Plan:
     folds: tuple[float, ...] = ()
     gutter: float = 0.0
     creep: float = 0.0
+    horizontal_folds: tuple[float, ...] = ()
+    slits: tuple[Line, ...] = ()
+    backs_turned: bool = False
 
     @property
     def innermost_creep(self) -> float:
         """How far the pages of the innermost sheet are shifted towards the spine (points)."""
         return self.creep * max(0, len(self.sheets) - 1)
 
-    @property
-    def cuts(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
-        """Distinct x and y positions of cut lines (cell edges that are not folds)."""
-        cells = [slot.cell for sheet in self.sheets for side in sheet.sides for slot in side]
+    def lines(self, back: bool = False) -> SideLines:
+        """Cuts and folds of the front sides, or of the back sides (*back*).
+
+        A back is the front turned over about the vertical axis, so its vertical folds lie
+        mirrored (a roll fold's narrow panel is on the left of the front and the right of the
+        back); a back turned by 180° as well has them where the front has, upside down.
+        Cuts are the cell edges of those sides that are not folds.
+        """
+
+        def x_at(x: float) -> float:
+            return self.width - x if back and not self.backs_turned else x
+
+        def y_at(y: float) -> float:
+            return self.height - y if back and self.backs_turned else y
+
+        folds_x = tuple(sorted(x_at(x) for x in self.folds))
+        folds_y = tuple(sorted(y_at(y) for y in self.horizontal_folds))
+        cells = [
+            slot.cell
+            for sheet in self.sheets
+            for index, side in enumerate(sheet.sides)
+            if (index == 1) == back
+            for slot in side
+        ]
         xs = {round(x, 3) for cell in cells for x in (cell.x, cell.right)}
         ys = {round(y, 3) for cell in cells for y in (cell.y, cell.top)}
-        folds = {round(x, 3) for x in self.folds}
-        return tuple(sorted(xs - folds)), tuple(sorted(ys))
+        slits = tuple(
+            Line(x_at(line.x0), y_at(line.y0), x_at(line.x1), y_at(line.y1)) for line in self.slits
+        )
+        return SideLines(
+            tuple(sorted(xs - {round(x, 3) for x in folds_x})),
+            tuple(sorted(ys - {round(y, 3) for y in folds_y})),
+            folds_x,
+            folds_y,
+            slits,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PageRule:
+    """The page counts a layout takes.
+
+    ``PageRule(multiple=4)``: a multiple of 4, padded with blank pages; ``PageRule(exact=6)``:
+    exactly 6 (fewer are padded, more are refused); ``PageRule()``: any count.  ``single``: one
+    page alone is taken as it is (a one-sided flyer) rather than padded to the multiple.
+    """
+
+    multiple: int = 1
+    exact: int | None = None
+    single: bool = False
+
+    def accepts(self, count: int) -> bool:
+        """Whether *count* pages fill the layout with no blank page added."""
+        if count < 1:
+            return False
+        if self.exact is not None:
+            return count == self.exact
+        return count % self.multiple == 0 or (self.single and count == 1)
+
+    def padded(self, count: int) -> int:
+        """The page count once padded with blanks; :class:`UsageError` for counts it cannot
+        take (none, or more than an exact count)."""
+        if count < 1:
+            raise UsageError("nothing to impose: the document has no pages")
+        if self.exact is not None:
+            if count > self.exact:
+                raise UsageError(f"{count} pages: the layout takes {self}")
+            return self.exact
+        if self.single and count == 1:
+            return 1
+        return count + -count % self.multiple
+
+    def order(self, page_count: int, *, keep_last: int = 0) -> list[int | None]:
+        """Pages in reading order, padded with blanks (``None``) as :meth:`padded` says, at
+        the end or just before the *keep_last* final pages (a back cover stays last)."""
+        return _padded_to(page_count, self.padded(page_count), keep_last)
+
+    def __str__(self) -> str:
+        if self.exact is not None:
+            return f"exactly {self.exact} pages"
+        if self.multiple == 1:
+            return "any number of pages"
+        either = " (or a single page)" if self.single else ""
+        return f"a multiple of {self.multiple} pages{either}"
+
+
+@dataclass(frozen=True, slots=True)
+class Printing:
+    """How the sheets are printed: one side or both, and for both the duplex flip that keeps
+    the back upright (``short``: turned over about the short edge)."""
+
+    sides: Literal[1, 2]
+    flip: Flip | None = None
+
+    def __str__(self) -> str:
+        return "single-sided" if self.sides == 1 else f"double-sided, flip on {self.flip} edge"
+
+    @classmethod
+    def of(cls, plan: Plan, flip: Flip | None = None) -> Printing:
+        """How *plan* is printed: both sides when a back carries a page, flipped as *flip*
+        says or, by default, as a book turns (short edge of a landscape sheet, long edge of a
+        portrait one: the backs of a plan are its fronts turned over about the vertical axis).
+        """
+        if not any(slot.page is not None for s in plan.sheets for slot in s.back or ()):
+            return cls(1)
+        return cls(2, flip or ("short" if plan.width >= plan.height else "long"))
 
 
 class Layout(Protocol):
-    """What a layout module provides (checked structurally, modules need not subclass)."""
+    """What a layout module provides (checked structurally, modules need not subclass).
+
+    Besides the geometry (:meth:`plan`), a layout declares what the rest of leaflet would
+    otherwise have to assume from its name: the pages it takes, what each page is, how the
+    sheets are printed and finished, the panels' widths and the yield of a sheet.  Page
+    widths and heights are in points, as everywhere in leaflet.
+    """
 
     NAME: str
     #: What to do after printing, for the instruction line ("fold, staple").
     FINISHING: str
+    #: The same, machine-readable, in the order they are done: ``("fold", "staple")``.
+    OPERATIONS: tuple[Operation, ...]
+    #: The page counts it takes (a multiple, an exact count, any).
+    PAGE_RULE: PageRule
     __doc__: str | None
+
+    def roles(self, page_count: int) -> tuple[Role, ...]:
+        """What each page of the padded reading order is in the finished piece: ``cover``
+        (seen first: title, lead), ``inside`` (where the text runs), ``back`` (seen last, or
+        on the back of the folded piece: slogans, contact, imprint) or ``flap`` (a roll fold's
+        tuck-in panel seen on opening the cover: notes, a sign-up form)."""
+        ...
+
+    def printing(self, page_count: int, page_width: float, page_height: float) -> Printing:
+        """How the sheets are printed with the book-like flip (one page may need one side)."""
+        ...
+
+    def copies_per_sheet(self, page_count: int, page_width: float, page_height: float) -> int:
+        """Finished copies one press sheet gives (a flyer 4-up: 4; a booklet: 1)."""
+        ...
+
+    def sheets_per_copy(self, page_count: int, page_width: float, page_height: float) -> Fraction:
+        """Press sheets one finished copy takes (a flyer 4-up: 1/4; 12-page booklet: 3)."""
+        ...
+
+    def panel_widths(self, page_width: float) -> tuple[float, ...]:
+        """Widths of the panels across the front of an unfolded sheet, left to right, for pages
+        *page_width* wide (a roll fold's tuck-in panel is narrower); a piece that is not
+        folded is one panel."""
+        ...
+
+    def page_widths(self, page_count: int, page_width: float) -> tuple[float, ...]:
+        """The width each page of the padded reading order is seen at: its panel's."""
+        ...
 
     def plan(
         self,
@@ -165,7 +352,9 @@ class Layout(Protocol):
         gutter: float = 0.0,
     ) -> Plan: ...
 
-    def reading_order(self, page_count: int, *, keep_last: int = 0) -> list[int | None]: ...
+    def reading_order(self, page_count: int, *, keep_last: int = 0) -> list[int | None]:
+        """Pages as the reader meets them, padded with blanks as :attr:`PAGE_RULE` says."""
+        ...
 
 
 @cache
@@ -195,12 +384,35 @@ def padded_order(page_count: int, multiple: int, keep_last: int = 0) -> list[int
     """
     if page_count < 1:
         raise UsageError("nothing to impose: the document has no pages")
+    return _padded_to(page_count, page_count + -page_count % multiple, keep_last)
+
+
+def _padded_to(page_count: int, padded: int, keep_last: int) -> list[int | None]:
     if not 0 <= keep_last <= page_count:
         raise UsageError(f"--keep-last {keep_last} must be between 0 and the page count")
-    blanks = -page_count % multiple
     split = page_count - keep_last
     pages: list[int | None] = list(range(page_count))
-    return pages[:split] + [None] * blanks + pages[split:]
+    return pages[:split] + [None] * (padded - page_count) + pages[split:]
+
+
+def booklet_roles(padded_count: int) -> tuple[Role, ...]:
+    """*padded_count* pages read one after the other: the first is the cover, the last the
+    back, the others inside."""
+    if padded_count == 1:
+        return ("cover",)
+    inside: Role = "inside"
+    return ("cover", *(inside,) * (padded_count - 2), "back")
+
+
+def flyer_roles(padded_count: int) -> tuple[Role, ...]:
+    """Flyers in front/back pairs (:func:`flyer_order`): each front a cover, each reverse a
+    back (a one-page flyer is all cover)."""
+    return ("cover",) if padded_count == 1 else ("cover", "back") * (padded_count // 2)
+
+
+def uniform_panels(page_width: float) -> tuple[float, ...]:
+    """The panels of a piece that is not folded: one, the page."""
+    return (page_width,)
 
 
 def turn_side(side: Sequence[Slot], width: float, height: float) -> tuple[Slot, ...]:
@@ -236,9 +448,13 @@ def proof_plan(order: Sequence[int | None], page_width: float, page_height: floa
     return Plan(2 * page_width, page_height, tuple(sheets), folds=(page_width,))
 
 
+#: Flyers: front/back pairs, a single page alone being a one-sided flyer.
+FLYER_PAGES = PageRule(multiple=2, single=True)
+
+
 def flyer_order(page_count: int, keep_last: int = 0) -> list[int | None]:
     """Flyer pages are front/back pairs: padded to an even count, unless there is one page."""
-    return padded_order(page_count, 1 if page_count == 1 else 2, keep_last)
+    return FLYER_PAGES.order(page_count, keep_last=keep_last)
 
 
 def step_and_repeat(
@@ -344,6 +560,10 @@ class ImposedPDF:
     #: Creep (saddle): the shift per sheet of depth and that of the innermost sheet (points).
     creep: float = 0.0
     innermost_creep: float = 0.0
+    #: The layout's name, and its yield: copies a sheet gives, sheets a copy takes.
+    layout: str = ""
+    copies_per_sheet: int = 1
+    sheets_per_copy: Fraction = Fraction(0)
 
 
 def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPDF:
@@ -351,7 +571,7 @@ def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPD
 
     Raises :class:`~leaflet.errors.PDFError` for a file that cannot be read safely (not a
     PDF, encrypted, damaged, past the limits), :class:`~leaflet.errors.ImposeError` for pages
-    that cannot be imposed (rotated, of different sizes) and
+    that cannot be imposed (rotated, of different sizes, more than the layout takes) and
     :class:`~leaflet.errors.UsageError` for impossible options.
     """
     from .. import pdf as pdf_module  # pypdf is heavy: import it only when imposing
@@ -360,13 +580,22 @@ def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPD
     layout = get_layout(options.layout)
     if options.creep < 0:
         raise UsageError("creep cannot be negative")
-    if options.creep and layout.NAME != "saddle":
-        raise UsageError(f"creep only applies to the saddle layout, not {layout.NAME!r}")
+    if options.creep and "staple" not in layout.OPERATIONS:
+        stitched = ", ".join(name for name, lay in layouts().items() if "staple" in lay.OPERATIONS)
+        raise UsageError(
+            f"creep only applies to the saddle-stitched layouts ({stitched}), not {layout.NAME!r}"
+        )
     source = pdf_module.read_source(pdf)
-    if options.proof:
-        return _proof(source, layout, options)
     width, height = source.trim_size
     count, keep_last = source.page_count, options.keep_last
+    try:
+        layout.PAGE_RULE.padded(count)
+    except UsageError:
+        raise ImposeError(
+            f"{source.name}: {count} pages, but the {layout.NAME} layout takes {layout.PAGE_RULE}"
+        ) from None
+    if options.proof:
+        return _proof(source, layout, options)
     # The sheet is chosen for the finished pieces (two A5 pages: A4); gutters and bleed grow it.
     nominal = layout.plan(count, width, height, keep_last=keep_last)
     plan = layout.plan(
@@ -381,7 +610,7 @@ def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPD
     if (flip == "long") == landscape:  # the back comes out upside down: turn it
         plan = _tumble_backs(plan)
     data = pdf_module.write_imposed(source, plan, paper, marks=options.marks, layout=layout.NAME)
-    printing = _printing(plan, flip)
+    printing = str(Printing.of(plan, flip))
     instruction = _instruction(layout, plan, sheet, printing, count, options.marks)
     instruction += _grown_sheet(sheet, paper, source.bleed, options.marks)
     instruction += _creep_note(plan, source.bleed)
@@ -398,6 +627,9 @@ def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPD
         len(layout.reading_order(source.page_count, keep_last=options.keep_last)),
         options.creep,
         plan.innermost_creep,
+        layout.NAME,
+        layout.copies_per_sheet(count, width, height),
+        layout.sheets_per_copy(count, width, height),
     )
 
 
@@ -427,6 +659,8 @@ def deliver_pages(pdf: bytes | Path, *, keep_last: int = 0) -> ImposedPDF:
         source.trim_size,
         source.bleed,
         len(order),
+        layout="pages",
+        sheets_per_copy=Fraction(len(order) // 4),
     )
 
 
@@ -484,12 +718,7 @@ def _tumble_backs(plan: Plan) -> Plan:
         else sheet
         for sheet in plan.sheets
     )
-    return replace(plan, sheets=sheets)
-
-
-def _printing(plan: Plan, flip: Flip) -> str:
-    duplex = any(slot.page is not None for s in plan.sheets for slot in s.back or ())
-    return f"double-sided, flip on {flip} edge" if duplex else "single-sided"
+    return replace(plan, sheets=sheets, backs_turned=not plan.backs_turned)
 
 
 def _instruction(
@@ -499,13 +728,10 @@ def _instruction(
     count = len(plan.sheets)
     paper = sheet.upper() if sheet[0] == "a" else sheet
     plural = "s" * (count != 1)
-    slots = sum(len(side) for s in plan.sheets for side in s.sides)
-    blanks = sum(slot.page is None for s in plan.sheets for side in s.sides for slot in side)
-    counted = (
-        f"{pages} pages"
-        if not blanks or layout.NAME != "saddle"
-        else (f"{slots} pages ({blanks} blank)")
-    )
+    # Blank pages of a folded piece are part of it; flyers are counted as the pages given.
+    padded = layout.PAGE_RULE.padded(pages)
+    blanks = padded - pages if "fold" in layout.OPERATIONS else 0
+    counted = f"{padded} pages ({blanks} blank)" if blanks else f"{pages} pages"
     line = f"{counted} on {count} {paper} sheet{plural}: print {printing}, {layout.FINISHING}"
     # With marks the sheet grew to hold them (A4 → SRA4): say what it is trimmed to, or, for
     # copies a gutter apart, that every mark is a cut.

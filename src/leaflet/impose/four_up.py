@@ -11,15 +11,38 @@ draws a mark at each cut).
 
 from __future__ import annotations
 
-from . import Plan, flyer_order, step_and_repeat
+from fractions import Fraction
+
+from . import FLYER_PAGES, Operation, Plan, Printing, step_and_repeat, uniform_panels
+
+# The same pages as 2-up: front/back pairs.
+from .two_up import page_widths as page_widths
+from .two_up import reading_order as reading_order
+from .two_up import roles as roles
 
 NAME = "4up"
 FINISHING = "cut in four, stack"
+OPERATIONS: tuple[Operation, ...] = ("cut",)
+PAGE_RULE = FLYER_PAGES
+#: Copies of each page on a sheet side.
+COPIES = 4
+
+panel_widths = uniform_panels
 
 
-def reading_order(page_count: int, *, keep_last: int = 0) -> list[int | None]:
-    """Pages in reading order, padded to front/back pairs."""
-    return flyer_order(page_count, keep_last)
+def printing(page_count: int, page_width: float, page_height: float) -> Printing:
+    """Both sides (one for a single page), the portrait sheet flipped on its long edge."""
+    return Printing.of(plan(page_count, page_width, page_height))
+
+
+def copies_per_sheet(page_count: int, page_width: float, page_height: float) -> int:
+    """Each sheet is cut into copies of one flyer."""
+    return COPIES
+
+
+def sheets_per_copy(page_count: int, page_width: float, page_height: float) -> Fraction:
+    """One sheet per flyer (a front/back pair), cut into copies."""
+    return Fraction((PAGE_RULE.padded(page_count) + 1) // 2, COPIES)
 
 
 def plan(

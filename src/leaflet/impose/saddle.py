@@ -10,10 +10,14 @@ spine so they do not lose their outer margin when the folded booklet is trimmed.
 
 from __future__ import annotations
 
-from . import Box, Plan, Sheet, Slot, padded_order
+from fractions import Fraction
+
+from . import Box, Operation, PageRule, Plan, Printing, Role, Sheet, Slot, booklet_roles
 
 NAME = "saddle"
 FINISHING = "fold, staple"
+OPERATIONS: tuple[Operation, ...] = ("fold", "staple")
+PAGE_RULE = PageRule(multiple=4)
 
 #: Ratio of creep per sheet to paper thickness: each sheet folded around the inner ones pushes
 #: them out by about its own thickness (the usual print-shop rule of thumb).
@@ -27,7 +31,37 @@ def creep_from_thickness(thickness: float) -> float:
 
 def reading_order(page_count: int, *, keep_last: int = 0) -> list[int | None]:
     """Pages as the reader meets them, padded with blanks to a multiple of 4."""
-    return padded_order(page_count, 4, keep_last)
+    return PAGE_RULE.order(page_count, keep_last=keep_last)
+
+
+def roles(page_count: int) -> tuple[Role, ...]:
+    """The first page is the front cover, the last the back cover."""
+    return booklet_roles(PAGE_RULE.padded(page_count))
+
+
+def printing(page_count: int, page_width: float, page_height: float) -> Printing:
+    """Both sides, the landscape sheet flipped on its short edge."""
+    return Printing(2, "short")
+
+
+def copies_per_sheet(page_count: int, page_width: float, page_height: float) -> int:
+    """A sheet is part of one booklet."""
+    return 1
+
+
+def sheets_per_copy(page_count: int, page_width: float, page_height: float) -> Fraction:
+    """A sheet carries 4 pages."""
+    return Fraction(PAGE_RULE.padded(page_count) // 4)
+
+
+def panel_widths(page_width: float) -> tuple[float, ...]:
+    """Two pages, left and right of the spine."""
+    return (page_width, page_width)
+
+
+def page_widths(page_count: int, page_width: float) -> tuple[float, ...]:
+    """Every page is as wide as it was rendered."""
+    return (page_width,) * PAGE_RULE.padded(page_count)
 
 
 def sheet_pages(n: int, sheet: int) -> tuple[tuple[int, int], tuple[int, int]]:

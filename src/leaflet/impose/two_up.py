@@ -11,15 +11,58 @@ side of that gutter (--marks draws a mark at each cut).
 
 from __future__ import annotations
 
-from . import Plan, flyer_order, step_and_repeat
+from fractions import Fraction
+
+from . import (
+    FLYER_PAGES,
+    Operation,
+    Plan,
+    Printing,
+    Role,
+    flyer_order,
+    flyer_roles,
+    step_and_repeat,
+    uniform_panels,
+)
 
 NAME = "2up"
 FINISHING = "cut in half, stack"
+OPERATIONS: tuple[Operation, ...] = ("cut",)
+PAGE_RULE = FLYER_PAGES
+#: Copies of each page on a sheet side.
+COPIES = 2
+
+panel_widths = uniform_panels
 
 
 def reading_order(page_count: int, *, keep_last: int = 0) -> list[int | None]:
     """Pages in reading order, padded to front/back pairs."""
     return flyer_order(page_count, keep_last)
+
+
+def roles(page_count: int) -> tuple[Role, ...]:
+    """Each flyer's front is its cover, its reverse its back."""
+    return flyer_roles(PAGE_RULE.padded(page_count))
+
+
+def printing(page_count: int, page_width: float, page_height: float) -> Printing:
+    """Both sides (one for a single page), flipped as the sheet turns like a book."""
+    return Printing.of(plan(page_count, page_width, page_height))
+
+
+def copies_per_sheet(page_count: int, page_width: float, page_height: float) -> int:
+    """Each sheet is cut into copies of one flyer."""
+    return COPIES
+
+
+def sheets_per_copy(page_count: int, page_width: float, page_height: float) -> Fraction:
+    """One sheet per flyer (a front/back pair), cut into copies."""
+    return Fraction((PAGE_RULE.padded(page_count) + 1) // 2, COPIES)
+
+
+def page_widths(page_count: int, page_width: float) -> tuple[float, ...]:
+    """Every page is as wide as it was rendered."""
+    return (page_width,) * PAGE_RULE.padded(page_count)
 
 
 def plan(
