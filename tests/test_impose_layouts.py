@@ -371,7 +371,7 @@ def test_yield_of_a_sheet(
 
 
 @FEW
-@given(st.sampled_from(["saddle", "2up", "4up"]), page_counts)
+@given(st.sampled_from(["saddle", "2up", "4up", "cut-stack"]), page_counts)
 def test_yield_agrees_with_the_job_tickets_sheet_count(name: str, count: int) -> None:
     """The job ticket quotes ``sheets / copies`` with copies counted on the first side."""
     layout = get_layout(name)
@@ -601,6 +601,27 @@ def test_several_flyers_cut_and_stacked_fall_in_order() -> None:
                 and s.cell.y == front.cell.y
             ]
             assert back.page == (None if front.page is None else front.page + 1)
+
+
+@FEW
+@given(
+    st.integers(min_value=3, max_value=60),
+    st.sampled_from([paper_size("a6"), A5, (99 * MM, 210 * MM), (210 * MM, 99 * MM)]),
+)
+def test_cut_stack_piles_laid_in_order_give_every_flyer_once_in_order(
+    count: int, page: tuple[float, float]
+) -> None:
+    plan = get_layout("cut-stack").plan(count, *page)
+    places = len(plan.sheets[0].front)
+    piles: list[list[int | None]] = [[] for _ in range(places)]
+    for sheet in plan.sheets:
+        ordered = sorted(sheet.front, key=lambda slot: (-slot.cell.y, slot.cell.x))
+        for pile, slot in enumerate(ordered):
+            piles[pile].append(slot.page)
+    stacked = [page for pile in piles for page in pile]
+    fronts = list(range(0, count + count % 2, 2))
+    assert [page for page in stacked if page is not None] == fronts
+    assert stacked[: len(fronts)] == fronts  # blank places only at the bottom of the last piles
 
 
 # Read back: imposed PDFs rasterized and read panel by panel --------------------------------
