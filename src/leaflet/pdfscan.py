@@ -287,7 +287,7 @@ def scan_pdf(pdf: bytes, name: str) -> PdfFacts:
             "\n".join(texts),
             tuple(repairs.messages),
             disagreements,
-            *identification,
+            **identification,
             **document,
         )
 
@@ -300,15 +300,13 @@ def _encrypted_pdfa(pdf: bytes) -> PdfFacts | None:
         reader = PdfReader(io.BytesIO(pdf))
         if not reader.is_encrypted or not reader.decrypt(""):
             return None
-        part, conformance, claimed, unreadable, _ = _pdfa_identification(reader)
+        identification = _pdfa_identification(reader)
     except Exception:  # what cannot be decrypted and read stays the plain error
         return None
-    if not claimed:
+    if not identification["pdfa_claimed"]:
         return None
-    return PdfFacts(
-        (), {}, (), None, False, "", pdfa_part=part, pdfa_conformance=conformance,
-        pdfa_claimed=True, xmp_unreadable=unreadable, encrypted=True,
-    )  # fmt: skip
+    identification["info_not_in_xmp"] = ()  # the file is not judged further
+    return PdfFacts((), {}, (), None, False, "", **identification, encrypted=True)
 
 
 #: Info entries and the XMP property that says the same (ISO 19005-1 §6.7.3, Table 1).
@@ -324,26 +322,26 @@ _INFO_IN_XMP = {
 }
 
 
-def _pdfa_identification(
-    reader: PdfReader,
-) -> tuple[str | None, str | None, bool, str | None, tuple[str, ...]]:
-    """The PDF/A identification of *reader*'s XMP packet (ISO 19005-2 §6.6.4): part,
-    conformance, whether either is there, why the packet cannot be read (or None), and the
-    Info entries it has no counterpart of."""
+def _pdfa_identification(reader: PdfReader) -> dict[str, Any]:
+    """The PDF/A identification of *reader*'s XMP packet (ISO 19005-2 §6.6.4) as
+    :class:`PdfFacts` fields: ``pdfa_part``, ``pdfa_conformance``, ``pdfa_claimed``,
+    ``xmp_unreadable`` and ``info_not_in_xmp``.  A packet that cannot be parsed claims PDF/A
+    when it names the ``pdfaid`` schema at all."""
     metadata = reader.root_object.get("/Metadata")
     stream = metadata.get_object() if metadata is not None else None
     if not isinstance(stream, StreamObject):
-        return None, None, False, None, ()
+        return {}
     packet = stream.get_data()
+    unreadable = {"pdfa_claimed": b"pdfaid" in packet}
     if len(packet) > XMP_LIMIT:
-        return None, None, b"pdfaid" in packet, "larger than leaflet reads", ()
+        return {**unreadable, "xmp_unreadable": "larger than leaflet reads"}
     start, end = packet.find(b"<x:xmpmeta"), packet.rfind(b"</x:xmpmeta>")
     try:
         if start < 0 or end < 0:
             raise ElementTree.ParseError("no x:xmpmeta element")
         root = ElementTree.fromstring(packet[start : end + len(b"</x:xmpmeta>")])
     except ElementTree.ParseError as error:
-        return None, None, b"pdfaid" in packet, _shorten(error), ()
+        return {**unreadable, "xmp_unreadable": _shorten(error)}
     found: dict[str, str] = {}
     present: set[str] = set()
     for description in root.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}Description"):
@@ -360,7 +358,12 @@ def _pdfa_identification(
         key.lstrip("/") for key, tag in _INFO_IN_XMP.items() if key in info and tag not in present
     )
     part, conformance = found.get("part"), found.get("conformance")
-    return part, conformance, part is not None or conformance is not None, None, missing
+    return {
+        "pdfa_part": part,
+        "pdfa_conformance": conformance,
+        "pdfa_claimed": part is not None or conformance is not None,
+        "info_not_in_xmp": missing,
+    }
 
 
 def _output_intents(root: DictionaryObject) -> tuple[OutputIntent, ...]:
