@@ -411,7 +411,9 @@ def laid_out(plan: Plan, side_up: int) -> list[Panel]:
 def fold(panels: list[Panel], at: float, *, moving_right_of: bool, over: bool) -> None:
     """Fold the panels on one side of the line x = *at* over the others (*over*: on top,
     a valley fold) or under them (a mountain fold)."""
-    moving = [p for p in panels if (p.left >= at - 1e-6 if moving_right_of else p.right <= at)]
+    moving = [
+        p for p in panels if (p.left >= at - 1e-6 if moving_right_of else p.right <= at + 1e-6)
+    ]
     top, bottom = max(p.layer for p in panels), min(p.layer for p in panels)
     lowest, highest = min(p.layer for p in moving), max(p.layer for p in moving)
     for panel in moving:
