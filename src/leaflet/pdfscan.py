@@ -303,7 +303,7 @@ def _encrypted_pdfa(pdf: bytes) -> PdfFacts | None:
         identification = _pdfa_identification(reader)
     except Exception:  # what cannot be decrypted and read stays the plain error
         return None
-    if not identification["pdfa_claimed"]:
+    if not identification.get("pdfa_claimed"):
         return None
     identification["info_not_in_xmp"] = ()  # the file is not judged further
     return PdfFacts((), {}, (), None, False, "", **identification, encrypted=True)
