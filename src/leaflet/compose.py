@@ -141,6 +141,9 @@ class _Page:
     paper: str = ""
     #: Artwork beyond the trim on every edge (CSS Paged Media 3 §7.1 ``bleed``), in pt.
     bleed: float = 0.0
+    #: The closing block (slogans, contact, imprint) is a page of its own, the last: a
+    #: booklet's back cover, or a flat leaflet's last side.
+    back_page: bool = False
 
 
 class FolderLoader(jinja2.BaseLoader):
@@ -383,11 +386,13 @@ def compose_html(
     entry: str = ENTRY,
     extra: Mapping[str, object] | None = None,
     bleed: float = 0.0,
+    back_page: bool | None = None,
 ) -> str:
     """Render the template for *statement* on *fmt*; returns the complete HTML document.
 
     *entry* is the template file to render (posters use ``poster.html.j2``), *extra* more
-    context for it, *bleed* the bleed in points (0: none).  Colours are written as the
+    context for it, *bleed* the bleed in points (0: none).  *back_page*: the closing block is
+    set as a last page of its own (None: on booklets).  Colours are written as the
     template and statement name them: the typesetter paints them in the render's colour mode
     (:mod:`leaflet.colour`).
     """
@@ -405,6 +410,7 @@ def compose_html(
             fmt.booklet,
             fmt.paper,
             bleed,
+            fmt.booklet if back_page is None else back_page,
         ),
         "labels": LABELS.get(lang, LABELS["en"]),
         "colours": document_colours(template.colours, statement.accent),

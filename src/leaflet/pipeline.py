@@ -176,15 +176,22 @@ def _render_leaflet(
     """The statement flowing over pages, its type fitted to the format's page budget."""
     from .compose import compose_html
 
-    html = compose_html(
-        statement,
-        fmt,
-        template,
-        bleed=options.bleed_width,
-    )
+    back_page = fmt.booklet
+    html = compose_html(statement, fmt, template, bleed=options.bleed_width, back_page=back_page)
     typesetter = _typesetter(statement, template, html, options)
-    fit = _fit(typesetter, fmt, options.pages, statement)
-    if fmt.booklet and statement.slogans:
+    fit = _fit(typesetter, fmt, options.pages, statement, back_page=back_page)
+    if _odd_flat_leaflet(fit, fmt, options, statement):
+        # Flat pages printed double-sided: an odd count leaves a blank side.  With the
+        # closing block as a last side of its own — a back page, as on a booklet — the text
+        # fills the pages before it, and the count is even.
+        html_back = compose_html(
+            statement, fmt, template, bleed=options.bleed_width, back_page=True
+        )
+        typesetter_back = _typesetter(statement, template, html_back, options)
+        fit_back = _fit(typesetter_back, fmt, None, statement, back_page=True)
+        if fit_back.measure.pages % 2 == 1:  # text pages, the back page left out
+            html, typesetter, fit, back_page = html_back, typesetter_back, fit_back, True
+    if back_page and statement.slogans:
         laid_out = _back_page_poster(typesetter, fmt, fit.scale, statement.slogans)
     else:
         laid_out = _laid_out(typesetter, fmt, fit.scale)
@@ -571,14 +578,24 @@ def _notes_volume(fmt: Format, lines: Sequence[Line]) -> float:
     return sum(line.bottom - line.top for line in lines if line.role == "note") / page
 
 
-def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Statement) -> Fit:
+def _fit(
+    typesetter: Typesetter,
+    fmt: Format,
+    pages: int | None,
+    statement: Statement,
+    *,
+    back_page: bool = False,
+) -> Fit:
     """Choose the type scale: the budget asked for, or the format's natural budget (with the
-    notes set tighter when that saves a page, see :data:`NOTES_TWO_COLUMNS`)."""
+    notes set tighter when that saves a page, see :data:`NOTES_TWO_COLUMNS`).  With a
+    *back_page* (the closing block on a last page of its own) flat pages come in front/back
+    pairs."""
     from .render import preflight_layout
 
-    # A booklet's back page is a page of its own whatever the scale: the natural budget
-    # counts the text's pages, whose fill shows on the page before it.
-    reserved = 1 if fmt.booklet and _has_back_page(statement) else 0
+    # A back page is a page of its own whatever the scale: the natural budget counts the
+    # text's pages, whose fill shows on the page before it.
+    reserved = 1 if back_page and _has_back_page(statement) else 0
+    multiple = fmt.page_multiple if fmt.page_multiple > 1 or not reserved else 2
 
     def measuring(notes: int, *, text_only: bool = True) -> Callable[[float], Measure]:
         def measure(scale: float) -> Measure:
@@ -615,7 +632,7 @@ def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Stat
     lines = preflight_layout(_laid_out(typesetter, fmt, 1.0)).lines
     high, law = _measured(fmt, lines)
     low = max(low, NATURAL_SHRINK)
-    if fmt.page_multiple == 1:
+    if multiple == 1:
         notes = _notes_volume(fmt, lines)
         fit = economical_fit(
             measure, normal, low=low, high=high, tighter=tighter, notes=notes, law=law, **NATURAL
@@ -624,7 +641,7 @@ def _fit(typesetter: Typesetter, fmt: Format, pages: int | None, statement: Stat
         fit = booklet_fit(
             measure,
             normal,
-            multiple=fmt.page_multiple,
+            multiple=multiple,
             reserved=reserved,
             low=low,
             high=high,
@@ -683,6 +700,20 @@ def _renumbered(notes: tuple[Note, ...], back_page: int, multiple: int) -> tuple
     page, once blanks pad the booklet to a *multiple* of pages before it."""
     pages = math.ceil(back_page / multiple) * multiple
     return tuple(replace(note, page=pages) if note.page == back_page else note for note in notes)
+
+
+def _odd_flat_leaflet(fit: Fit, fmt: Format, options: RenderOptions, statement: Statement) -> bool:
+    """A flat leaflet of the natural budget ending on an odd page past the first sheet, with
+    slogans to set as a back page."""
+    pages = fit.measure.pages
+    return (
+        fmt.page_multiple == 1
+        and fmt.kind == "leaflet"
+        and options.pages is None
+        and pages >= 3
+        and pages % 2 == 1
+        and bool(statement.slogans)
+    )
 
 
 def _has_back_page(statement: Statement) -> bool:
