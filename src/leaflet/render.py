@@ -483,6 +483,68 @@ class Typesetter:
         self._colour_profiles: dict[str, Any] = {}
         self._sheets = self._read_stylesheets()
         self._parents: dict[Any, Any] | None = None
+        #: The typesetter whose :attr:`passes` count this one's layouts (an excerpt's parent).
+        self._counted = self
+        self._parts: list[Typesetter] = []  # excerpts, whose elements :meth:`selector` names
+        self._kept = ""  # an excerpt's: the class of the body's children it holds
+
+    def excerpt(self, kept: str) -> Typesetter:
+        """This document with only the body's children of class *kept* holding anything, for
+        a search that lays one part out alone (a booklet's back page, its slogans sized): its
+        passes cost what that part costs, not what cascading and building the whole
+        statement's tree costs.  The other children stay, emptied, so that every selector
+        (``:nth-child``, ``+``) matches in the part as in the document, and
+        :meth:`selector` names an element of the part as it names the document's.  The
+        stylesheets, fonts and images are this typesetter's (nothing is read, parsed or
+        loaded again); its layouts count in this one's :attr:`passes`."""
+        import copy
+
+        root = copy.deepcopy(self._html.etree_element)
+        body = root.find("body")
+        for child in body if body is not None else ():
+            if kept not in (child.get("class") or "").split():
+                child.text = None
+                del child[:]
+        part = copy.copy(self)
+        part._html = copy.copy(self._html)
+        # The tree WeasyPrint cascades over, as weasyprint.HTML wraps the tree it parses.
+        wrapper = type(self._html.wrapper_element)
+        part._html.wrapper_element = wrapper.from_html_root(root, content_language=None)
+        part._html.etree_element = root
+        part._layouts = {}
+        part._parents = None
+        part._counted = self._counted
+        part._parts = []
+        part._kept = kept
+        self._parts.append(part)
+        self._parents = None
+        return part
+
+    def layout_last_page(self, extra_css: str, base: LaidOut, part: Typesetter) -> LaidOut:
+        """:meth:`layout` with *extra_css*, which must differ from *base*'s stylesheet only
+        in rules for the elements of *part* (an :meth:`excerpt`) that *base*'s last page
+        holds alone (a booklet's back page, after a forced page break): *base*'s pages but
+        the last, and the last page of *part* laid out with *extra_css* — one page's work.
+
+        *part* sets its page on the same side as *base*'s last (not a first page), and its
+        page is kept only when it is one page in the same page context: the same named
+        page and page groups, the same page box and the same margin boxes' text (page
+        numbers, running strings); otherwise the whole document is laid out."""
+        if extra_css in self._layouts:
+            return self._layouts[extra_css]
+        last = base.document.pages[-1]._page_box
+        kept, side = part._kept, last.page_type.side
+        alone = part.layout(f"{extra_css}\n.{kept} {{ break-before: {side} !important; }}")
+        page = alone.document.pages[-1]._page_box
+        if (
+            _pages_holding(base, kept) == {base.page_count - 1}
+            and _pages_holding(alone, kept) == {alone.page_count - 1}
+            and _same_context(last, page)
+        ):
+            document = base.document.copy([*base.document.pages[:-1], alone.document.pages[-1]])
+            self._layouts[extra_css] = LaidOut(document, extra_css)
+            return self._layouts[extra_css]
+        return self.layout(extra_css)
 
     def _read_stylesheets(self) -> list[Any]:
         """The document's own stylesheets, parsed once for every layout pass (WeasyPrint
@@ -542,7 +604,7 @@ class Typesetter:
                     url_fetcher=self._fetcher,
                 )
             )
-        self.passes += 1
+        self._counted.passes += 1
         with _forwarded_warnings(self._reported) as forward:
             document = self._html.render(
                 font_config=self._fonts,
@@ -558,8 +620,10 @@ class Typesetter:
         """A CSS selector matching *element* of this document alone (its path of
         ``:nth-child`` steps from the root): the text is never changed to name it."""
         if self._parents is None:
-            root = self._html.etree_element
-            self._parents = {child: parent for parent in root.iter() for child in parent}
+            roots = [typesetter._html.etree_element for typesetter in (self, *self._parts)]
+            self._parents = {
+                child: parent for root in roots for parent in root.iter() for child in parent
+            }
         steps = []
         while element in self._parents:
             parent = self._parents[element]
@@ -584,6 +648,54 @@ class Typesetter:
         if url not in self._reported:
             self._reported.add(url)
             LOGGER.warning("image %s was left out: %s", name, reason)
+
+
+def _pages_holding(laid_out: LaidOut, kept: str) -> set[int]:
+    """The pages (indices) holding a fragment of a body child of class *kept*."""
+    return {
+        number
+        for number, page in enumerate(laid_out.document.pages)
+        for html in page._page_box.children
+        if html.element_tag == "html"
+        for body in html.children
+        for block in getattr(body, "children", [])
+        if block.element is not None and kept in (block.element.get("class") or "").split()
+    }
+
+
+#: What places a page box and paints it, the margin boxes apart (CSS Paged Media 3 §3).
+_PAGE_GEOMETRY = (
+    "width", "height", "margin_top", "margin_right", "margin_bottom", "margin_left",
+    "padding_top", "padding_right", "padding_bottom", "padding_left",
+    "border_top_width", "border_right_width", "border_bottom_width", "border_left_width",
+)  # fmt: skip
+_PAGE_PAINT = ("background_color", "background_image", "bleed_top", "bleed_left", "marks")
+
+
+def _same_context(page: Any, other: Any) -> bool:
+    """Whether two page boxes are of one kind: the same named page and page groups on the
+    same side, both first or neither, the same box, paint and margin boxes (their text:
+    page numbers, running strings)."""
+    kind, other_kind = page.page_type, other.page_type
+    return (
+        (kind.side, kind.blank, kind.name, kind.groups, kind.index == 0)
+        == (other_kind.side, other_kind.blank, other_kind.name, other_kind.groups,
+            other_kind.index == 0)
+        and all(getattr(page, name) == getattr(other, name) for name in _PAGE_GEOMETRY)
+        and all(page.style[name] == other.style[name] for name in _PAGE_PAINT)
+        and _margin_boxes(page) == _margin_boxes(other)
+    )  # fmt: skip
+
+
+def _margin_boxes(page: Any) -> list[tuple[str, float, float, float, float, str]]:
+    return [
+        (
+            box.at_keyword, box.position_x, box.position_y, box.width, box.height,
+            "".join(text.text for text in box.descendants() if isinstance(text, boxes.TextBox)),
+        )
+        for box in page.children
+        if isinstance(box, boxes.MarginBox)
+    ]  # fmt: skip
 
 
 def layout(html: str, *, base_url: Path, roots: Iterable[Path | Root]) -> LaidOut:

@@ -1,0 +1,116 @@
+"""One part of a document laid out alone (:meth:`render.Typesetter.excerpt`, a booklet's back
+page while its slogans are sized) and a booklet's last page set anew on the text pages of a
+layout already made (:meth:`render.Typesetter.layout_last_page`): the same lines and the same
+pages as laying out the whole document, at the cost of one page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from leaflet.compose import compose_html
+from leaflet.formats import get_format
+from leaflet.pipeline import BACK_PAGE_ALONE, RenderOptions, _scale_css, _typesetter
+from leaflet.preflight import Layout
+from leaflet.render import LaidOut, Typesetter, preflight_layout, write_pdf
+from leaflet.source import load_statement
+from leaflet.templates import get_template
+
+from conftest import EXAMPLES
+
+#: The slogans set at a size of the search's, as :func:`pipeline._back_page_poster` does.
+SIZED = "\n".join(
+    f"#slogan-{n} {{ font-size: {size}px !important; max-width: 260px !important; }}"
+    for n, size in ((1, 31.5), (2, 28.25), (3, 30.0))
+)
+#: The title running at the top of the back page: a part laid out alone has no title to run.
+TITLED_BACK = (
+    "<style>h1 { string-set: title content(); }\n"
+    "@page back { @top-center { content: string(title); } }</style>"
+)
+
+
+def booklet(template: str = "classic", *, head: str = "") -> Typesetter:
+    """A typesetter of an example statement as an A5 booklet with its back page."""
+    statement = load_statement(EXAMPLES / "uk-labour-rights.md")
+    assert statement.slogans
+    fmt = get_format("a5-fold")
+    html = compose_html(statement, fmt, get_template(template), back_page=True)
+    html = html.replace("</head>", f"{head}</head>")
+    return _typesetter(statement, get_template(template), html, RenderOptions(format="a5-fold"))
+
+
+def element(laid_out: LaidOut, element_id: str) -> Any:
+    """The element with *element_id* as laid out (its first block)."""
+    return next(
+        box.element
+        for page in laid_out.document.pages
+        for box in page._page_box.descendants()
+        if getattr(box, "element", None) is not None and box.element.get("id") == element_id
+    )
+
+
+def slogan_lines(layout: Layout) -> list[tuple[str, float, float]]:
+    return [(line.text, line.left, line.right) for line in layout.lines if line.role == "slogan"]
+
+
+def lines(layout: Layout) -> tuple[object, ...]:
+    """The pages and lines of *layout*, leaving out what names an element's identity."""
+    return layout.pages, tuple(
+        (line.page, line.text, line.role, line.hyphenated, line.top, line.left, line.right)
+        for line in layout.lines
+    )
+
+
+def test_an_excerpt_sets_the_slogans_as_the_whole_document_does() -> None:
+    typesetter = booklet()
+    hidden = "\nbody > :not(.back-page) { display: none !important; }"
+    whole = typesetter.layout(SIZED + hidden)
+    alone = typesetter.excerpt("back-page").layout(SIZED + BACK_PAGE_ALONE)
+    for number in (1, 2, 3):
+        assert alone.blocks(f"slogan-{number}") == whole.blocks(f"slogan-{number}")
+    lines = preflight_layout(alone).lines
+    # Nothing of the statement but its slogans was laid out.
+    assert lines and {line.role for line in lines} == {"slogan"}
+    assert slogan_lines(preflight_layout(alone)) == slogan_lines(preflight_layout(whole))
+
+
+def test_an_excerpt_names_its_elements_as_the_document_does() -> None:
+    typesetter = booklet()
+    whole = typesetter.layout()
+    alone = typesetter.excerpt("back-page").layout(BACK_PAGE_ALONE)
+    named = typesetter.selector(element(alone, "slogan-2"))
+    assert named == typesetter.selector(element(whole, "slogan-2"))
+    assert named.startswith("html > body:nth-child(") and named.endswith("p:nth-child(2)")
+
+
+#: A page number on the back page: the part sets its page at the same place, so it is the same.
+NUMBERED_BACK = "<style>@page back { @top-center { content: counter(page); } }</style>"
+
+
+@pytest.mark.parametrize("head", ["", NUMBERED_BACK], ids=["plain", "numbered"])
+def test_the_last_page_alone_is_set_anew_on_the_text_pages(head: str) -> None:
+    typesetter = booklet(head=head)
+    base = typesetter.layout(_scale_css(get_format("a5-fold"), 1.1))
+    final_css = f"{base.css}\n{SIZED}"
+    passes = typesetter.passes
+    spliced = typesetter.layout_last_page(final_css, base, typesetter.excerpt("back-page"))
+    assert typesetter.passes == passes + 1  # the back page's part, not the whole
+    assert spliced.document.pages[:-1] == base.document.pages[:-1]
+    assert typesetter.layout(final_css) is spliced  # kept like any layout
+    whole = booklet(head=head).layout(final_css)
+    assert spliced.page_count == whole.page_count
+    assert lines(preflight_layout(spliced)) == lines(preflight_layout(whole))
+    pdf = write_pdf(spliced, identifier=b"same")
+    assert pdf == write_pdf(whole, identifier=b"same")
+
+
+def test_a_last_page_in_another_page_context_is_laid_out_whole() -> None:
+    typesetter = booklet(head=TITLED_BACK)
+    base = typesetter.layout()
+    final_css = f"{base.css}\n{SIZED}"
+    laid_out = typesetter.layout_last_page(final_css, base, typesetter.excerpt("back-page"))
+    assert laid_out.document.pages[0] is not base.document.pages[0]
+    whole = booklet(head=TITLED_BACK).layout(final_css)
+    assert write_pdf(laid_out, identifier=b"same") == write_pdf(whole, identifier=b"same")
