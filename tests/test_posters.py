@@ -10,7 +10,7 @@ import pytest
 
 from leaflet.model import words
 from leaflet.pipeline import RenderOptions, RenderResult, render_statement
-from leaflet.posters import PosterMeasure, fit_posters
+from leaflet.posters import PosterMeasure, fit_posters, fit_series, fit_stack
 from leaflet.source import load_statement, parse_statement
 from leaflet.units import POINTS_PER
 
@@ -67,6 +67,26 @@ def test_each_poster_as_large_as_it_fits() -> None:
     bigger = measure([size * 1.05 for size in chosen.sizes], [width] * len(TEXTS))
     assert not any(result.fits(width, height) for result in bigger)
     assert len(set(chosen.sizes)) == len(TEXTS)  # a size per slogan
+
+
+@pytest.mark.parametrize("fit", [fit_posters, fit_series, fit_stack])
+def test_the_search_tells_the_heights_it_chose(fit) -> None:  # type: ignore[no-untyped-def]
+    """Each poster's height at its chosen size and measure comes with the choice: the
+    pipeline centres the slogans without one more layout to learn it."""
+    width, height = 1000.0, 1400.0
+    lines = fake_measure(TEXTS, height)
+
+    def measure(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        # A narrower measure is a little taller too (a line's height is not all it has).
+        return [
+            PosterMeasure(result.pages, result.height + across / 1000, result.line_widths)
+            for result, across in zip(lines(sizes, widths), widths, strict=True)
+        ]
+
+    chosen = fit(TEXTS, measure, width, height)
+    assert chosen.widths != (width,) * len(TEXTS)  # balanced: the heights are not the first
+    measured = measure(chosen.sizes, chosen.widths)
+    assert chosen.heights == tuple(result.height for result in measured)
 
 
 def test_balancing_keeps_lines_and_evens_them() -> None:

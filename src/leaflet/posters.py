@@ -78,6 +78,9 @@ class PosterLayout:
     sizes: tuple[float, ...]
     widths: tuple[float, ...]
     passes: int
+    #: Each poster's height at its size and measure, as the search measured it (no layout
+    #: more is needed to know it).
+    heights: tuple[float, ...] = ()
 
 
 Measure = Callable[[Sequence[float], Sequence[float]], Sequence[PosterMeasure]]
@@ -97,8 +100,8 @@ def fit_posters(
 ) -> PosterLayout:
     """Size then balance every poster; *width* × *height* is the text box (px)."""
     sizes, passes = _fit_sizes(texts, measure, width, height, max_passes - 5)
-    widths, balance_passes = _balance(sizes, measure, width, height)
-    return PosterLayout(tuple(sizes), tuple(widths), passes + balance_passes)
+    widths, heights, balance_passes = _balance(sizes, measure, width, height)
+    return PosterLayout(tuple(sizes), tuple(widths), passes + balance_passes, tuple(heights))
 
 
 def fit_series(
@@ -109,8 +112,8 @@ def fit_series(
     own, passes = _fit_sizes(texts, measure, width, height, max_passes - 5)
     shared = series_size(own)
     sizes = [min(size, shared) for size in own]
-    widths, balance_passes = _balance(sizes, measure, width, height)
-    return PosterLayout(tuple(sizes), tuple(widths), passes + balance_passes)
+    widths, heights, balance_passes = _balance(sizes, measure, width, height)
+    return PosterLayout(tuple(sizes), tuple(widths), passes + balance_passes, tuple(heights))
 
 
 def series_size(sizes: Sequence[float]) -> float:
@@ -151,8 +154,8 @@ def fit_stack(
     (size,), passes = _fit_sizes(
         [" ".join(texts)], stacked, width, height, max_passes - 5, precision
     )
-    widths, balance_passes = _balance([size] * count, measure, width, height, precision)
-    return PosterLayout((size,) * count, tuple(widths), passes + balance_passes)
+    widths, heights, balance_passes = _balance([size] * count, measure, width, height, precision)
+    return PosterLayout((size,) * count, tuple(widths), passes + balance_passes, tuple(heights))
 
 
 def _fit_sizes(
@@ -227,10 +230,12 @@ def _balance(
     width: float,
     height: float,
     precision: float = WIDTH_PRECISION,
-) -> tuple[list[float], int]:
-    """The narrowest measure keeping each poster's line count: even lines."""
+) -> tuple[list[float], list[float], int]:
+    """The narrowest measure keeping each poster's line count (even lines), and each
+    poster's height at that measure."""
     results = measure(sizes, [width] * len(sizes))
     lines = [result.lines for result in results]
+    heights = [result.height for result in results]
     # No narrower than the text would need if its lines were perfectly even.
     narrow = [sum(result.line_widths) / max(result.lines, 1) for result in results]
     wide = [width] * len(sizes)
@@ -246,7 +251,7 @@ def _balance(
             if lines[index] < 2:
                 narrow[index] = wide[index]
             elif result.lines == lines[index] and result.fits(trial[index], height):
-                wide[index] = trial[index]
+                wide[index], heights[index] = trial[index], result.height
                 trial[index] = max(result.line_widths, default=0.0) + TIGHT
             elif result.lines == lines[index]:
                 # As many lines, one of them wider than the measure: a run that cannot break
@@ -256,4 +261,4 @@ def _balance(
             else:
                 narrow[index] = trial[index]
         passes += 1
-    return wide, passes
+    return wide, heights, passes
