@@ -63,5 +63,5 @@ def test_pages_of_a_flat_format_are_refused(tmp_path: Path) -> None:
     result = run_cli(
         "render", EXAMPLES / "es-vivienda.md", "-f", "a4", "--deliver", "pages", "-o", output
     )
-    assert_refused(result, mentions="only booklets")
+    assert_refused(result, mentions="not imposed")
     assert not output.exists()

@@ -31,8 +31,8 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
         "press_sheet": "311 × 225 mm landscape, on SRA4 (320 × 225 mm)",
         "sheets_per_copy": pages // 4,
         "printing": "double-sided, flip on short edge",
-        "finishing": "trim at the crop marks; fold in half, staple twice on the fold "
-        "(saddle stitch), in the order printed",
+        # The layout's own finishing (impose/saddle.py), as its instruction line says it.
+        "finishing": "trim at the crop marks; fold, staple",
         "colours": "4/4: full colour (#c8102e and black); an RGB file: the shop converts it "
         "to its press's CMYK",
         "bleed_mm": 3.0,

@@ -409,5 +409,5 @@ def test_a_booklets_back_page_notes_name_its_reader_page() -> None:
     from leaflet.pipeline import _renumbered
 
     notes = (Note(1, "text"), Note(5, "back"))
-    assert [note.page for note in _renumbered(notes, 5, 4)] == [1, 8]
-    assert _renumbered(notes, 0, 4) == notes  # no back page
+    assert [note.page for note in _renumbered(notes, 5, 1, 8)] == [1, 8]
+    assert _renumbered(notes, 5, 0, 8) == notes  # no back page

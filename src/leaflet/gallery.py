@@ -241,7 +241,7 @@ def _contact_sheet_html(
         for entry in entries
     )
     title = html.escape(statement.title)
-    shown = "press sheet" if get_format(fmt).booklet else "page"
+    shown = "press sheet" if get_format(fmt).imposed else "page"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>leaflet templates</title>
 <meta name="generator" content="{_CONTACT_SHEET_CREATOR}">

@@ -165,16 +165,26 @@ def job_ticket(
     fmt = get_format(options.format)
     template = get_template(options.template)
     colours = document_colours(template.colours, statement.accent)
-    ticket = _ticket(
-        output, fmt, result.page_count, media_size(result.pdf), colours, options.colours,
-        bleed=options.bleed_width, marks=options.marks,
-    )  # fmt: skip
+    if result.imposed is not None:  # what the imposition made, as it says
+        ticket = impose_ticket(output, result.imposed, marks=options.marks)
+        double = ticket.printing.startswith("double")
+        ticket = replace(
+            ticket,
+            finished_size=_describe_paper(fmt.paper, fmt.width, fmt.height),
+            colours=options.colours.describe(colours, double_sided=double),
+            pdf_standard="PDF 1.7",
+            fonts_embedded=True,
+        )
+    else:
+        ticket = _ticket(
+            output, fmt, result.page_count, media_size(result.pdf), colours, options.colours,
+            bleed=options.bleed_width, marks=options.marks,
+        )  # fmt: skip
     ticket = replace(
         ticket,
         notes=tuple(str(note) for note in result.notes),
         pdf_pages=len(page_sizes(result.pdf)),
     )
-    ticket = _single_pages(ticket, result.pdf)
     variant = options.pdf_variant
     if variant is None:
         return ticket
@@ -187,13 +197,25 @@ def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicke
     from .pdf import copies_per_sheet, media_size, page_sizes
 
     finishing = imposed.finishing if not marks else f"trim at the crop marks; {imposed.finishing}"
-    copies = copies_per_sheet(imposed.data) if imposed.sheet != "page" else 1
+    if imposed.sheet == "page":
+        copies = 1
+    elif imposed.sheets_per_copy:  # the layout's own yield
+        copies = imposed.copies_per_sheet
+    else:
+        copies = copies_per_sheet(imposed.data)
+    sheets = (
+        float(imposed.sheets_per_copy)
+        if imposed.sheets_per_copy
+        else imposed.sheet_count / copies
+        if copies > 1
+        else imposed.sheet_count
+    )
     ticket = JobTicket(
         file=output.name,
         finished_size=_describe_size(imposed.page_size),
         pages=imposed.padded_count or imposed.page_count,
         press_sheet=_press_sheet(media_size(imposed.data)),
-        sheets_per_copy=imposed.sheet_count / copies if copies > 1 else imposed.sheet_count,
+        sheets_per_copy=sheets,
         copies_per_sheet=copies,
         pdf_pages=len(page_sizes(imposed.data)),
         printing=imposed.printing,
@@ -207,23 +229,19 @@ def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicke
         creep_mm=round(imposed.creep / _MM, 3),
         creep_innermost_mm=round(imposed.innermost_creep / _MM, 3),
     )
-    return _single_pages(ticket, imposed.data)
+    return _single_pages(ticket, imposed)
 
 
-def _single_pages(ticket: JobTicket, pdf: bytes) -> JobTicket:
-    """A booklet delivered as single pages (``layout:pages``, :func:`impose.deliver_pages`):
-    the shop imposes it, so the press sheet is its choice."""
-    from .pdf import KEYWORD_LAYOUT, keywords, open_pdf, reading
-
-    with reading("output"):
-        if f"{KEYWORD_LAYOUT}pages" not in keywords(open_pdf(pdf, "output")):
-            return ticket
+def _single_pages(ticket: JobTicket, imposed: ImposedPDF) -> JobTicket:
+    """Pages delivered for the shop to impose (``layout:pages``, :func:`impose.deliver_pages`):
+    the press sheet is its choice."""
+    if imposed.layout != "pages":
+        return ticket
     return replace(
         ticket,
         delivery="single pages",
         press_sheet=f"the shop's choice (single pages of {ticket.press_sheet.split(',')[0]} "
         "with their bleed, to impose)",
-        finishing="impose as a saddle-stitched booklet; fold, staple",
         copies_per_sheet=1,
     )
 
@@ -281,10 +299,7 @@ def _ticket(
 ) -> JobTicket:
     """*pages* finished pages of *fmt*, printed on sheets whose PDF page (MediaBox) is
     *sheet_size* points; *colours* are the document's (name → colour), painted in *mode*."""
-    if fmt.booklet:
-        sheets, printing = pages // 4, "double-sided, flip on short edge"
-        finishing = "fold in half, staple twice on the fold (saddle stitch), in the order printed"
-    elif fmt.kind == "poster":
+    if fmt.kind == "poster":
         sheets, printing, finishing = pages, "single-sided", "none"
     else:
         sheets = math.ceil(pages / 2) if pages > 1 else 1
@@ -304,7 +319,7 @@ def _ticket(
         bleed_mm=round(bleed / _MM, 2),
         crop_marks=marks,
         pdf_standard="PDF 1.7",
-        delivery="imposed sheets" if fmt.booklet else "single pages",
+        delivery="single pages",
     )
 
 

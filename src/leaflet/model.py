@@ -153,20 +153,22 @@ class Statement:
         """The statement's own folder: the only place its images may come from."""
         return self.source.parent if self.source is not None else None
 
-    def texts(self) -> Iterator[str]:
-        """Every piece of text the leaflet must print, in reading order."""
+    def texts(self, *, closing_last: bool = False) -> Iterator[str]:
+        """Every piece of text the leaflet must print, in reading order.  The closing block
+        (the call to action: slogans, contact, website) comes before the notes, or after them
+        when it is a back page of its own (*closing_last*); the imprint ends it all."""
         yield self.title
         for value in (self.subtitle, self.author):
             if value:
                 yield value
         yield from self.body_texts(notes=False)
-        # The closing block (the call to action) comes before the notes; the imprint ends it.
-        yield from self.slogans
-        for value in (self.contact, self.website):
-            if value:
-                yield value
+        closing = [*self.slogans, *(value for value in (self.contact, self.website) if value)]
+        if not closing_last:
+            yield from closing
         for note in self.notes:
             yield from _block_texts(note.blocks)
+        if closing_last:
+            yield from closing
         if self.imprint:
             yield self.imprint
 
@@ -179,9 +181,10 @@ class Statement:
             for note in self.notes:
                 yield from _block_texts(note.blocks)
 
-    def words(self) -> list[str]:
-        """Every word of the statement (metadata, body, slogans, notes), in reading order."""
-        return [word for text in self.texts() for word in words(text)]
+    def words(self, *, closing_last: bool = False) -> list[str]:
+        """Every word of the statement (metadata, body, slogans, notes), in reading order
+        (see :meth:`texts`)."""
+        return [word for text in self.texts(closing_last=closing_last) for word in words(text)]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view of the model (``leaflet inspect``)."""

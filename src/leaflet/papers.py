@@ -20,6 +20,8 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {
     "a4": (210 * _MM, 297 * _MM),
     "a5": (148 * _MM, 210 * _MM),
     "a6": (105 * _MM, 148 * _MM),
+    "a7": (74 * _MM, 105 * _MM),
+    "dl": (99 * _MM, 210 * _MM),
     "sra3": (320 * _MM, 450 * _MM),
     "sra4": (225 * _MM, 320 * _MM),
     "letter": (8.5 * _IN, 11 * _IN),

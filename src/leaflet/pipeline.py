@@ -29,6 +29,7 @@ from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
 from .units import POINTS_PER, format_length, parse_length
 
 if TYPE_CHECKING:
+    from .impose import ImposedPDF
     from .preflight import Line, Note
     from .render import LaidOut, Typesetter
 
@@ -123,6 +124,9 @@ class RenderResult:
     instruction: str | None = None
     #: What the layout preflight found (:mod:`leaflet.preflight`), by reader page.
     notes: tuple[Note, ...] = ()
+    #: For imposed formats: what the imposition made (sheets, yield, printing, finishing),
+    #: which the job ticket reads (the PDF is not read again to learn it).
+    imposed: ImposedPDF | None = field(default=None, repr=False)
 
 
 def render_statement(statement: Statement, options: RenderOptions | None = None) -> RenderResult:
@@ -146,9 +150,10 @@ def _render_statement(statement: Statement, options: RenderOptions) -> RenderRes
     fmt = get_format(options.format)
     template = get_template(options.template)
     _check_budget(options.pages, fmt)
-    if options.deliver != "sheets" and not fmt.booklet:
+    if options.deliver != "sheets" and not fmt.imposed:
         raise UsageError(
-            f"--deliver {options.deliver}: only booklets are imposed; {fmt.name} is not"
+            f"--deliver {options.deliver}: {fmt.name} pages are not imposed; only folded, "
+            "bound and cut formats are"
         )
     check_coverage(statement, template, strict=options.strict)
     _check_print_options(options)
@@ -156,7 +161,7 @@ def _render_statement(statement: Statement, options: RenderOptions) -> RenderRes
         result = _render_posters(statement, fmt, template, options)
     else:
         result = _render_leaflet(statement, fmt, template, options)
-    if fmt.booklet:
+    if fmt.imposed:
         result = _impose(result, fmt, statement, options)
     elif options.marks:
         result = _add_marks(result)
@@ -176,7 +181,7 @@ def _render_leaflet(
     """The statement flowing over pages, its type fitted to the format's page budget."""
     from .compose import compose_html
 
-    back_page = fmt.booklet
+    back_page = fmt.back_page
     html = compose_html(statement, fmt, template, bleed=options.bleed_width, back_page=back_page)
     typesetter = _typesetter(statement, template, html, options)
     fit = _fit(typesetter, fmt, options.pages, statement, back_page=back_page)
@@ -461,10 +466,10 @@ def _check_budget(pages: int | None, fmt: Format) -> None:
         raise UsageError(f"--pages must be at least 1, not {pages}")
     if pages > MAX_PAGES:
         raise UsageError(f"--pages {pages}: leaflet sets at most {MAX_PAGES} pages")
-    if pages % fmt.page_multiple:
-        raise UsageError(
-            f"--pages {pages}: {fmt.name} booklets have a multiple of {fmt.page_multiple} pages"
-        )
+    if fmt.imposed and not fmt.page_rule.accepts(pages):
+        raise UsageError(f"--pages {pages}: {fmt.name} takes {fmt.page_rule}")
+    if fmt.max_pages is not None and pages > fmt.max_pages:
+        raise UsageError(f"--pages {pages}: a {fmt.name} has at most {fmt.max_pages} pages")
 
 
 def _typesetter(
@@ -608,6 +613,11 @@ def _fit(
         return measure
 
     low = MIN_BODY_SIZE / fmt.body_size
+    asked = pages is not None
+    if pages is None and fmt.page_rule.exact:
+        pages = fmt.page_rule.exact  # a piece of so many panels: the text fills them all
+    elif pages is None and fmt.max_pages and measuring(0)(1.0).pages > fmt.max_pages:
+        pages = fmt.max_pages  # a flyer has two sides: the type shrinks to fit them
     if pages is not None:
         try:
             # The budget counts every page, the back page included.
@@ -618,8 +628,8 @@ def _fit(
             raise RenderError(_no_fit_message(statement, fmt, pages, error.needed)) from None
         if fit.measure.pages < pages:
             LOGGER.warning(
-                "--pages %d: the statement fills only %d page%s, even with its type at %d %%",
-                pages,
+                "%s: the statement fills only %d page%s, even with its type at %d %%",
+                f"--pages {pages}" if asked else f"{fmt.name} ({pages} pages)",
                 fit.measure.pages,
                 "s" * (fit.measure.pages > 1),
                 round(fit.scale * 100),
@@ -653,12 +663,14 @@ def _fit(
 
 
 def _no_fit_message(statement: Statement, fmt: Format, pages: int, needed: int) -> str:
-    needed = math.ceil(needed / fmt.page_multiple) * fmt.page_multiple
     name = statement.source.name if statement.source else "the statement"
     message = (
         f"{name} does not fit {pages} {fmt.name} page{'s' * (pages > 1)}: even at the smallest "
-        f"readable size ({MIN_BODY_SIZE:g} pt body) it needs {needed}; use --pages {needed}"
+        f"readable size ({MIN_BODY_SIZE:g} pt body) it needs {needed}"
     )
+    if not fmt.page_rule.exact and not fmt.max_pages:
+        needed = math.ceil(needed / fmt.page_multiple) * fmt.page_multiple
+        message = f"{message[: message.rindex(' ')]} {needed}; use --pages {needed}"
     larger = LARGER.get(fmt.name)
     return message + (f" or a larger format (--format {larger})" if larger else "")
 
@@ -666,40 +678,60 @@ def _no_fit_message(statement: Statement, fmt: Format, pages: int, needed: int) 
 def _impose(
     result: RenderResult, fmt: Format, statement: Statement, options: RenderOptions
 ) -> RenderResult:
-    """Pad a booklet to a multiple of four pages and impose it in saddle-stitch order.
+    """Impose the pages with the format's layout (or deliver them in reading order, padded as
+    the layout takes them, ``--deliver pages``).
 
-    Blank pages go just before the back page (slogans, contact) when the statement has one, so
-    that text never continues after a blank; otherwise at the end.  The flat pages carry the
-    bleed; the imposition keeps it on the sheet and draws the crop and fold marks.
+    Blank pages padding the count go just before the pages the layout sets apart at the end
+    (a back page, a flap) when the statement fills them, so that text never continues after
+    a blank; otherwise at the end.  The flat pages carry the bleed; the imposition keeps it
+    on the sheet and draws the crop, cut and fold marks.
     """
     from .impose import ImposeOptions, deliver_pages, impose
 
-    keep_last = 1 if _has_back_page(statement) and result.page_count > 1 else 0
+    padded = fmt.page_rule.padded(result.page_count)
+    keep_last = _kept_last(fmt, statement, result.page_count)
+    layout = fmt.layout_name or ""
     if options.deliver == "pages":
-        imposed = deliver_pages(result.pdf, keep_last=keep_last)
+        imposed = deliver_pages(result.pdf, keep_last=keep_last, layout=layout)
     else:
         imposed = impose(
             result.pdf,
-            ImposeOptions(
-                layout="saddle", sheet=fmt.sheet, keep_last=keep_last, marks=options.marks
-            ),
+            ImposeOptions(layout=layout, sheet=fmt.sheet, keep_last=keep_last, marks=options.marks),
         )
+    notes = _renumbered(result.notes, result.page_count, keep_last, padded)
     return RenderResult(
         imposed.data,
         result.html,
-        math.ceil(result.page_count / fmt.page_multiple) * fmt.page_multiple,
+        padded,
         result.scale,
         result.passes,
         imposed.instruction,
-        _renumbered(result.notes, result.page_count if keep_last else 0, fmt.page_multiple),
+        notes,
+        imposed,
     )
 
 
-def _renumbered(notes: tuple[Note, ...], back_page: int, multiple: int) -> tuple[Note, ...]:
-    """*notes* with those of the back page (layout page *back_page*; 0: none) on its reader
-    page, once blanks pad the booklet to a *multiple* of pages before it."""
-    pages = math.ceil(back_page / multiple) * multiple
-    return tuple(replace(note, page=pages) if note.page == back_page else note for note in notes)
+def _renumbered(
+    notes: tuple[Note, ...], page_count: int, kept: int, padded: int
+) -> tuple[Note, ...]:
+    """*notes* on their reader pages once blanks pad *page_count* pages to *padded* before the
+    *kept* last ones (a back page: 5 pages → its notes on page 8)."""
+    first_kept = page_count - kept + 1
+    shift = padded - page_count
+    return tuple(
+        replace(note, page=note.page + shift) if kept and note.page >= first_kept else note
+        for note in notes
+    )
+
+
+def _kept_last(fmt: Format, statement: Statement, page_count: int) -> int:
+    """How many final pages the layout sets apart (a booklet's back page; a roll fold's back
+    panel and flap), when the statement has a closing block to fill them: blanks go before."""
+    if not (fmt.back_page and _has_back_page(statement) and page_count > 1):
+        return 0
+    roles = fmt.roles(fmt.page_rule.padded(page_count))
+    inside = max(i for i, role in enumerate(roles) if role == "inside") if "inside" in roles else 0
+    return min(len(roles) - 1 - inside, page_count - 1)
 
 
 def _odd_flat_leaflet(fit: Fit, fmt: Format, options: RenderOptions, statement: Statement) -> bool:

@@ -633,34 +633,43 @@ def impose(pdf: bytes | Path, options: ImposeOptions | None = None) -> ImposedPD
     )
 
 
-def deliver_pages(pdf: bytes | Path, *, keep_last: int = 0) -> ImposedPDF:
-    """A saddle-stitched booklet's pages in reading order, for a shop that imposes itself:
-    padded with blank pages to a multiple of 4 (before the *keep_last* final pages, so a back
-    page stays last), each page with its boxes and bleed.  Errors as :func:`impose`."""
+def deliver_pages(pdf: bytes | Path, *, keep_last: int = 0, layout: str = "saddle") -> ImposedPDF:
+    """The pages of a piece *layout* makes (a saddle-stitched booklet by default), in reading
+    order, for a shop that imposes itself: padded with blank pages as the layout's page rule
+    says (before the *keep_last* final pages, so a back page stays last), each page with its
+    boxes and bleed.  Errors as :func:`impose`."""
     from .. import pdf as pdf_module
 
+    chosen = get_layout(layout)
     source = pdf_module.read_source(pdf)
-    order = padded_order(source.page_count, 4, keep_last)
+    order = chosen.PAGE_RULE.order(source.page_count, keep_last=keep_last)
     data = pdf_module.write_pages(source, order)
     blanks = order.count(None)
     counted = f"{len(order)} pages" + (f" ({blanks} blank)" if blanks else "")
-    instruction = (
-        f"{counted} in reading order, as single pages with their bleed: to impose as a "
-        f"saddle-stitched booklet of {len(order) // 4} sheet{'s' * (len(order) > 4)}"
+    width, height = source.trim_size
+    sheets = chosen.sheets_per_copy(len(order), width, height)
+    piece = (
+        f"a saddle-stitched booklet of {sheets} sheet{'s' * (sheets > 1)}"
+        if "staple" in chosen.OPERATIONS
+        else f"the {chosen.NAME} layout ({chosen.FINISHING})"
     )
+    instruction = (
+        f"{counted} in reading order, as single pages with their bleed: to impose as {piece}"
+    )
+    printing = chosen.printing(len(order), width, height)
     return ImposedPDF(
         data,
-        len(order) // 4,
+        math.ceil(sheets),
         source.page_count,
         "page",
         instruction,
-        "double-sided, flip on short edge",
-        "impose, fold, staple",
+        str(printing),
+        f"impose, {chosen.FINISHING}",
         source.trim_size,
         source.bleed,
         len(order),
         layout="pages",
-        sheets_per_copy=Fraction(len(order) // 4),
+        sheets_per_copy=sheets,
     )
 
 
