@@ -227,6 +227,15 @@ FORMATS: dict[str, Format] = {
         _poster("a3"),
         _poster("a2"),
         _poster("a1"),
+        # Pictures for social media: 96 pixels an inch, so 810 pt are 1080 px (share.py).
+        Format(
+            "share-square", "1080 × 1080 px PNG for social media: headline, slogan, QR code",
+            "share", 810, 810, 54, 18, kind="share",
+        ),
+        Format(
+            "share-story", "1080 × 1920 px PNG for stories: headline, slogan, QR code",
+            "share", 810, 1440, 54, 18, kind="share",
+        ),
     )
 }  # fmt: skip
 

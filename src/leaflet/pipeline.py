@@ -25,6 +25,7 @@ from .model import Statement
 from .output import write_atomic  # re-exported: the public API and older callers name it here
 from .papers import US_SIZES
 from .pdfx import PAPERS, PDF_VARIANTS
+from .share import render_share
 from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
 from .units import POINTS_PER, format_length, parse_length
 
@@ -159,6 +160,8 @@ def _render_statement(statement: Statement, options: RenderOptions) -> RenderRes
     _check_print_options(options)
     if fmt.kind == "poster":
         result = _render_posters(statement, fmt, template, options)
+    elif fmt.kind == "share":
+        result = render_share(statement, fmt, template, options)
     else:
         result = _render_leaflet(statement, fmt, template, options)
     if fmt.imposed:

@@ -6,6 +6,10 @@ folder) and its path printed.  With '-o -' (or -o naming where standard output g
 /dev/stdout) the PDF goes to standard output and the lines saying what was written go to
 standard error.
 
+The share formats (share-square, share-story) make a PNG picture for social media instead:
+<source stem>-<format>.png by default, -o naming a .png file (or '-'); the options for printed
+pages (--pages, --bleed, --marks, --pdf-variant, --job, --preview) are refused with them.
+
 What a run writes (the PDF, --html, --preview pictures, --job tickets):
   - never over an input: the statement, its images and logo, the template's files (compared
     by resolved path and by inode, so links and '..' are caught); nor two outputs on one file;
@@ -29,7 +33,7 @@ from typing import TextIO
 
 from ..errors import LayoutError, SourceError, UsageError
 from ..pdfx import PAPERS, PDF_VARIANTS
-from ..pipeline import DELIVERIES, MARKS_BLEED, RenderOptions
+from ..pipeline import DELIVERIES, MARKS_BLEED, RenderOptions, RenderResult
 from ..units import format_length
 from . import add_format_argument, length_argument
 
@@ -58,7 +62,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         type=Path,
         metavar="OUTPUT",
-        help="PDF to write (default: <source stem>-<format>.pdf; '-': standard output)",
+        help="PDF to write (default: <source stem>-<format>.pdf, a .png for the share "
+        "formats; '-': standard output)",
     )
     parser.add_argument(
         "--strict",
@@ -180,7 +185,11 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     )
     template = get_template(options.template)  # an unknown template fails before any parsing
     source = Path(args.source)
-    output: Path = args.output or Path(f"{source.stem}-{options.format}.pdf")
+    share = get_format(options.format).kind == "share"
+    if share:
+        _check_share(args, options.format)
+    suffix = ".png" if share else ".pdf"
+    output: Path = args.output or Path(f"{source.stem}-{options.format}{suffix}")
     if args.job and is_stream(output):
         raise UsageError(f"--job names the tickets after the PDF: give -o a file, not {output}")
     # A PDF written to standard output keeps it to itself: the status lines go to stderr.
@@ -209,6 +218,8 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         _show_notes(args.stderr, error.notes)
         raise
     _show_notes(args.stderr, result.notes)
+    if share:
+        return _write_share(args, output, result, inputs, stdout, report)
     outputs = [Output(output, result.pdf)]
     if args.html is not None:
         outputs.append(Output(args.html, result.html.encode("utf-8")))
@@ -237,3 +248,50 @@ def _show_notes(stderr: TextIO, notes: Iterable[object]) -> None:
     """The layout preflight's notes (:mod:`leaflet.preflight`), one ``leaflet: note:`` line
     each on standard error, like warnings: they tell, they do not stop the run."""
     stderr.writelines(f"leaflet: note: {note}\n" for note in notes)
+
+
+#: What a share picture (a PNG for the screen) has no use for: options for printed pages.
+SHARE_REFUSED = {
+    "pages": "--pages",
+    "bleed": "--bleed",
+    "marks": "--marks",
+    "pdf_variant": "--pdf-variant",
+    "job": "--job",
+    "preview": "--preview",
+}
+
+
+def _check_share(args: argparse.Namespace, fmt: str) -> None:
+    """Refuse, before anything is read or written, what a share picture cannot be: printed
+    pages' options, and an output other than a PNG."""
+    from ..output import is_stream
+
+    for name, option in SHARE_REFUSED.items():
+        if getattr(args, name) not in (None, False):
+            raise UsageError(f"{option}: {fmt} is a PNG picture for the screen, not pages to print")
+    output = args.output
+    if output is not None and not is_stream(output) and output.suffix.lower() != ".png":
+        raise UsageError(f"-o {output}: {fmt} is a PNG picture; name the output *.png")
+
+
+def _write_share(
+    args: argparse.Namespace,
+    output: Path,
+    result: RenderResult,
+    inputs: list[Path],
+    stdout: TextIO,
+    report: TextIO,
+) -> int:
+    """Write the share picture (and --html), atomically, and say what was written."""
+    from ..formats import get_format
+    from ..output import Output, binary_stdout, html_files, write_outputs
+    from ..share import pixel_size, share_png
+
+    fmt = get_format(args.format)
+    outputs = [Output(output, share_png(result.pdf, fmt))]
+    if args.html is not None:
+        outputs.append(Output(args.html, result.html.encode("utf-8")))
+    write_outputs(outputs, [*inputs, *html_files(result.html)], stdout=binary_stdout(stdout))
+    width, height = pixel_size(fmt)
+    report.write(f"{output} ({width} × {height} px PNG, {fmt.name})\n")
+    return 0
