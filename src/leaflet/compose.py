@@ -69,17 +69,94 @@ MAX_LOOP_ITERATIONS = 1_000_000
 
 #: Words the templates print themselves, by language (English when a language is missing).
 LABELS: dict[str, dict[str, str]] = {
-    "en": {"notes": "Notes", "page": "Page"},
-    "es": {"notes": "Notas", "page": "Página"},
-    "fr": {"notes": "Notes", "page": "Page"},
-    "pt": {"notes": "Notas", "page": "Página"},
-    "de": {"notes": "Anmerkungen", "page": "Seite"},
-    "it": {"notes": "Note", "page": "Pagina"},
-    "uk": {"notes": "Примітки", "page": "Сторінка"},
-    "ru": {"notes": "Примечания", "page": "Страница"},
-    "be": {"notes": "Заўвагі", "page": "Старонка"},
-    "pl": {"notes": "Przypisy", "page": "Strona"},
-    "el": {"notes": "Σημειώσεις", "page": "Σελίδα"},
+    "en": {
+        "notes": "Notes",
+        "page": "Page",
+        "join_us": "Join us",
+        "name": "Name",
+        "phone": "Phone",
+        "email": "Email",
+    },
+    "es": {
+        "notes": "Notas",
+        "page": "Página",
+        "join_us": "Únete",
+        "name": "Nombre",
+        "phone": "Teléfono",
+        "email": "Correo electrónico",
+    },
+    "fr": {
+        "notes": "Notes",
+        "page": "Page",
+        "join_us": "Rejoignez-nous",
+        "name": "Nom",
+        "phone": "Téléphone",
+        "email": "Courriel",
+    },
+    "pt": {
+        "notes": "Notas",
+        "page": "Página",
+        "join_us": "Junta-te a nós",
+        "name": "Nome",
+        "phone": "Telefone",
+        "email": "E-mail",
+    },
+    "de": {
+        "notes": "Anmerkungen",
+        "page": "Seite",
+        "join_us": "Mach mit",
+        "name": "Name",
+        "phone": "Telefon",
+        "email": "E-Mail",
+    },
+    "it": {
+        "notes": "Note",
+        "page": "Pagina",
+        "join_us": "Unisciti a noi",
+        "name": "Nome",
+        "phone": "Telefono",
+        "email": "E-mail",
+    },
+    "uk": {
+        "notes": "Примітки",
+        "page": "Сторінка",
+        "join_us": "Приєднуйтеся",
+        "name": "Ім’я",
+        "phone": "Телефон",
+        "email": "Ел. пошта",
+    },
+    "ru": {
+        "notes": "Примечания",
+        "page": "Страница",
+        "join_us": "Присоединяйтесь",
+        "name": "Имя",
+        "phone": "Телефон",
+        "email": "Эл. почта",
+    },
+    "be": {
+        "notes": "Заўвагі",
+        "page": "Старонка",
+        "join_us": "Далучайцеся",
+        "name": "Імя",
+        "phone": "Тэлефон",
+        "email": "Эл. пошта",
+    },
+    "pl": {
+        "notes": "Przypisy",
+        "page": "Strona",
+        "join_us": "Dołącz do nas",
+        "name": "Imię",
+        "phone": "Telefon",
+        "email": "E-mail",
+    },
+    "el": {
+        "notes": "Σημειώσεις",
+        "page": "Σελίδα",
+        "join_us": "Ελάτε μαζί μας",
+        "name": "Όνομα",
+        "phone": "Τηλέφωνο",
+        "email": "Email",
+    },
 }
 
 
@@ -144,6 +221,11 @@ class _Page:
     #: The closing block (slogans, contact, imprint) is a page of its own, the last: a
     #: booklet's back cover, or a flat leaflet's last side.
     back_page: bool = False
+    #: A piece of so many panels (:mod:`leaflet.panels`): what each page is in it (``cover``,
+    #: ``inside``, ``back``, ``flap``, in reading order) and the layout that folds it
+    #: (``trifold``, ``zfold``, ``zine``); empty for pages that simply flow.
+    roles: tuple[str, ...] = ()
+    piece: str = ""
 
 
 class FolderLoader(jinja2.BaseLoader):
@@ -411,6 +493,7 @@ def compose_html(
             fmt.paper,
             bleed,
             fmt.booklet if back_page is None else back_page,
+            *_panel_roles(fmt),
         ),
         "labels": LABELS.get(lang, LABELS["en"]),
         "colours": document_colours(template.colours, statement.accent),
@@ -420,6 +503,8 @@ def compose_html(
         "logo": _logo_uri(statement),
         "website_url": _website_url(statement.website),
         "qr_code": _qr_data_uri(statement.website, template.colours["ink"]),
+        # Where a piece of panels puts its blocks (leaflet.panels.PanelPlan), None otherwise.
+        "panels": None,
         **(extra or {}),
     }
     try:
@@ -456,6 +541,15 @@ def compose_html(
     ) as error:
         raise TemplateError(f"{_where(error, template)}: {_message(error)}") from None
     return html
+
+
+def _panel_roles(fmt: Format) -> tuple[tuple[str, ...], str]:
+    """The page roles and layout name of a piece of an exact number of panels (a tri-fold,
+    a Z-fold, a mini zine), else nothing: their pages are designed one by one."""
+    count = fmt.page_rule.exact
+    if not count:
+        return (), ""
+    return tuple(fmt.roles(count)), fmt.layout_name or ""
 
 
 def _render(document: jinja2.Template, context: Mapping[str, object]) -> str:
