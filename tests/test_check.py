@@ -422,7 +422,7 @@ def sheets_without_keywords(layout: str, drop_last: bool = False) -> bytes:
     (as another imposition program would write them), the last sheet side dropped if asked."""
     from pypdf import PdfReader
 
-    from leaflet.impose import ImposeOptions, impose
+    from leaflet.imposition import ImposeOptions, impose
 
     flat = render_statement(load_statement(EXAMPLE), RenderOptions(format="a5", pages=4)).pdf
     doubled = PdfWriter()

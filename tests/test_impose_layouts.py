@@ -19,14 +19,12 @@ from hypothesis import strategies as st
 from leaflet.errors import UsageError
 from leaflet.impose import (
     Box,
-    ImposeOptions,
     Line,
     PageRule,
     Plan,
     Printing,
     Slot,
     get_layout,
-    impose,
     layouts,
     padded_order,
     pick_sheet,
@@ -34,6 +32,7 @@ from leaflet.impose import (
     turn_side,
 )
 from leaflet.impose.saddle import creep_from_thickness
+from leaflet.imposition import ImposeOptions, impose
 from leaflet.papers import paper_size
 from leaflet.units import POINTS_PER
 

@@ -12,7 +12,7 @@ from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, NameObje
 from weasyprint import HTML
 
 from leaflet.errors import ImposeError, UsageError
-from leaflet.impose import ImposedPDF, ImposeOptions, impose
+from leaflet.imposition import ImposedPDF, ImposeOptions, impose
 from leaflet.papers import paper_size
 from leaflet.pdf import page_sizes
 from leaflet.units import parse_length
@@ -438,7 +438,7 @@ def test_creep_eating_into_the_outer_bleed_is_on_the_instruction_line(
 
 def test_pages_delivered_in_reading_order_padded_before_the_back_page(six: bytes) -> None:
     from leaflet.check import check_pdf
-    from leaflet.impose import deliver_pages
+    from leaflet.imposition import deliver_pages
 
     result = deliver_pages(six, keep_last=1)
     pages = reader(result).pages

@@ -218,7 +218,7 @@ def test_booklet_with_bleed_and_no_marks_names_its_grown_sheet(cli: Cli, tmp_pat
 
 
 def test_ticket_of_single_pages_leaves_the_sheet_to_the_shop(tmp_path: Path) -> None:
-    from leaflet.impose import deliver_pages
+    from leaflet.imposition import deliver_pages
     from leaflet.jobticket import impose_ticket
     from leaflet.pipeline import RenderOptions, render_statement
     from leaflet.source import load_statement

@@ -33,7 +33,7 @@ from pypdf import PdfReader, PdfWriter
 
 from leaflet import pdf, pdfscan
 from leaflet.errors import PDFError
-from leaflet.impose import impose
+from leaflet.imposition import impose
 from leaflet.pdf import page_boxes, read_source, reading
 
 from conftest import BoundedResult, assert_refused, run_bounded

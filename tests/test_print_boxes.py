@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from leaflet.check import check_pdf
-from leaflet.impose import ImposeOptions, impose
+from leaflet.imposition import ImposeOptions, impose
 from leaflet.pipeline import MARKS_BLEED, RenderOptions, render_statement
 from leaflet.source import parse_statement
 from leaflet.units import POINTS_PER

@@ -34,9 +34,9 @@ _EXPORTS = {
     "Template": "templates",
     "builtin_templates": "templates",
     "get_template": "templates",
-    "ImposeOptions": "impose",
-    "ImposedPDF": "impose",
-    "impose": "impose",
+    "ImposeOptions": "imposition",
+    "ImposedPDF": "imposition",
+    "impose": "imposition",
     "ImportResult": "importer",
     "import_file": "importer",
     "import_text": "importer",
@@ -108,7 +108,7 @@ if TYPE_CHECKING:
     )
     from .formats import FORMATS, Format, get_format
     from .importer import ImportResult, import_file, import_html, import_text
-    from .impose import ImposedPDF, ImposeOptions, impose
+    from .imposition import ImposedPDF, ImposeOptions, impose
     from .model import Statement
     from .output import write_atomic
     from .pipeline import RenderOptions, RenderResult, render_statement

@@ -54,7 +54,7 @@ from .templates import get_template
 from .units import POINTS_PER
 
 if TYPE_CHECKING:
-    from .impose import ImposedPDF
+    from .imposition import ImposedPDF
     from .output import Output
     from .pipeline import RenderOptions, RenderResult
 

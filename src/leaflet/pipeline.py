@@ -30,7 +30,7 @@ from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
 from .units import POINTS_PER, format_length, parse_length
 
 if TYPE_CHECKING:
-    from .impose import ImposedPDF
+    from .imposition import ImposedPDF
     from .preflight import Line, Note
     from .render import LaidOut, Typesetter
 
@@ -689,7 +689,7 @@ def _impose(
     a blank; otherwise at the end.  The flat pages carry the bleed; the imposition keeps it
     on the sheet and draws the crop, cut and fold marks.
     """
-    from .impose import ImposeOptions, deliver_pages, impose
+    from .imposition import ImposeOptions, deliver_pages, impose
 
     padded = fmt.page_rule.padded(result.page_count)
     keep_last = _kept_last(fmt, statement, result.page_count)

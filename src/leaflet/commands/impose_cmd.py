@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import UsageError
-from ..impose import STANDARD_SHEETS, ImposeOptions, layouts
+from ..impose import STANDARD_SHEETS, layouts
+from ..imposition import ImposeOptions
 from ..units import format_length
 from . import length_argument
 
@@ -87,8 +88,8 @@ def _layouts_help() -> str:
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
-    from ..impose import impose
     from ..impose.saddle import creep_from_thickness
+    from ..imposition import impose
     from ..jobticket import impose_ticket, job_ticket_outputs
     from ..output import (
         Output,
