@@ -45,6 +45,8 @@ STORY_SAFE = 0.1
 FOOT_GAP = 1.2
 #: The least room the headline and slogan may have, in body sizes.
 MIN_ROOM = 4
+#: A headline or slogan of this many words or more has no line of one word.
+FEW_WORDS = 4
 #: Where the largest size leaves a word alone on a line, the size is made this much smaller at
 #: a time, at most this many times (to 40 %: two words a line, not one).
 SMALLER, SMALLER_STEPS = 0.97, 30
@@ -218,10 +220,11 @@ def _fitted(typesetter: Typesetter, fmt: Format, shape: ShareGeometry) -> LaidOu
 
 
 def _lonely_words(laid_out: LaidOut) -> set[str]:
-    """The roles (``heading``, ``slogan``) of the text set over several lines of which one holds
-    a single word: the search takes them as not fitting, and settles on a size where every
-    line holds two words or more (a headline or slogan broken a word a line no longer reads
-    as a sentence, and a word alone on the last line is a fault the preflight finds)."""
+    """The roles (``heading``, ``slogan``) of the texts set over several lines with a word
+    alone on a line: on the last line always (a fault the preflight finds), on any line in a
+    text of :data:`FEW_WORDS` words or more (broken a word a line, it no longer reads as a
+    sentence; a shorter text on two lines has a line of one word however it breaks).  The
+    search takes them as not fitting."""
     from itertools import groupby
 
     from .render import preflight_layout
@@ -230,7 +233,8 @@ def _lonely_words(laid_out: LaidOut) -> set[str]:
     lines = preflight_layout(laid_out, posters=True).lines
     for _, grouped in groupby(lines, key=lambda line: line.paragraph):
         paragraph = list(grouped)
-        if len(paragraph) > 1 and any(len(line.text.split()) == 1 for line in paragraph):
+        words = [len(line.text.split()) for line in paragraph]
+        if len(words) > 1 and (words[-1] == 1 or (sum(words) >= FEW_WORDS and 1 in words)):
             lonely.add(paragraph[0].role)
     return lonely
 
