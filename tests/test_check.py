@@ -481,3 +481,40 @@ def test_pages_with_huge_images_are_not_rendered_for_the_edge_check(
     assert "trim-no-bleed" in check_pdf(pdf).problem_rules
     monkeypatch.setattr(leaflet.check, "EDGE_IMAGE_PIXELS", 399)
     assert "trim-no-bleed" not in check_pdf(pdf).problem_rules
+
+
+def test_flat_pages_of_a_folded_piece_must_be_as_many_as_its_layout_takes() -> None:
+    """A tri-fold's pages delivered for the shop to impose are exactly six: a file that lost
+    one is named by the layout's own rule."""
+    from pypdf import PdfReader
+
+    statement = load_statement(EXAMPLES / "es-vivienda.md")
+    result = render_statement(statement, RenderOptions(format="dl-trifold", deliver="pages"))
+    assert len(PdfReader(io.BytesIO(result.pdf)).pages) == 6
+    assert not [f for f in check_pdf(result.pdf).findings() if f["rule"] == "layout-pages"]
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(result.pdf)))
+    writer.remove_page(5)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    findings = [f for f in check_pdf(buffer.getvalue()).findings() if f["rule"] == "layout-pages"]
+    assert len(findings) == 1 and "dl-trifold takes exactly 6 pages" in findings[0]["message"]
+
+
+def test_flyers_cut_and_stacked_are_not_taken_for_a_booklet() -> None:
+    """Two different A5 flyers side by side look like a booklet's sheet side; the layout
+    named in the file says what they are."""
+    from pypdf import PdfReader
+
+    from leaflet.check import saddle_sheets
+    from leaflet.imposition import ImposeOptions, impose
+    from leaflet.pdfscan import scan_pdf
+
+    flat = render_statement(load_statement(EXAMPLE), RenderOptions(format="a5")).pdf
+    assert len(PdfReader(io.BytesIO(flat)).pages) == 4  # two flyers, front and back
+    for layout, booklet in (("cut-stack", False), ("saddle", True)):
+        imposed = impose(flat, ImposeOptions(layout=layout)).data
+        facts = scan_pdf(imposed, "imposed.pdf")
+        # Both place two different pages side by side on a sheet side …
+        assert any(len({key for key, _ in page.placed_forms}) == 2 for page in facts.pages)
+        # … and only the booklet is one.
+        assert saddle_sheets(facts) is booklet, layout

@@ -161,6 +161,7 @@ def check_pdf(
         *_box_problems(facts),
         *_trim_artwork_problems(pdf, facts),
         *_booklet_problems(facts),
+        *_layout_page_problems(facts),
         *_font_problems(facts),
         *_pdfx_problems(facts),
         *_pdfa_problems(facts),
@@ -290,9 +291,14 @@ def saddle_sheets(facts: PdfFacts) -> bool:
     """Whether the pages are the sheet sides of a saddle-stitched booklet: told by their
     geometry (every side places one or two pages as forms, each filling one half of the
     TrimBox, and some side two different ones — a 2-up sheet repeats one page), or by
-    leaflet's ``layout:saddle`` keyword."""
-    if f"{KEYWORD_LAYOUT}saddle" in facts.keywords:
-        return True
+    leaflet's ``layout:NAME`` keyword naming a stapled layout (another layout named there,
+    such as cut-and-stack flyers two to a sheet, is no booklet whatever its geometry)."""
+    from .impose import layouts
+
+    for word in facts.keywords:
+        layout = layouts().get(word.removeprefix(KEYWORD_LAYOUT))
+        if word.startswith(KEYWORD_LAYOUT) and layout is not None:
+            return "staple" in layout.OPERATIONS
     pairs = 0
     for page in facts.pages:
         halves = _halves(page)
@@ -342,6 +348,32 @@ def _booklet_problems(facts: PdfFacts) -> list[Finding]:
             f"4 (add {-pages % 4} blank or re-render it)",
         )
     ]
+
+
+def _layout_page_problems(facts: PdfFacts) -> list[Finding]:
+    """Flat pages of a folded or cut piece (rendered, or delivered for the shop to impose)
+    must be as many as its layout takes (a tri-fold: exactly 6)."""
+    imposed = any(
+        word.startswith(KEYWORD_LAYOUT) and word != f"{KEYWORD_LAYOUT}pages"
+        for word in facts.keywords
+    )
+    if imposed:
+        return []
+    for name in _formats(facts):
+        try:
+            fmt = get_format(name)
+        except FormatError:
+            continue
+        pages = len(facts.pages)
+        if fmt.imposed and not fmt.booklet and not fmt.page_rule.accepts(pages):
+            return [
+                (
+                    "layout-pages",
+                    f"{pages} page{'s' * (pages != 1)}, but a {fmt.name} takes "
+                    f"{fmt.page_rule} (re-render it)",
+                )
+            ]
+    return []
 
 
 def _formats(facts: PdfFacts) -> list[str]:
