@@ -391,8 +391,7 @@ def _render_posters(
         return measures
 
     chosen = fit_series(texts, measure, width_px, height_px)
-    heights = [result.height for result in measure(chosen.sizes, chosen.widths)]
-    laid_out = typesetter.layout(css(chosen.sizes, chosen.widths, heights))
+    laid_out = typesetter.layout(css(chosen.sizes, chosen.widths, chosen.heights))
     notes = _layout_notes(laid_out, options, posters=True)
     pdf = _write(laid_out, options, template, typesetter, statement)
     return RenderResult(pdf, html, laid_out.page_count, passes=typesetter.passes, notes=notes)
@@ -400,8 +399,9 @@ def _render_posters(
 
 #: Space between a booklet's back-page slogans and its foot (contact, imprint), in body sizes.
 BACK_PAGE_GAP = 2.5
-#: Hides all but a booklet's back page (base.html.j2: a ``back-page`` division in the body).
-BACK_PAGE_ALONE = "\nbody > :not(.back-page) { display: none !important; }"
+#: Hides all but a booklet's back page's slogans (base.html.j2: a ``back-page`` division in
+#: the body, its slogans before its foot, which they never depend on).
+BACK_PAGE_ALONE = "\nbody > :not(.back-page), #back-foot { display: none !important; }"
 #: Space above each back-page slogan but the first, in the slogans' size (base.css agrees).
 SLOGAN_GAP = 0.55
 
@@ -444,10 +444,13 @@ def _back_page_poster(
         ]
         return "\n".join(rules)
 
+    # The search lays out the back page alone, in a document holding nothing else (the
+    # rest of the statement emptied and hidden): the same slogan lines, at the cost of the
+    # back page's few boxes.
+    alone = typesetter.excerpt("back-page")
+
     def measure(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
-        # The search lays out the back page alone (the rest of the document hidden): a
-        # fraction of a whole layout's cost, and the same slogan lines.
-        laid_out = typesetter.layout(css(sizes, widths) + BACK_PAGE_ALONE)
+        laid_out = alone.layout(css(sizes, widths) + BACK_PAGE_ALONE)
         measures = []
         for number, size in enumerate(sizes, start=1):
             blocks = laid_out.blocks(f"slogan-{number}")
@@ -458,8 +461,9 @@ def _back_page_poster(
         return measures
 
     chosen = fit_stack(slogans, measure, width, height)
-    used = sum(result.height for result in measure(chosen.sizes, chosen.widths))
-    return typesetter.layout(css(chosen.sizes, chosen.widths, max(0.0, (height - used) / 2)))
+    top = max(0.0, (height - sum(chosen.heights)) / 2)
+    # The text pages are those of the layout at this scale: only the back page is set anew.
+    return typesetter.layout_last_page(css(chosen.sizes, chosen.widths, top), natural, alone)
 
 
 def _check_budget(pages: int | None, fmt: Format) -> None:
