@@ -13,7 +13,7 @@ from leaflet.compose import compose_html
 from leaflet.formats import get_format
 from leaflet.pipeline import BACK_PAGE_ALONE, RenderOptions, _scale_css, _typesetter
 from leaflet.preflight import Layout
-from leaflet.render import LaidOut, Typesetter, preflight_layout, write_pdf
+from leaflet.render import LaidOut, Typesetter, preflight_layout, walk_lines, write_pdf
 from leaflet.source import load_statement
 from leaflet.templates import get_template
 
@@ -114,3 +114,12 @@ def test_a_last_page_in_another_page_context_is_laid_out_whole() -> None:
     assert laid_out.document.pages[0] is not base.document.pages[0]
     whole = booklet(head=TITLED_BACK).layout(final_css)
     assert write_pdf(laid_out, identifier=b"same") == write_pdf(whole, identifier=b"same")
+
+
+def test_a_layout_s_lines_are_walked_once() -> None:
+    laid_out = booklet().layout()
+    walk = walk_lines(laid_out)
+    assert walk_lines(laid_out) is walk
+    assert preflight_layout(laid_out) is walk.layout  # the fitter's read, then the repairs'
+    posters = walk_lines(laid_out, posters=True)
+    assert posters is not walk and all(page.designed for page in posters.layout.pages)

@@ -25,7 +25,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
@@ -225,6 +225,8 @@ class LaidOut:
     document: Any
     #: The stylesheet added to the document's for this layout (see :meth:`Typesetter.layout`).
     css: str = ""
+    #: Its lines walked once for all who read them (:func:`walk_lines`), posters or not.
+    _walks: dict[bool, Walk] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def page_count(self) -> int:
@@ -311,7 +313,14 @@ class Walk:
 
 
 def walk_lines(laid_out: LaidOut, *, posters: bool = False) -> Walk:
-    """:func:`preflight_layout`, keeping each line's holder box."""
+    """:func:`preflight_layout`, keeping each line's holder box (walked once a layout: the
+    fitter reads the lines of the layout the repairs then read)."""
+    if posters not in laid_out._walks:
+        laid_out._walks[posters] = _walk(laid_out, posters)
+    return laid_out._walks[posters]
+
+
+def _walk(laid_out: LaidOut, posters: bool) -> Walk:
     from .preflight import Layout, Page
 
     pages = []
