@@ -23,6 +23,7 @@ from .formats import LARGER, Format, get_format
 from .limits import current_limits
 from .model import Statement
 from .output import write_atomic  # re-exported: the public API and older callers name it here
+from .panels import render_panels
 from .papers import US_SIZES
 from .pdfx import PAPERS, PDF_VARIANTS
 from .share import render_share
@@ -162,6 +163,8 @@ def _render_statement(statement: Statement, options: RenderOptions) -> RenderRes
         result = _render_posters(statement, fmt, template, options)
     elif fmt.kind == "share":
         result = render_share(statement, fmt, template, options)
+    elif fmt.page_rule.exact:  # cover, inside, back, flap: each page its role (panels.py)
+        result = render_panels(statement, fmt, template, options)
     else:
         result = _render_leaflet(statement, fmt, template, options)
     if fmt.imposed:

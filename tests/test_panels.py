@@ -1,0 +1,269 @@
+"""Pieces of panels (tri-fold, Z-fold, mini zine): every page in its role — the cover holds the
+masthead and no body text, the inside the text, the back the closing block, a roll fold's flap
+the notes or a sign-up area — on exactly the layout's pages, every word kept; a statement too
+long for the piece is refused, naming the larger format.  Read back from the PDFs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from leaflet.compose import LABELS, compose_html
+from leaflet.formats import LARGER, get_format
+from leaflet.importer import import_file
+from leaflet.model import Paragraph, Statement
+from leaflet.pipeline import RenderOptions, render_statement
+from leaflet.source import load_statement, parse_statement
+from leaflet.templates import get_template
+from test_impose_layouts import read_cells
+
+from conftest import EXAMPLES, assert_refused, pdf_reader, run_cli
+
+TEMPLATES = ("classic", "bold", "copier", "letter", "modern", "zine")
+PANELS = ("dl-trifold", "dl-zfold", "letter-trifold", "a5-zine")
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.md"))
+#: Corpus statements short enough for a tri-fold; the others are refused.
+CORPUS_FITTING = {"05_fr_npa_declaration_congres.txt", "06_en_twc_climate_strike.txt"}
+#: What the preflight says of text leaving its page or column.
+OVERFLOW = ("runs out of its column", "runs below the page")
+
+
+def squeezed(text: str) -> str:
+    """*text* without whitespace and hyphens, case-folded: comparable however its lines break
+    (a URL may break after a hyphen of its own)."""
+    return re.sub(r"[\s\-]+", "", text).casefold()
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        texts = [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+    return [squeezed(text.replace("\ufffe", "")) for text in texts]
+
+
+def first_body_words(statement: Statement, count: int = 6) -> str:
+    """The first words of the first paragraph of the body (not the lead)."""
+    paragraph = next(block for block in statement.blocks if isinstance(block, Paragraph))
+    return squeezed(" ".join(paragraph.content.text.split()[:count]))
+
+
+def render_pages(statement: Statement, fmt: str, template: str) -> tuple[bytes, str]:
+    result = render_statement(
+        statement, RenderOptions(format=fmt, template=template, deliver="pages")
+    )
+    assert not [note for note in result.notes if any(w in note.message for w in OVERFLOW)]
+    return result.pdf, result.html
+
+
+def assert_designed(statement: Statement, fmt_name: str, pdf: bytes) -> None:
+    fmt = get_format(fmt_name)
+    roles = fmt.roles(fmt.page_rule.exact or 0)
+    assert len(pdf_reader(pdf).pages) == len(roles)
+    texts = page_texts(pdf)
+    body = first_body_words(statement)
+    cover, back = texts[roles.index("cover")], texts[roles.index("back")]
+    title = squeezed(statement.title)
+    assert title[:20] in cover
+    assert body not in cover
+    assert body in "".join(texts[i] for i, role in enumerate(roles) if role == "inside")
+    assert body not in back
+    for slogan in statement.slogans:
+        assert squeezed(slogan) in back
+    for value in (statement.contact, statement.website, statement.imprint):
+        if value:
+            assert squeezed(value) in back
+    if not (statement.slogans or statement.contact or statement.website or statement.imprint):
+        assert squeezed(LABELS.get(statement.lang[:2], LABELS["en"])["join_us"]) in back
+    if "flap" in roles:
+        flap = texts[roles.index("flap")]
+        if statement.notes:
+            first_note = squeezed(" ".join(statement.notes[0].blocks[0].content.text.split()[:5]))  # type: ignore[union-attr]
+            assert first_note in flap or first_note in "".join(texts)
+        elif statement.slogans or statement.contact or statement.website or statement.imprint:
+            assert squeezed(LABELS.get(statement.lang[:2], LABELS["en"])["join_us"]) in flap
+    everything = "".join(texts)
+    missing = [word for word in statement.words() if squeezed(word) not in everything]
+    assert not missing, missing[:10]
+
+
+@pytest.mark.parametrize("fmt", PANELS)
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("source", EXAMPLE_FILES, ids=lambda path: path.stem)
+def test_examples_are_designed_pieces_in_every_template(
+    source: Path, template: str, fmt: str
+) -> None:
+    statement = load_statement(source)
+    pdf, _ = render_pages(statement, fmt, template)
+    assert_designed(statement, fmt, pdf)
+
+
+@pytest.mark.parametrize("fmt", ("dl-trifold", "dl-zfold"))
+def test_corpus_statements_fit_a_fold_or_are_refused_naming_a_larger_format(
+    corpus: Path, fmt: str, tmp_path: Path
+) -> None:
+    for index, source in enumerate(sorted(corpus.glob("*.txt"))):
+        markdown = tmp_path / f"{source.stem}.md"
+        markdown.write_text(import_file(source).markdown, encoding="utf-8")
+        template = TEMPLATES[index % len(TEMPLATES)]
+        if source.name in CORPUS_FITTING:
+            statement = load_statement(markdown)
+            pdf, _ = render_pages(statement, fmt, template)
+            assert_designed(statement, fmt, pdf)
+        else:
+            output = tmp_path / f"{source.stem}.pdf"
+            result = run_cli("render", markdown, "-f", fmt, "-t", template, "-o", output)
+            assert_refused(result, mentions=f"--format {LARGER[fmt]}")
+            assert markdown.name in result.err
+            assert not output.exists()
+
+
+def test_the_roll_fold_sheet_puts_each_page_on_its_panel(tmp_path: Path) -> None:
+    output = tmp_path / "trifold.pdf"
+    result = run_cli("render", EXAMPLES / "en-free-transit.md", "-f", "dl-trifold", "-o", output)
+    assert result.code == 0, result.err
+    outside, inside = (
+        [squeezed(cell) for cell in side]
+        for side in read_cells(output.read_bytes(), [97, 100, 100])
+    )
+    # Outside, left to right: the flap (notes), the back (slogans), the cover (title).
+    assert "notes" in outside[0] and "riversidecouncil" in outside[0]
+    assert "busesfor" in outside[1]
+    assert "freetransit" in outside[2] and "whatthefare" not in outside[2]
+    # Inside: the text, from page 2 on the left.
+    assert "whatthefare" in inside[0]
+    assert run_cli("check", output).code == 0
+
+
+def test_the_imposed_zine_and_z_fold_pass_the_check(tmp_path: Path) -> None:
+    for fmt in ("a5-zine", "dl-zfold"):
+        output = tmp_path / f"{fmt}.pdf"
+        source = EXAMPLES / "uk-labour-rights.md"
+        assert run_cli("render", source, "-f", fmt, "-o", output).code == 0
+        check = run_cli("check", output)
+        assert check.code == 0, check.out
+
+
+STATEMENT = """\
+---
+title: "Keep the library open"
+lang: {lang}
+{extra}
+---
+
+The council wants to close the library on Saturdays.
+
+## Why it matters
+
+{body}
+"""
+
+
+def write(folder: Path, *, lang: str = "en", extra: str = "", words: int = 120) -> Path:
+    body = " ".join(["Readers come every day to study, to borrow and to meet."] * (words // 11))
+    source = folder / "statement.md"
+    source.write_text(STATEMENT.format(lang=lang, extra=extra, body=body), encoding="utf-8")
+    return source
+
+
+def test_without_notes_the_flap_holds_a_sign_up_area_in_the_statements_language(
+    tmp_path: Path,
+) -> None:
+    source = write(tmp_path, lang="es", extra='slogans:\n  - "¡Abrid la biblioteca!"')
+    statement = load_statement(source)
+    pdf, _ = render_pages(statement, "dl-trifold", "modern")
+    flap = page_texts(pdf)[5]
+    for label in ("join_us", "name", "phone", "email"):
+        assert squeezed(LABELS["es"][label]) in flap
+    assert squeezed("¡Abrid la biblioteca!") in page_texts(pdf)[4]
+
+
+def test_without_a_closing_block_the_back_holds_the_sign_up_area(tmp_path: Path) -> None:
+    statement = load_statement(write(tmp_path))
+    pdf, _ = render_pages(statement, "dl-zfold", "classic")
+    assert "joinus" in page_texts(pdf)[5]
+
+
+def test_a_short_text_ends_the_inside_early_with_a_warning_never_a_blank_in_the_middle(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = write(tmp_path, extra='slogans:\n  - "Open on Saturdays!"', words=40)
+    statement = load_statement(source)
+    pdf, _ = render_pages(statement, "dl-zfold", "bold")
+    texts = page_texts(pdf)
+    assert len(texts) == 6
+    inside = texts[1:5]
+    used = [bool(text) for text in inside]
+    assert used[0] and used == sorted(used, reverse=True)  # blanks only at the end
+    if not all(used):
+        assert "inside pages" in caplog.text
+
+
+def test_a_statement_too_long_for_the_piece_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    source = write(tmp_path, words=4000)
+    before = source.read_bytes()
+    output = tmp_path / "out.pdf"
+    result = run_cli("render", source, "-f", "dl-trifold", "-o", output)
+    assert_refused(result, mentions="statement.md does not fit 6 dl-trifold pages")
+    assert "--format a5-fold" in result.err
+    assert not output.exists()
+    assert source.read_bytes() == before
+
+
+def test_the_mini_zine_cover_holds_the_title_and_byline_alone(tmp_path: Path) -> None:
+    statement = load_statement(EXAMPLES / "es-vivienda.md")
+    pdf, _ = render_pages(statement, "a5-zine", "zine")
+    cover = page_texts(pdf)[0]
+    assert squeezed(statement.title) in cover
+    assert squeezed(statement.author or "") in cover
+    assert squeezed(statement.subtitle or "")[:20] not in cover
+    assert squeezed(statement.subtitle or "")[:20] in page_texts(pdf)[1]
+
+
+def test_the_cover_title_is_set_larger_than_the_templates_own_size() -> None:
+    statement = load_statement(EXAMPLES / "en-free-transit.md")
+    pdf, _ = render_pages(statement, "dl-trifold", "classic")
+    document = pdfium.PdfDocument(pdf)
+    try:
+        textpage = document[0].get_textpage()
+        # The cover's first character is the title's; its height in points.
+        _, bottom, _, top = textpage.get_charbox(0)
+    finally:
+        document.close()
+    # classic's narrow title is 2.3rem of 8.5 pt (20 pt): the cover sets it larger.
+    assert top - bottom > 0.7 * 2.3 * 8.5 * 1.25
+
+
+@pytest.mark.parametrize("fmt", ("a4", "a5", "a5-fold", "letter-fold"))
+def test_other_formats_compose_no_panels(fmt: str) -> None:
+    statement = parse_statement("---\ntitle: T\nslogans: [S]\n---\n\nLead.\n\nBody.\n")
+    html = compose_html(statement, get_format(fmt), get_template("classic"))
+    assert "panel" not in html and "signup" not in html
+
+
+def test_notes_too_long_for_the_flap_end_the_inside_and_the_flap_takes_the_sign_up(
+    tmp_path: Path,
+) -> None:
+    calls = " ".join(f"Fact {n}.[^n{n}]" for n in range(1, 31))
+    notes = "\n".join(
+        f"[^n{n}]: Source {n}: a long description of where this figure comes from, "
+        f"published by the council's own office, https://example.org/sources/{n}"
+        for n in range(1, 31)
+    )
+    source = tmp_path / "statement.md"
+    source.write_text(
+        f'---\ntitle: "Keep the library open"\nslogans: ["Open it!"]\n---\n\n'
+        f"The council wants to close it.\n\n## Why\n\n{calls}\n\n{notes}\n",
+        encoding="utf-8",
+    )
+    statement = load_statement(source)
+    pdf, _ = render_pages(statement, "dl-trifold", "classic")
+    texts = page_texts(pdf)
+    assert "source30" in "".join(texts[1:4])
+    assert "joinus" in texts[5] and "source1" not in texts[5]
