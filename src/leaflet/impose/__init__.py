@@ -57,6 +57,7 @@ __all__ = [
     "padded_order",
     "pick_sheet",
     "proof_plan",
+    "register_layout",
     "step_and_repeat",
     "turn_side",
     "uniform_panels",
@@ -350,15 +351,31 @@ class Layout(Protocol):
         ...
 
 
-@cache
+#: Layouts defined outside this package (:func:`register_layout`), by name.
+_REGISTERED: dict[str, Layout] = {}
+
+
+def register_layout(layout: Layout) -> None:
+    """Add a layout defined elsewhere — a module, or any object providing what
+    :class:`Layout` lists: ``leaflet impose``, a format naming it, the job ticket and ``check``
+    take it like the bundled ones.  A format using it is one entry in
+    :data:`leaflet.formats.FORMATS`."""
+    _REGISTERED[layout.NAME] = layout
+
+
 def layouts() -> dict[str, Layout]:
-    """All layouts by name, discovered from the modules of this package."""
+    """All layouts by name: the modules of this package, and those registered."""
+    return dict(sorted({**_bundled(), **_REGISTERED}.items()))
+
+
+@cache
+def _bundled() -> dict[str, Layout]:
     found: dict[str, Layout] = {}
     for info in pkgutil.iter_modules(__path__):
         module: ModuleType = importlib.import_module(f"{__name__}.{info.name}")
         if hasattr(module, "NAME"):
             found[module.NAME] = cast(Layout, module)
-    return dict(sorted(found.items()))
+    return found
 
 
 def get_layout(name: str) -> Layout:
