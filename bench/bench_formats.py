@@ -1,0 +1,86 @@
+"""Benchmark: the folded and cut formats against a flat A5 leaflet of the same statement, side
+by side in one warm process (issue target: a tri-fold renders in ≤ 2× the time of an A5
+leaflet).
+
+Each round renders every statement once in A5 and once in each format, alternating, so the
+machine's noise falls on both alike; a case's ratio is the median of its per-round ratios.
+Prints, per statement and format: the A5 and format medians (seconds), the ratio, and the
+layout passes each took.  Usage: python bench/bench_formats.py [--rounds N] [--formats F,F]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from leaflet.errors import LeafletError  # noqa: E402
+from leaflet.pipeline import RenderOptions, render_statement  # noqa: E402
+from leaflet.source import load_statement  # noqa: E402
+
+STATEMENTS = ["en-free-transit", "es-vivienda", "uk-labour-rights"]
+FORMATS = ["dl-trifold", "dl-zfold", "a5-zine", "a6-flyer", "a5-fold"]
+BASE = "a5"
+
+
+def timed(statement: object, fmt: str) -> tuple[float, int]:
+    options = RenderOptions(format=fmt)
+    start = time.perf_counter()
+    result = render_statement(statement, options)  # type: ignore[arg-type]
+    return time.perf_counter() - start, result.passes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="alternations (default: 5)")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="formats to compare")
+    args = parser.parse_args()
+    formats = args.formats.split(",")
+    statements = {name: load_statement(REPO / "examples" / f"{name}.md") for name in STATEMENTS}
+    for statement in statements.values():  # warm: fonts, templates, hyphenation patterns
+        for fmt in [BASE, *formats]:
+            with contextlib.suppress(LeafletError):  # too long for a piece: skipped
+                timed(statement, fmt)
+    ratios: dict[tuple[str, str], list[float]] = {}
+    seconds: dict[tuple[str, str], list[float]] = {}
+    passes: dict[tuple[str, str], int] = {}
+    for _ in range(args.rounds):
+        for name, statement in statements.items():
+            base, base_passes = timed(statement, BASE)
+            seconds.setdefault((name, BASE), []).append(base)
+            passes[(name, BASE)] = base_passes
+            for fmt in formats:
+                try:
+                    took, count = timed(statement, fmt)
+                except LeafletError:
+                    continue
+                ratios.setdefault((name, fmt), []).append(took / base)
+                seconds.setdefault((name, fmt), []).append(took)
+                passes[(name, fmt)] = count
+    print(f"{'statement':18} {'format':12} {'a5 s':>6} {'fmt s':>6} {'ratio':>6}  passes a5 → fmt")
+    for (name, fmt), values in ratios.items():
+        a5 = statistics.median(seconds[(name, BASE)])
+        this = statistics.median(seconds[(name, fmt)])
+        ratio = statistics.median(values)
+        print(
+            f"{name:18} {fmt:12} {a5:6.2f} {this:6.2f} {ratio:5.2f}×  "
+            f"{passes[(name, BASE)]} → {passes[(name, fmt)]}"
+        )
+    for fmt in formats:
+        found = [statistics.median(v) for (_, f), v in ratios.items() if f == fmt]
+        if found:
+            target = "  (target ≤ 2×)" if fmt.endswith("trifold") else ""
+            print(
+                f"{'geometric mean':18} {fmt:12} {'':6} {'':6} "
+                f"{statistics.geometric_mean(found):5.2f}×{target}"
+            )
+
+
+if __name__ == "__main__":
+    main()
