@@ -267,3 +267,19 @@ def test_notes_too_long_for_the_flap_end_the_inside_and_the_flap_takes_the_sign_
     texts = page_texts(pdf)
     assert "source30" in "".join(texts[1:4])
     assert "joinus" in texts[5] and "source1" not in texts[5]
+
+
+def test_a_short_lead_on_the_cover_sits_at_its_foot_below_the_title() -> None:
+    statement = load_statement(EXAMPLES / "en-free-transit.md")
+    pdf, _ = render_pages(statement, "dl-trifold", "modern")
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        _, height = page.get_size()
+        textpage = page.get_textpage()
+        _, last_bottom, _, _ = textpage.get_charbox(textpage.count_chars() - 1)
+        _, _, _, first_top = textpage.get_charbox(0)
+    finally:
+        document.close()
+    assert first_top > 0.8 * height  # the title at the top
+    assert last_bottom < 0.15 * height  # the lead's last line near the foot (8 mm margin)

@@ -56,6 +56,11 @@ MASTHEAD_SHARE = {True: 0.55, False: 0.7}
 TITLE_PASSES = 6
 #: A title whose last line holds one word is tried this much smaller, so many times at most.
 TITLE_STEP, TITLE_STEPS = 0.95, 4
+#: The space between the cover's masthead and its lead, in rem (base.css agrees).
+COVER_GAP = 1.4
+#: Room kept below the cover's lead set at its foot, a share of the page's height: the cover
+#: laid out alone measures a little shorter than in the whole document.
+LEAD_DOWN_SLACK = 0.03
 #: Hides all but the cover (the title's search lays out the cover alone).
 COVER_ALONE = "\nbody > :not(.panel-cover) { display: none !important; }"
 #: A section of the body that may start an inside page (for a text too short to fill them):
@@ -308,6 +313,31 @@ def _starts(html: str, plan: PanelPlan) -> list[str]:
     return starts + ([".panel-inside > .notes"] if plan.notes == "inside" else [])
 
 
+def _lead_down(
+    typesetter: Typesetter, fmt: Format, plan: PanelPlan, scale: float, title_css: str
+) -> str:
+    """The stylesheet setting the cover's lead at the foot of the cover, the room the cover
+    leaves below it moved above it (nothing when the lead is not on the cover)."""
+    from .pipeline import PX, _scale_css
+
+    if not plan.cover_lead:
+        return ""
+    probe = typesetter.excerpt("panel-cover").layout(
+        f"{_scale_css(fmt, scale)}\n{title_css}\n#panel-cover {{ min-height: 0 !important; }}"
+        f"{COVER_ALONE}"
+    )
+    cover = probe.blocks("panel-cover")
+    if len(cover) != 1:
+        return ""
+    room = plan.area * PX * (1 - LEAD_DOWN_SLACK) - cover[0].height
+    if room <= 0:
+        return ""
+    # base.css keeps the cover's masthead COVER_GAP rem above the lead (no calc(): WeasyPrint
+    # resolves a rem inside it against the element's own size).
+    gap = COVER_GAP * fmt.body_size * scale * PX
+    return f"#cover-masthead {{ margin-bottom: {gap + room:.2f}px !important; }}"
+
+
 def _layout(typesetter: Typesetter, fmt: Format, scale: float, title_css: str) -> LaidOut:
     from .pipeline import _scale_css
 
@@ -375,7 +405,12 @@ def _render(
     shown = "\n".join(
         f"#panel-blank-{n} {{ display: block !important; }}" for n in range(1, blanks + 1)
     )
-    laid_out = typesetter.layout(f"{laid_out.css}\n{title_css}\n{shown}")
+    base = laid_out.css
+    laid_out = typesetter.layout(
+        f"{base}\n{title_css}\n{shown}\n{_lead_down(typesetter, fmt, plan, fit.scale, title_css)}"
+    )
+    if _sections(laid_out).overflows:  # the lead pushed a hair too far: where it was
+        laid_out = typesetter.layout(f"{base}\n{title_css}\n{shown}")
     laid_out, notes = _repaired(typesetter, laid_out, options)
     expected = fmt.page_rule.exact
     if laid_out.page_count != expected or _sections(laid_out).overflows:
