@@ -676,12 +676,14 @@ def _no_fit_message(statement: Statement, fmt: Format, pages: int, needed: int) 
     name = statement.source.name if statement.source else "the statement"
     message = (
         f"{name} does not fit {pages} {fmt.name} page{'s' * (pages > 1)}: even at the smallest "
-        f"readable size ({MIN_BODY_SIZE:g} pt body) it needs {needed}"
+        f"readable size ({MIN_BODY_SIZE:g} pt body) it needs"
     )
-    if not fmt.page_rule.exact and not fmt.max_pages:
-        needed = math.ceil(needed / fmt.page_multiple) * fmt.page_multiple
-        message = f"{message[: message.rindex(' ')]} {needed}; use --pages {needed}"
     larger = LARGER.get(fmt.name)
+    if fmt.page_rule.exact or fmt.max_pages:  # a piece of so many pages: only a larger one
+        message = f"{message} {needed} pages"
+        return message + (f"; use a larger format (--format {larger})" if larger else "")
+    needed = math.ceil(needed / fmt.page_multiple) * fmt.page_multiple
+    message = f"{message} {needed}; use --pages {needed}"
     return message + (f" or a larger format (--format {larger})" if larger else "")
 
 
