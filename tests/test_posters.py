@@ -89,6 +89,27 @@ def test_the_search_tells_the_heights_it_chose(fit) -> None:  # type: ignore[no-
     assert chosen.heights == tuple(result.height for result in measured)
 
 
+def test_a_stack_s_heights_are_those_of_the_stack_that_fits() -> None:
+    """A slogan pushed across the box's foot by the others (while they are balanced) is
+    measured in pieces, taller: its height comes from a stack that fits."""
+    width, height = 1000.0, 1400.0
+    texts = [*TEXTS[:3], TEXTS[4], TEXTS[3]]  # the longest pushes the last across the foot
+    lines = fake_measure(texts, height)
+
+    def measure(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        results, top = [], 0.0
+        for result in lines(sizes, widths):
+            bottom = top + result.height
+            pieces = 40.0 if top < height < bottom else 0.0  # split by the page's foot
+            results.append(PosterMeasure(1, result.height + pieces, result.line_widths))
+            top = bottom
+        return results
+
+    chosen = fit_stack(texts, measure, width, height)
+    assert sum(chosen.heights) <= height
+    assert chosen.heights == tuple(result.height for result in measure(chosen.sizes, chosen.widths))
+
+
 def test_balancing_keeps_lines_and_evens_them() -> None:
     width, height = 1000.0, 1400.0
     measure = fake_measure(TEXTS, height)

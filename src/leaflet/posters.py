@@ -151,10 +151,28 @@ def fit_stack(
             )
         ]
 
+    # A slogan's height as measured in a stack that fits: one the others pushed across the
+    # box's foot may have been measured in pieces, and is measured again with the stack.
+    whole: dict[tuple[int, float, float], float] = {}
+
+    def kept(sizes: Sequence[float], widths: Sequence[float]) -> Sequence[PosterMeasure]:
+        results = measure(sizes, widths)
+        if sum(result.height for result in results) <= height + SLACK:
+            for index, (each, across, result) in enumerate(
+                zip(sizes, widths, results, strict=True)
+            ):
+                whole[index, each, across] = result.height
+        return results
+
     (size,), passes = _fit_sizes(
         [" ".join(texts)], stacked, width, height, max_passes - 5, precision
     )
-    widths, heights, balance_passes = _balance([size] * count, measure, width, height, precision)
+    widths, _, balance_passes = _balance([size] * count, kept, width, height, precision)
+    found = [whole.get((index, size, across)) for index, across in enumerate(widths)]
+    heights = [tall for tall in found if tall is not None]
+    if len(heights) < count:
+        heights = [result.height for result in measure([size] * count, widths)]
+        balance_passes += 1
     return PosterLayout((size,) * count, tuple(widths), passes + balance_passes, tuple(heights))
 
 
