@@ -411,3 +411,21 @@ def test_a_booklets_back_page_notes_name_its_reader_page() -> None:
     notes = (Note(1, "text"), Note(5, "back"))
     assert [note.page for note in _renumbered(notes, 5, 1, 8)] == [1, 8]
     assert _renumbered(notes, 5, 0, 8) == notes  # no back page
+
+
+@pytest.mark.parametrize("page", ["cover", "flap", "back"])
+def test_a_designed_page_is_not_judged_by_the_texts_flow(page: str) -> None:
+    """A folded piece's cover holds its title alone, its flap the notes: a heading near their
+    foot, or a page far from full, is the design (CSS named pages, render.DESIGNED_PAGES)."""
+    parted = (
+        f'<div style="page: {page}"><div style="height: 30mm"></div><h2>Our demands</h2>'
+        "<p>One.<br>Two.</p></div><p>Three.<br>Four.</p>"
+    )
+    assert heading_at_page_foot(lay_out(parted)) == []
+    short = (
+        '<p style="page: {}">Short.</p><p style="page: x">Next.</p><p style="height: 40mm">x</p>'
+    )
+    assert mostly_empty_page(lay_out(short.format(page))) == []
+    assert mostly_empty_page(lay_out(short.format("auto")))  # a page of the flow is noted
+    # The same on a page of the flow is noted.
+    assert heading_at_page_foot(lay_out(parted.replace(f"page: {page}", "page: auto")))

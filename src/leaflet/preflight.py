@@ -314,10 +314,13 @@ def heading_at_page_foot(layout: Layout) -> list[Note]:
     page (or column) while its text goes on overleaf (or in the next column)."""
     notes = []
     lines = layout.lines
+    designed = {page.number for page in layout.pages if page.designed}
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else None
         if line.role != "heading" or following is None or following.paragraph == line.paragraph:
             continue
+        if line.page in designed:
+            continue  # a cover's title set alone above its page's turn is the design
         below = 0
         for after in lines[index + 1 :]:
             if after.page != line.page or after.top < line.top:

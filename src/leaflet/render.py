@@ -288,6 +288,10 @@ def _block(box: Any, page: int) -> Block:
     return Block(page, box.width, box.height, lines)
 
 
+#: CSS named pages set as designed pages, not filled by the text's flow: a back page, the
+#: cover and flap panels of a folded piece (base.css).
+DESIGNED_PAGES = frozenset({"back", "cover", "flap"})
+
 #: The type given to ``<style>`` and ``<link>`` elements once their stylesheets are read.
 PARSED_STYLESHEET = "text/x-leaflet-parsed"
 
@@ -299,7 +303,8 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 def preflight_layout(laid_out: LaidOut, *, posters: bool = False) -> Layout:
     """The pages and lines of *laid_out* for :func:`leaflet.preflight.preflight`, in one walk
     over its line boxes (page margin boxes and list markers left out).  A booklet's back page
-    (CSS page ``back``) and *posters* are designed pages."""
+    and a folded piece's cover and flap (CSS pages :data:`DESIGNED_PAGES`) and *posters* are
+    designed pages."""
     return walk_lines(laid_out, posters=posters).layout
 
 
@@ -327,7 +332,7 @@ def _walk(laid_out: LaidOut, posters: bool) -> Walk:
     lines: list[tuple[Line, Any, Any]] = []
     for index, page in enumerate(laid_out.document.pages):
         page_box = page._page_box
-        designed = posters or page_box.page_type.name == "back"
+        designed = posters or page_box.page_type.name in DESIGNED_PAGES
         bottom = page_box.content_box_y() + page_box.height
         pages.append(Page(index + 1, laid_out.page_fill(index), bottom, designed))
         for html in page_box.children:
