@@ -233,3 +233,29 @@ def test_ticket_of_single_pages_leaves_the_sheet_to_the_shop(tmp_path: Path) -> 
     assert ticket.pages % 4 == 0 and ticket.pdf_pages == ticket.pages
     assert (ticket.copies_per_sheet, ticket.sheets_per_copy) == (1, ticket.pages // 4)
     assert "Delivery: single pages" in ticket.to_text()
+
+
+def test_folded_and_cut_pieces_take_their_figures_from_the_layout(tmp_path: Path) -> None:
+    """Hand-computed: a tri-fold is one A4 sheet, both sides, folded in three; two-sided A6
+    flyers come four to an A4 sheet, so a copy takes a quarter of one."""
+    from leaflet.jobticket import job_ticket
+    from leaflet.pipeline import RenderOptions, render_statement
+    from leaflet.source import load_statement
+
+    statement = load_statement(EXAMPLES / "es-vivienda.md")
+    cases = {
+        "dl-trifold": ("DL, 100 × 210 mm portrait", 6, 1.0, 1, "roll fold"),
+        "a6-flyer": ("A6, 105 × 148 mm portrait", 2, 0.25, 4, "cut at the marks"),
+    }
+    for fmt, (size, pages, sheets, copies, finishing) in cases.items():
+        options = RenderOptions(format=fmt)
+        result = render_statement(statement, options)
+        ticket = job_ticket(tmp_path / f"{fmt}.pdf", statement, options, result)
+        assert ticket.finished_size == size, fmt
+        assert (ticket.pages, ticket.sheets_per_copy, ticket.copies_per_sheet) == (
+            pages,
+            sheets,
+            copies,
+        ), fmt
+        assert ticket.printing == "double-sided, flip on short edge" or fmt == "a6-flyer"
+        assert finishing in ticket.finishing and ticket.delivery == "imposed sheets", fmt

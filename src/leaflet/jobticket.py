@@ -325,7 +325,7 @@ def _ticket(
 
 def _describe_paper(name: str, width: float, height: float) -> str:
     shape = "portrait" if width < height else "landscape"
-    label = name.upper() if name[0] in "as" else name
+    label = name.upper() if name[0] in "as" or name == "dl" else name
     return f"{label}, {width / _MM:.0f} × {height / _MM:.0f} mm {shape}"
 
 
