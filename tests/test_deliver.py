@@ -65,3 +65,11 @@ def test_pages_of_a_flat_format_are_refused(tmp_path: Path) -> None:
     )
     assert_refused(result, mentions="not imposed")
     assert not output.exists()
+
+
+def test_a_flyer_has_at_most_its_two_sides(tmp_path: Path) -> None:
+    source = EXAMPLES / "es-vivienda.md"
+    output = tmp_path / "flyer.pdf"
+    result = run_cli("render", source, "-f", "a5-flyer", "--pages", "4", "-o", output)
+    assert_refused(result, mentions="a5-flyer has at most 2 pages")
+    assert not output.exists()

@@ -479,7 +479,9 @@ def _check_budget(pages: int | None, fmt: Format) -> None:
     if fmt.imposed and not fmt.page_rule.accepts(pages):
         raise UsageError(f"--pages {pages}: {fmt.name} takes {fmt.page_rule}")
     if fmt.max_pages is not None and pages > fmt.max_pages:
-        raise UsageError(f"--pages {pages}: a {fmt.name} has at most {fmt.max_pages} pages")
+        raise UsageError(
+            f"--pages {pages}: {fmt.name} has at most {fmt.max_pages} pages (its two sides)"
+        )
 
 
 def _typesetter(
