@@ -73,3 +73,18 @@ def test_a_flyer_has_at_most_its_two_sides(tmp_path: Path) -> None:
     result = run_cli("render", source, "-f", "a5-flyer", "--pages", "4", "-o", output)
     assert_refused(result, mentions="a5-flyer has at most 2 pages")
     assert not output.exists()
+
+
+def test_a_flyers_sides_carry_no_page_number() -> None:
+    from leaflet.pipeline import RenderOptions, render_statement
+    from leaflet.source import load_statement
+
+    statement = load_statement(EXAMPLES / "es-vivienda.md")
+    flat = render_statement(statement, RenderOptions(format="a6-flyer", deliver="pages")).pdf
+    pages = pdf_reader(flat).pages
+    assert len(pages) == 2
+    last_lines = [page.extract_text().strip().splitlines()[-1].strip() for page in pages]
+    assert "2" not in last_lines and "1" not in last_lines
+    # A flat leaflet of two pages still numbers its second.
+    a5 = render_statement(statement, RenderOptions(format="a5", pages=2)).pdf
+    assert pdf_reader(a5).pages[1].extract_text().strip().splitlines()[-1].strip() == "2"

@@ -226,6 +226,8 @@ class _Page:
     #: (``trifold``, ``zfold``, ``zine``); empty for pages that simply flow.
     roles: tuple[str, ...] = ()
     piece: str = ""
+    #: Pages carry their number (a flyer's two sides do not).
+    numbered: bool = True
 
 
 class FolderLoader(jinja2.BaseLoader):
@@ -494,6 +496,7 @@ def compose_html(
             bleed,
             fmt.booklet if back_page is None else back_page,
             *_panel_roles(fmt),
+            fmt.max_pages is None,
         ),
         "labels": LABELS.get(lang, LABELS["en"]),
         "colours": document_colours(template.colours, statement.accent),
