@@ -243,3 +243,29 @@ def server() -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+def lab_through(condition: object, patches: list[tuple[int, ...]]) -> list[tuple[float, ...]]:
+    """CIELAB of CMYK patches (percent) through the output profile of *condition* (a
+    ``pdfx.PrintingCondition``), absolute colorimetric (paper as measured), by LittleCMS."""
+    from PIL import Image, ImageCms
+
+    from leaflet.pdfx import PrintingCondition, output_profile
+
+    assert isinstance(condition, PrintingCondition)
+    profile = ImageCms.ImageCmsProfile(io.BytesIO(output_profile(condition)))
+    lab = ImageCms.createProfile("LAB", 5000)
+    transform = ImageCms.buildTransform(
+        profile, lab, "CMYK", "LAB", renderingIntent=ImageCms.Intent.ABSOLUTE_COLORIMETRIC
+    )
+    image = Image.new("CMYK", (len(patches), 1))
+    image.putdata([tuple(round(v * 2.55) for v in patch) for patch in patches])
+    converted = ImageCms.applyTransform(image, transform)
+    assert converted is not None
+    values = [converted.getpixel((i, 0)) for i in range(len(patches))]
+    return [(p[0] * 100 / 255, p[1] - 128, p[2] - 128) for p in values]  # type: ignore[index]
+
+
+def delta_e(first: tuple[float, ...], second: tuple[float, ...]) -> float:
+    """CIE 1976 colour difference."""
+    return float(sum((a - b) ** 2 for a, b in zip(first, second, strict=True)) ** 0.5)

@@ -8,14 +8,13 @@ import io
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms
+from PIL import ImageCms
 
 from leaflet.pdfx import (
     CONDITION,
     FOGRA29,
     FOGRA39,
     GRACOL,
-    PrintingCondition,
     cmyk,
     cmyk_css,
     condition_for,
@@ -23,7 +22,7 @@ from leaflet.pdfx import (
     profile_css,
 )
 
-from conftest import REPO
+from conftest import REPO, delta_e, lab_through
 
 #: CGATS TR 006-2007 (GRACoL, grade 1 coated; ``TR006.ti3``): CIELAB (D50) of paper, the solid
 #: inks and their two-colour overprints, as published.
@@ -38,31 +37,6 @@ TR006_SOLIDS = {
     (100, 0, 100, 0): (50.12, -68.43, 25.0),
 }
 TR006 = Path("/usr/share/color/icc/TR006.ti3")
-
-
-def lab_through(
-    condition: PrintingCondition, patches: list[tuple[int, ...]]
-) -> list[tuple[float, ...]]:
-    """CIELAB of CMYK patches (percent) through *condition*'s profile, absolute colorimetric
-    (paper as measured), by LittleCMS."""
-    profile = ImageCms.ImageCmsProfile(io.BytesIO(output_profile(condition)))
-    transform = ImageCms.buildTransform(
-        profile,
-        ImageCms.createProfile("LAB", 5000),
-        "CMYK",
-        "LAB",
-        renderingIntent=ImageCms.Intent.ABSOLUTE_COLORIMETRIC,
-    )
-    image = Image.new("CMYK", (len(patches), 1))
-    image.putdata([tuple(round(v * 2.55) for v in patch) for patch in patches])
-    converted = ImageCms.applyTransform(image, transform)
-    assert converted is not None
-    pixels = [converted.getpixel((i, 0)) for i in range(len(patches))]
-    return [(p[0] * 100 / 255, p[1] - 128, p[2] - 128) for p in pixels]  # type: ignore[index]
-
-
-def delta_e(first: tuple[float, ...], second: tuple[float, ...]) -> float:
-    return float(sum((a - b) ** 2 for a, b in zip(first, second, strict=True)) ** 0.5)
 
 
 def test_gracol_is_the_registered_us_condition() -> None:

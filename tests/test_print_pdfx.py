@@ -18,7 +18,6 @@ from leaflet.pdfx import (
     FOGRA29,
     FOGRA39,
     PROFILE_NAME,
-    PrintingCondition,
     cmyk,
     cmyk_css,
     condition_for,
@@ -28,7 +27,7 @@ from leaflet.pdfx import (
 from leaflet.pipeline import RenderOptions, RenderResult, render_statement
 from leaflet.source import load_statement, parse_statement
 
-from conftest import EXAMPLES, pdf_reader
+from conftest import EXAMPLES, delta_e, lab_through, pdf_reader
 
 EXAMPLE = EXAMPLES / "en-free-transit.md"
 
@@ -289,28 +288,6 @@ FOGRA29_SOLIDS = {
 }
 
 
-def _lab_through_profile(
-    patches: list[tuple[int, int, int, int]], condition: PrintingCondition = CONDITION
-) -> list[tuple[float, ...]]:
-    """CIELAB of CMYK patches (percent) through the output profile, absolute colorimetric
-    (paper as measured), by LittleCMS."""
-    profile = ImageCms.ImageCmsProfile(io.BytesIO(output_profile(condition)))
-    lab = ImageCms.createProfile("LAB", 5000)
-    transform = ImageCms.buildTransform(
-        profile, lab, "CMYK", "LAB", renderingIntent=ImageCms.Intent.ABSOLUTE_COLORIMETRIC
-    )
-    image = Image.new("CMYK", (len(patches), 1))
-    image.putdata([tuple(round(v * 2.55) for v in patch) for patch in patches])
-    converted = ImageCms.applyTransform(image, transform)
-    assert converted is not None
-    values = [converted.getpixel((i, 0)) for i in range(len(patches))]
-    return [(p[0] * 100 / 255, p[1] - 128, p[2] - 128) for p in values]  # type: ignore[index]
-
-
-def _delta_e(first: tuple[float, ...], second: tuple[float, ...]) -> float:
-    return float(sum((a - b) ** 2 for a, b in zip(first, second, strict=True)) ** 0.5)
-
-
 def test_the_profile_is_the_registered_condition() -> None:
     """The bundled profile is a CMYK output profile LittleCMS reads, named FOGRA39 (its model,
     which WeasyPrint takes for the output intent), and reproduces Fogra's measured solids
@@ -320,8 +297,8 @@ def test_the_profile_is_the_registered_condition() -> None:
     assert profile.profile.model == PROFILE_NAME == CONDITION.identifier == "FOGRA39"
     assert "FOGRA39" in profile.profile.profile_description
     patches = list(FOGRA39_SOLIDS)
-    for patch, measured in zip(patches, _lab_through_profile(patches), strict=True):
-        assert _delta_e(measured, FOGRA39_SOLIDS[patch]) < 2, (patch, measured)
+    for patch, measured in zip(patches, lab_through(CONDITION, patches), strict=True):
+        assert delta_e(measured, FOGRA39_SOLIDS[patch]) < 2, (patch, measured)
 
 
 def test_the_uncoated_profile() -> None:
@@ -333,8 +310,8 @@ def test_the_uncoated_profile() -> None:
     profile = ImageCms.ImageCmsProfile(io.BytesIO(output_profile(FOGRA29)))
     assert profile.profile.model == "FOGRA29" and profile.profile.xcolor_space == "CMYK"
     patches = list(FOGRA29_SOLIDS)
-    for patch, measured in zip(patches, _lab_through_profile(patches, FOGRA29), strict=True):
-        assert _delta_e(measured, FOGRA29_SOLIDS[patch]) < 2, (patch, measured)
+    for patch, measured in zip(patches, lab_through(FOGRA29, patches), strict=True):
+        assert delta_e(measured, FOGRA29_SOLIDS[patch]) < 2, (patch, measured)
     assert cmyk("#444", FOGRA29) == (0, 0, 0, 1) != cmyk("#444")
     assert cmyk("#999", FOGRA29)[:3] == (0, 0, 0)
     assert "device-cmyk(0 0 0 1)" in cmyk_css("a { color: #444 }", FOGRA29)
@@ -353,9 +330,9 @@ def test_the_profile_matches_the_whole_data_set(name: str) -> None:
     patches = [tuple(round(float(v)) for v in row[1:5]) for row in samples]
     exact = [i for i, row in enumerate(samples) if all(float(v).is_integer() for v in row[1:5])]
     condition = FOGRA39 if name == "FOGRA39" else FOGRA29
-    measured = _lab_through_profile([patches[i] for i in exact], condition)  # type: ignore[misc]
+    measured = lab_through(condition, [patches[i] for i in exact])  # type: ignore[misc]
     errors = [
-        _delta_e(lab, tuple(float(v) for v in samples[i][8:11]))
+        delta_e(lab, tuple(float(v) for v in samples[i][8:11]))
         for i, lab in zip(exact, measured, strict=True)
     ]
     assert len(errors) > 1000
