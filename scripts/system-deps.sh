@@ -8,6 +8,8 @@
 #     with (`qpdf --check`, `pdftoppm`, `pdfinfo`); those tests are skipped without them.
 #   - ghostscript, icc-profiles-free (optional): Ghostscript's PDF/X mode and ink coverage
 #     check the print files; Fogra's FOGRA39L data check the bundled output profile.
+#   - chromium (optional): the studio's browser tests drive Debian's Chromium with Playwright
+#     (tests/test_studio_browser.py); they are skipped without it.
 #   - libpdfbox2-java with libactivation-java and libjaxb-api-java, and a Java runtime
 #     (optional): Apache PDFBox Preflight validates the PDF/A files (tests/test_print_pdfbox.py).
 # Debian/Ubuntu only (apt-get); elsewhere it prints what to install and carries on.
@@ -28,6 +30,7 @@ command -v gs >/dev/null 2>&1 || missing+=(ghostscript)
 [ -f /usr/share/java/javax.activation.jar ] || missing+=(libactivation-java)
 [ -f /usr/share/java/jaxb-api.jar ] || missing+=(libjaxb-api-java)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
