@@ -22,6 +22,7 @@ _ORDER = [
     "templates",
     "new",
     "gallery",
+    "serve",
 ]
 
 

@@ -1,0 +1,319 @@
+"""A bounded pool of warm worker processes for the studio's renders.
+
+WeasyPrint is slow to start (fonts, stylesheets, its own imports) and a render holds the
+interpreter for its whole run, so renders happen in worker processes started once and kept
+warm, never in the server process.  Each worker is a process of its own with a pipe, so a
+worker that hangs past its time limit (inside one long C call the watchdog cannot interrupt)
+is killed and replaced without disturbing the others — which a
+:class:`concurrent.futures.ProcessPoolExecutor` cannot do (killing one of its workers breaks
+the whole pool).
+
+The pool is bounded: at most ``workers + queue`` jobs are in flight; one more is refused at
+once with :class:`PoolFull` (the server answers 503 with ``Retry-After``) instead of piling up.
+A job runs with the run's :class:`~leaflet.limits.Limits` in force, so the library's own
+watchdog stops a render at the time limit (:class:`~leaflet.watchdog.RenderTimeout`); past
+the limit and a grace period the worker is killed (:class:`JobTimeout` either way).
+
+Workers capture the library's warnings (``leaflet.*`` logging records and Python warnings)
+of each job and send them back with its outcome; nothing a job sees is logged.  The pool keeps
+no state between jobs: a worker is the same after a job as before it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from queue import SimpleQueue
+from typing import Any
+
+from ..errors import FormatError, LeafletError, SourceError, UsageError
+from ..limits import Limits, using_limits
+
+__all__ = [
+    "JobFailed",
+    "JobTimeout",
+    "Pool",
+    "PoolFull",
+    "PoolSettings",
+]
+
+#: How long a new worker may take to import and warm up before it is given up on.
+START_SECONDS = 120.0
+#: Past its time limit, a job has this long (and a quarter of its limit) to end by itself
+#: before its worker is killed: the watchdog needs the running C call to return.
+GRACE_SECONDS = 5.0
+
+
+class PoolFull(Exception):
+    """Every worker is busy and the queue is full: try again later."""
+
+
+class JobTimeout(Exception):
+    """The job ran past its time limit and was stopped."""
+
+
+class JobFailed(Exception):
+    """The job failed as users can cause it to: *status* is the HTTP status to answer (400 a
+    bad option, 422 a statement or layout error), *line* the statement's line when known."""
+
+    def __init__(self, status: int, message: str, line: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.line = line
+        self.warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PoolSettings:
+    """How many workers, how many waiting jobs, and the limits every job runs with."""
+
+    workers: int = 2
+    #: Jobs that may wait for a worker; more are refused (503).
+    queue: int = 8
+    limits: Limits = field(default_factory=Limits)
+    #: Run in each new worker before its first job (imports, fonts, a small render).
+    warm_up: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    value: Any = None
+    failure: tuple[int, str, int | None] | None = None
+    timeout: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+# --- the worker process ------------------------------------------------------------------------
+
+
+class _Collector(logging.Handler):
+    """Keeps the messages of the library's warnings during one job."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _failure(error: BaseException) -> tuple[int, str, int | None] | None:
+    """The HTTP status, message and line of an error users can cause; None: a timeout."""
+    from ..watchdog import RenderTimeout
+
+    if isinstance(error, RenderTimeout):
+        return None
+    if isinstance(error, SourceError):
+        return 422, error.reason, error.line
+    if isinstance(error, FormatError | UsageError):
+        return 400, str(error), None
+    if isinstance(error, LeafletError):
+        return 422, str(error), None
+    # A bug, but a request is never answered with a traceback: one line, like the CLI's.
+    return 422, f"unexpected failure ({type(error).__name__}: {error})", None
+
+
+def _run_job(func: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> _Outcome:
+    collector = _Collector()
+    logger = logging.getLogger("leaflet")
+    logger.addHandler(collector)
+    try:
+        with using_limits(limits), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = func(*args)
+                failure = None
+            except Exception as error:
+                value, failure = None, _failure(error)
+                if failure is None:
+                    return _Outcome(timeout=True, warnings=_warnings(collector, caught))
+        return _Outcome(value, failure, warnings=_warnings(collector, caught))
+    finally:
+        logger.removeHandler(collector)
+
+
+def _warnings(collector: _Collector, caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    texts = [*collector.messages, *(str(warning.message) for warning in caught)]
+    return tuple(dict.fromkeys(texts))
+
+
+def _worker_main(conn: Connection, warm_up: Callable[[], None] | None) -> None:
+    """A worker's life: warm up, say so, then run jobs until the pipe closes."""
+    # The library's warnings are collected per job, never printed (they may quote statements).
+    logging.getLogger("leaflet").propagate = False
+    if warm_up is not None:
+        with contextlib.suppress(Exception), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warm_up()
+    conn.send("ready")
+    while True:
+        try:
+            func, args, limits = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        conn.send(_run_job(func, args, limits))
+
+
+# --- the server's side -------------------------------------------------------------------------
+
+
+class _Worker:
+    """One worker process and the server's end of its pipe."""
+
+    def __init__(self, warm_up: Callable[[], None] | None):
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+        self.conn, child = context.Pipe()
+        self.process: BaseProcess = context.Process(
+            target=_worker_main, args=(child, warm_up), daemon=True, name="leaflet-studio-worker"
+        )
+        self.process.start()
+        child.close()
+        self.ready = False
+
+    def call(self, func: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> _Outcome:
+        """Run one job, blocking; a worker that does not answer in time is killed."""
+        if not self.ready:
+            try:
+                self.ready = self.conn.poll(START_SECONDS) and self.conn.recv() == "ready"
+            except (EOFError, OSError):
+                self.ready = False
+            if not self.ready:
+                self.kill()
+                raise JobFailed(422, "a render worker could not start")
+        self.conn.send((func, args, limits))
+        seconds = limits.render_seconds
+        if not self.conn.poll(seconds + GRACE_SECONDS + seconds / 4):
+            self.kill()
+            return _Outcome(timeout=True)
+        try:
+            outcome: _Outcome = self.conn.recv()
+        except (EOFError, OSError):  # the worker died (out of memory, a crash in a library)
+            self.kill()
+            raise JobFailed(422, "the render stopped unexpectedly (out of memory?)") from None
+        return outcome
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        """Close the pipe (the worker ends by itself), then make sure it has."""
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        self.process.join(2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+
+
+class Pool:
+    """Warm worker processes; :meth:`run` a module-level function in one of them.
+
+    Workers are started on the first job (or by :meth:`start`) and replaced when one is
+    killed or dies; :meth:`close` stops them all.
+    """
+
+    def __init__(self, settings: PoolSettings):
+        if settings.workers < 1 or settings.queue < 0:
+            raise UsageError("the studio needs at least one worker and a queue of 0 or more")
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._idle: SimpleQueue[_Worker] = SimpleQueue()
+        self._workers: list[_Worker] = []
+        self._threads: ThreadPoolExecutor | None = None
+
+    @property
+    def capacity(self) -> int:
+        """Jobs in flight at most: one a worker, and those waiting."""
+        return self.settings.workers + self.settings.queue
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def start(self) -> None:
+        """Start the workers (they warm up in the background)."""
+        with self._lock:
+            if self._threads is not None:
+                return
+            self._threads = ThreadPoolExecutor(self.capacity, thread_name_prefix="leaflet-pool")
+            for _ in range(self.settings.workers):
+                self._add_worker()
+
+    def _add_worker(self) -> None:
+        worker = _Worker(self.settings.warm_up)
+        self._workers.append(worker)
+        self._idle.put(worker)
+
+    async def run(self, func: Callable[..., Any], *args: Any) -> tuple[Any, tuple[str, ...]]:
+        """The value of ``func(*args)`` run in a worker, and the warnings it gave.
+
+        Raises :class:`PoolFull` at once when ``workers + queue`` jobs are in flight,
+        :class:`JobTimeout` past the time limit, :class:`JobFailed` for an error users can
+        cause (with the warnings given before it).  Warnings are the messages of the
+        library's logging records and Python warnings, in order, each once.
+        """
+        self.start()
+        assert self._threads is not None
+        with self._slot():
+            future = self._threads.submit(self._call, func, args)
+            outcome = await asyncio.wrap_future(future)
+        if outcome.timeout:
+            raise JobTimeout()
+        if outcome.failure is not None:
+            failed = JobFailed(*outcome.failure)
+            failed.warnings = outcome.warnings
+            raise failed
+        return outcome.value, outcome.warnings
+
+    @contextlib.contextmanager
+    def _slot(self) -> Iterator[None]:
+        with self._lock:
+            if self._in_flight >= self.capacity:
+                raise PoolFull()
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _call(self, func: Callable[..., Any], args: tuple[Any, ...]) -> _Outcome:
+        worker = self._idle.get()
+        try:
+            return worker.call(func, args, self.settings.limits)
+        finally:
+            if worker.alive:
+                self._idle.put(worker)
+            else:  # killed past its time limit, or died: a fresh one takes its place
+                with self._lock:
+                    self._workers.remove(worker)
+                    self._add_worker()
+
+    def close(self) -> None:
+        """Stop every worker (jobs still running are abandoned)."""
+        with self._lock:
+            workers, self._workers = self._workers, []
+            threads, self._threads = self._threads, None
+        for worker in workers:
+            worker.stop()
+        if threads is not None:
+            threads.shutdown(wait=False, cancel_futures=True)
+        self._idle = SimpleQueue()
