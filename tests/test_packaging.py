@@ -52,6 +52,12 @@ def test_wheel_contains_assets(wheel: Path) -> None:
         "leaflet/fonts/pt-serif/OFL.txt",
         "leaflet/fonts/noto-serif/NotoSerif-Regular.ttf",
         "leaflet/py.typed",
+        "leaflet/studio/templates/studio.html.j2",
+        "leaflet/studio/static/studio.js",
+        "leaflet/studio/static/studio.css",
+        "leaflet/studio/locale/studio.pot",
+        "leaflet/studio/locale/es/LC_MESSAGES/studio.po",
+        "leaflet/studio/locale/uk/LC_MESSAGES/studio.po",
     ]
     assert [name for name in expected if name not in names] == []
     from leaflet.templates import builtin_templates
