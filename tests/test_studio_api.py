@@ -31,7 +31,7 @@ from leaflet.commands.serve_cmd import (
 from leaflet.formats import FORMATS
 from leaflet.share import pixel_size
 from leaflet.studio.app import CONTENT_SECURITY_POLICY, StudioSettings, create_app
-from leaflet.studio.pool import JobTimeout
+from leaflet.studio.pool import JobFailed, JobTimeout
 from studio_fixtures import studio_server  # noqa: F401  (a fixture)
 
 from conftest import LOOPBACK_BODY, LOOPBACK_HITS, pdf_reader, pdfium_text, run_cli
@@ -244,6 +244,17 @@ def test_plain_text_and_web_pages_are_imported(client: TestClient) -> None:
     answer = client.post("/api/import", files={"statement": ("page.html", page, "text/html")})
     assert answer.status_code == 200, answer.text
     assert "We say no." in answer.json()["source"]
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("Save the depot", level=1)
+    document.add_paragraph("The council wants to sell it. We say no.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    answer = client.post(
+        "/api/import", files={"statement": ("appeal.docx", buffer.getvalue(), "application/zip")}
+    )
+    assert answer.status_code == 200, answer.text
+    assert "title: Save the depot" in answer.json()["source"]
     # a .txt upload to render goes through the importer first
     answer = client.post(
         "/api/render",
@@ -422,6 +433,14 @@ def test_a_full_pool_answers_503_and_a_render_past_its_time_limit_504() -> None:
         assert pool._workers[0].process.pid != worker
         value, _ = asyncio.run(pool.run(abs, -3))
         assert value == 3
+
+        # A worker that dies (out of memory, a crash in a library) is replaced too.
+        worker = pool._workers[0].process.pid
+        with pytest.raises(JobFailed) as failed:
+            asyncio.run(pool.run(os._exit, 3))
+        assert failed.value.status == 422
+        assert pool._workers[0].process.pid != worker
+        assert asyncio.run(pool.run(abs, -4))[0] == 4
     assert not any(worker.alive for worker in pool._workers)
 
 
