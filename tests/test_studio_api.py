@@ -441,7 +441,8 @@ def test_a_full_pool_answers_503_and_a_render_past_its_time_limit_504() -> None:
         assert failed.value.status == 422
         assert pool._workers[0].process.pid != worker
         assert asyncio.run(pool.run(abs, -4))[0] == 4
-    assert not any(worker.alive for worker in pool._workers)
+        processes = [worker.process for worker in pool._workers]
+    assert processes and not any(process.is_alive() for process in processes)
 
 
 # --- the sandbox -------------------------------------------------------------------------------

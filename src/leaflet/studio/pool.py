@@ -8,6 +8,10 @@ is killed and replaced without disturbing the others — which a
 :class:`concurrent.futures.ProcessPoolExecutor` cannot do (killing one of its workers breaks
 the whole pool).
 
+Workers are started with the ``spawn`` method (a fork of a server running threads is not
+safe), which imports the main module again in each worker: a script that starts the studio
+must guard its start with ``if __name__ == "__main__":`` (``leaflet serve`` and pytest do).
+
 The pool is bounded: at most ``workers + queue`` jobs are in flight; one more is refused at
 once with :class:`PoolFull` (the server answers 503 with ``Retry-After``) instead of piling up.
 A job runs with the run's :class:`~leaflet.limits.Limits` in force, so the library's own
@@ -235,7 +239,7 @@ class Pool:
         self.settings = settings
         self._lock = threading.Lock()
         self._in_flight = 0
-        self._idle: SimpleQueue[_Worker] = SimpleQueue()
+        self._idle: SimpleQueue[_Worker | None] = SimpleQueue()
         self._workers: list[_Worker] = []
         self._threads: ThreadPoolExecutor | None = None
 
@@ -296,24 +300,30 @@ class Pool:
                 self._in_flight -= 1
 
     def _call(self, func: Callable[..., Any], args: tuple[Any, ...]) -> _Outcome:
-        worker = self._idle.get()
+        idle = self._idle
+        worker = idle.get()
+        if worker is None:  # the pool was closed while this job waited
+            idle.put(None)
+            raise PoolFull()
         try:
             return worker.call(func, args, self.settings.limits)
         finally:
-            if worker.alive:
-                self._idle.put(worker)
-            else:  # killed past its time limit, or died: a fresh one takes its place
-                with self._lock:
+            with self._lock:
+                # (A worker no longer listed was stopped with the pool, closed meanwhile.)
+                if worker in self._workers and worker.alive:
+                    idle.put(worker)
+                elif worker in self._workers:  # killed past its time limit, or died
                     self._workers.remove(worker)
-                    self._add_worker()
+                    self._add_worker()  # a fresh one takes its place
 
     def close(self) -> None:
         """Stop every worker (jobs still running are abandoned)."""
         with self._lock:
             workers, self._workers = self._workers, []
             threads, self._threads = self._threads, None
+            idle, self._idle = self._idle, SimpleQueue()
+        idle.put(None)  # jobs waiting for a worker give up (each passes it on)
         for worker in workers:
             worker.stop()
         if threads is not None:
             threads.shutdown(wait=False, cancel_futures=True)
-        self._idle = SimpleQueue()
