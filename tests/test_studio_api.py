@@ -16,6 +16,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -65,8 +66,16 @@ def client() -> Iterator[TestClient]:
         yield test_client
 
 
-def studio_folders() -> set[str]:
-    return {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("leaflet-studio")}
+@pytest.fixture
+def own_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Requests' temporary folders made in this test's own folder (others may run the studio
+    at the same time)."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def studio_folders(folder: Path) -> set[str]:
+    return {path.name for path in folder.iterdir() if path.name.startswith("leaflet-studio")}
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -204,11 +213,10 @@ def test_options_reach_the_render(client: TestClient) -> None:
     assert "/OutputIntents" in reader.trailer["/Root"]
 
 
-def test_a_statement_uploaded_as_a_file_with_a_logo(client: TestClient) -> None:
+def test_a_statement_uploaded_as_a_file_with_a_logo(client: TestClient, own_temp: Path) -> None:
     logo = io.BytesIO()
     Image.new("RGB", (40, 20), (200, 0, 0)).save(logo, format="PNG")
     source = STATEMENT.replace("---\n\n", "logo: my-logo.png\n---\n\n", 1)
-    before = studio_folders()
     answer = client.post(
         "/api/render",
         data={"format": "a5", "options": json.dumps({"marks": False})},
@@ -230,7 +238,7 @@ def test_a_statement_uploaded_as_a_file_with_a_logo(client: TestClient) -> None:
     assert answer.status_code == 200, answer.text
     page = pdf_reader(answer.content).pages[0]
     assert len(page.images) >= 1
-    assert studio_folders() == before  # every request's folder removed
+    assert studio_folders(own_temp) == set()  # every request's folder removed
 
 
 def test_plain_text_and_web_pages_are_imported(client: TestClient) -> None:
@@ -311,16 +319,15 @@ REFUSED: list[tuple[str, dict[str, Any], int, str]] = [
     ids=[case[0] for case in REFUSED],
 )
 def test_bad_requests_are_refused_with_one_line(
-    client: TestClient, request_args: dict[str, Any], status: int, mentions: str
+    client: TestClient, own_temp: Path, request_args: dict[str, Any], status: int, mentions: str
 ) -> None:
-    before = studio_folders()
     answer = client.post("/api/render", **request_args)
     assert answer.status_code == status, answer.text
     error = answer.json()
     assert set(error) >= {"error", "line"} and "\n" not in error["error"]
     assert mentions in error["error"]
     assert "Traceback" not in answer.text and tempfile.gettempdir() not in answer.text
-    assert studio_folders() == before
+    assert studio_folders(own_temp) == set()
 
 
 def test_a_statement_error_names_its_line(client: TestClient) -> None:
