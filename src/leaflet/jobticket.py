@@ -66,7 +66,12 @@ _TEXT_TICKET_START = b"Print job:"
 #: Sheets a press room stocks, smallest first among those that fit (SRA: room for marks).
 _PRESS_SHEETS = ("a5", "a4", "sra4", "a3", "sra3", "a2", "a1", "letter", "tabloid")
 #: ``--pdf-variant`` values by the names of their standards.
-_STANDARDS = {"pdf/x-4": "PDF/X-4", "pdf/x-1a": "PDF/X-1a:2003", "pdf/a-3b": "PDF/A-3b"}
+_STANDARDS = {
+    "pdf/x-4": "PDF/X-4",
+    "pdf/x-1a": "PDF/X-1a:2003",
+    "pdf/a-3b": "PDF/A-3b",
+    "spot": "PDF 1.7, spot inks (a Separation colour space per ink)",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,7 @@ __all__ = [
     "read_file",
     "read_source",
     "reading",
+    "serialize",
     "write_imposed",
     "write_pages",
 ]
@@ -569,6 +570,12 @@ def _add_page_marks(
     page[NameObject("/TrimBox")] = _rectangle(trim)
     if "/CropBox" in page:
         del page["/CropBox"]
+
+
+def serialize(writer: PdfWriter) -> bytes:
+    """The PDF bytes of *writer* as leaflet writes every PDF (:func:`_serialize`): for the
+    modules that rewrite a PDF leaflet made (:mod:`leaflet.separations`)."""
+    return _serialize(writer)
 
 
 def _serialize(writer: PdfWriter) -> bytes:

@@ -36,6 +36,7 @@ __all__ = [
     "PAPERS",
     "PDF_VARIANTS",
     "PROFILE_NAME",
+    "SPOT",
     "US_PAPERS",
     "PrintingCondition",
     "cmyk",
@@ -48,9 +49,13 @@ __all__ = [
     "srgb_profile",
 ]
 
-#: ``--pdf-variant`` values leaflet offers (WeasyPrint writes their identification).
-#: PDF/X-1a:2003 (ISO 15930-4) is PDF 1.4: imposition keeps it without object streams.
-PDF_VARIANTS = ("pdf/x-4", "pdf/x-1a", "pdf/a-3b")
+#: ``--pdf-variant`` values leaflet offers (WeasyPrint writes the identification of the PDF/X
+#: and PDF/A ones).  PDF/X-1a:2003 (ISO 15930-4) is PDF 1.4: imposition keeps it without
+#: object streams.  ``spot``: the colours in spot inks, a ``/Separation`` colour space each
+#: (``--inks``; :mod:`leaflet.separations`).
+PDF_VARIANTS = ("pdf/x-4", "pdf/x-1a", "pdf/a-3b", "spot")
+#: The variant painted in spot inks.
+SPOT = "spot"
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 

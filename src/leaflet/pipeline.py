@@ -16,16 +16,17 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .colour import ColourMode, colour_mode
+from .colour import ColourMode, Inks, colour_mode
 from .errors import RenderError, UsageError
 from .fit import Fit, Law, Measure, NoFit, booklet_fit, economical_fit, fit_scale
 from .formats import LARGER, Format, get_format
+from .inks import template_inks
 from .limits import current_limits
 from .model import Statement
 from .output import write_atomic  # re-exported: the public API and older callers name it here
 from .panels import render_panels
 from .papers import US_SIZES
-from .pdfx import PAPERS, PDF_VARIANTS
+from .pdfx import PAPERS, PDF_VARIANTS, SPOT
 from .share import render_share
 from .templates import DEFAULT_TEMPLATE, PACKAGE_DIR, Template, get_template
 from .units import POINTS_PER, format_length, parse_length
@@ -93,12 +94,18 @@ class RenderOptions:
     #: What a booklet is delivered as (``--deliver``): imposed ``sheets``, or its ``pages`` in
     #: reading order for a shop that imposes itself.
     deliver: str = "sheets"
+    #: Spot inks by name (``--inks black,fluorescent-pink``, :mod:`leaflet.inks`): the
+    #: document is printed in these inks, a ``/Separation`` each (:mod:`leaflet.separations`).
+    #: Empty: the template's own inks with ``--pdf-variant spot``, else none.
+    inks: tuple[str, ...] = ()
 
     @property
     def colours(self) -> ColourMode:
         """How this render paints its colours (:mod:`leaflet.colour`), chosen here once: in
         CMYK for the paper's printing condition in PDF/X (a US condition for US paper sizes),
         as written otherwise."""
+        if self.inks or self.pdf_variant == SPOT:
+            return template_inks(self.inks, get_template(self.template))
         american = get_format(self.format).paper in US_SIZES
         return colour_mode(self.pdf_variant, self.paper, american=american)
 
@@ -171,7 +178,12 @@ def _render_statement(statement: Statement, options: RenderOptions) -> RenderRes
         result = _impose(result, fmt, statement, options)
     elif options.marks:
         result = _add_marks(result)
-    if options.pdf_variant:
+    if isinstance(options.colours, Inks):
+        # The marker colours become the inks' Separation spaces (separations.spot_pdf).
+        from .separations import spot_pdf
+
+        result = replace(result, pdf=spot_pdf(result.pdf, options.colours))
+    elif options.pdf_variant:
         # The file made ready for its standard: pictures converted, links off a press file,
         # the printing condition named, Info and XMP in step (pdf.finish_variant).
         from .pdf import finish_variant
@@ -232,6 +244,21 @@ def _check_print_options(options: RenderOptions) -> None:
         raise UsageError(f"unknown --pdf-variant {options.pdf_variant!r} (known: {known})")
     if options.paper not in PAPERS:
         raise UsageError(f"unknown --paper {options.paper!r} (known: {', '.join(PAPERS)})")
+    _check_inks(options)
+
+
+def _check_inks(options: RenderOptions) -> None:
+    """Spot inks make their own file: no PDF/X or PDF/A of it, no share picture."""
+    if not options.inks and options.pdf_variant != SPOT:
+        return
+    if options.pdf_variant not in (None, SPOT):
+        raise UsageError(
+            f"--inks: a file in spot inks is its own variant (--pdf-variant spot), not "
+            f"{options.pdf_variant}"
+        )
+    if get_format(options.format).kind == "share":
+        raise UsageError(f"--inks: {options.format} is a picture for the screen, not print")
+    _ = options.colours  # an unknown ink, or none named, fails here
 
 
 def _layout_notes(
@@ -329,7 +356,8 @@ def _write(
     key = f"{portable!r}\0{typesetter.fingerprint}"
     identifier = hashlib.sha256(key.encode()).hexdigest()[:32].encode()
     date = statement.date.isoformat() if statement.date else UNDATED
-    return write_pdf(laid_out, identifier=identifier, variant=options.pdf_variant, date=date)
+    variant = None if options.pdf_variant == SPOT else options.pdf_variant  # not WeasyPrint's
+    return write_pdf(laid_out, identifier=identifier, variant=variant, date=date)
 
 
 #: Room kept at the foot of a poster for the ``--poster-footer`` line (in body sizes).

@@ -26,6 +26,7 @@ from typing import Any
 from .colour import check_template_colours
 from .errors import TemplateError
 from .fonts import FAMILIES
+from .inks import InkTable, read_ink_table
 from .limits import current_limits, size_text
 
 __all__ = [
@@ -64,6 +65,8 @@ class Template:
     colours: dict[str, str] = field(default_factory=lambda: dict(_DEFAULT_COLOURS))
     fonts: tuple[str, ...] = ()
     parent: Template | None = field(default=None, repr=False)
+    #: Which ink and tint each colour role takes in spot inks (the manifest's ``[inks]``).
+    inks: InkTable = field(default_factory=InkTable, repr=False)
 
     @property
     def accent(self) -> str:
@@ -126,6 +129,10 @@ def _read_manifest(folder: Path, fallback_name: str, seen: tuple[Path, ...] = ()
     colours = _colours(data.get("colours", {}), manifest)
     fonts = _fonts(data.get("fonts", []), manifest)
     inherited_fonts = parent.fonts if parent else ()
+    try:
+        inks = read_ink_table(data.get("inks", {}))
+    except (ValueError, KeyError) as error:
+        raise TemplateError(f"{manifest}: {error.args[0]}") from None
     return Template(
         name=str(data.get("name", fallback_name)),
         description=str(data.get("description", "")),
@@ -133,6 +140,7 @@ def _read_manifest(folder: Path, fallback_name: str, seen: tuple[Path, ...] = ()
         colours={**(parent.colours if parent else _DEFAULT_COLOURS), **colours},
         fonts=tuple(dict.fromkeys([*fonts, *inherited_fonts])),
         parent=parent,
+        inks=inks.merged(parent.inks) if parent else inks,
     )
 
 
