@@ -48,6 +48,9 @@ def test_booklet_ticket_with_marks(cli: Cli, tmp_path: Path) -> None:
         "delivery": "imposed sheets",
         "creep_mm": 0.0,
         "creep_innermost_mm": 0.0,
+        "ink_coverage": {},
+        "masters": 0,
+        "coverage_warnings": [],
     }
     lines = text.read_text().splitlines()
     assert lines[0] == "Print job: transit.pdf"

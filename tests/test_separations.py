@@ -9,6 +9,7 @@ black on a light pink panel (25 %: black overprints it), and a picture (black in
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -20,11 +21,21 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
-from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+)
 
 from leaflet import RenderOptions, load_statement, render_statement
 from leaflet.inks import INKS
-from leaflet.separations import composite_pngs
+from leaflet.jobticket import job_ticket
+from leaflet.separations import composite_pngs, ink_coverage
 from leaflet.separations import plates as separation_plates
 
 from conftest import pdf_reader, run_cli
@@ -389,3 +400,82 @@ def test_a_spot_pdf_with_a_form_drawn_on_an_imposed_sheet(tmp_path: Path) -> Non
         plate = pdf_reader(pdf)
         assert len(plate.pages) == len(reader.pages)
         assert [p.mediabox for p in plate.pages] == [p.mediabox for p in reader.pages]
+
+
+def _spot_page(shapes: list[tuple[str, float, str]]) -> bytes:
+    """A 200 × 100 pt spot PDF (its trim inside a 10 pt slug) painting *shapes*: (ink's
+    PDF name, tint, rectangle operands ``x y w h`` in trim coordinates)."""
+    writer = pypdf.PdfWriter()
+    page = writer.add_blank_page(220, 120)
+    page[NameObject("/TrimBox")] = RectangleObject([10, 10, 210, 110])
+    spaces = DictionaryObject()
+    commands = ["1 0 0 1 10 10 cm"]
+    for number, (name, tint, rectangle) in enumerate(shapes):
+        ink = next(ink for ink in INKS.values() if ink.pdf_name == name)
+        function = DictionaryObject(
+            {
+                NameObject("/FunctionType"): NumberObject(2),
+                NameObject("/Domain"): ArrayObject([NumberObject(0), NumberObject(1)]),
+                NameObject("/C0"): ArrayObject([FloatObject(0)] * 4),
+                NameObject("/C1"): ArrayObject([FloatObject(v) for v in ink.cmyk]),
+                NameObject("/N"): NumberObject(1),
+            }
+        )
+        spaces[NameObject(f"/S{number}")] = ArrayObject(
+            [NameObject("/Separation"), NameObject(f"/{name}"), NameObject("/DeviceCMYK"), function]
+        )
+        commands.append(f"/S{number} cs {tint} scn {rectangle} re f")
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/ColorSpace"): spaces})
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(commands).encode())
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    writer.add_metadata({"/LeafletInks": "black fluorescent-pink"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_ink_coverage_of_a_page_with_known_areas() -> None:
+    """Black solid on a quarter of the trim, pink at 50 % on a fifth (and solid past the
+    trim, in the slug, where nothing is counted): 25 % and 10 %."""
+    pdf = _spot_page(
+        [
+            ("Black", 1, "0 0 100 50"),
+            ("Fluorescent-Pink", 0.5, "0 80 200 20"),
+            ("Fluorescent-Pink", 1, "-10 -10 5 5"),  # in the slug, outside the trim
+        ]
+    )
+    coverage = ink_coverage(pdf, scale=1.0)
+    assert [ink.name for ink in coverage.inks] == ["black", "fluorescent-pink"]
+    black, pink = (pages[0] for pages in coverage.pages)
+    assert black == pytest.approx(0.25, abs=0.01)
+    assert pink == pytest.approx(0.10, abs=0.01)
+    assert coverage.masters == 2
+    blank = ink_coverage(_spot_page([("Black", 1, "0 0 200 100")]), scale=1.0)
+    assert blank.pages[0][0] == pytest.approx(1.0, abs=0.01)
+    assert blank.pages[1] == (0.0,) and blank.masters == 1  # no master for an empty plate
+
+
+def test_the_job_ticket_gives_coverage_masters_and_warns_of_heavy_solids(
+    tmp_path: Path,
+) -> None:
+    """The bold template's cover is a solid accent band: over the limit on its page."""
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT.replace("![A picture](picture.png)\n", ""))
+    statement = load_statement(source)
+    options = RenderOptions(format="a5", template="bold", inks=("black", "red"))
+    result = render_statement(statement, options)
+    ticket = job_ticket(tmp_path / "bold.pdf", statement, options, result, coverage_limit=0.1)
+    assert set(ticket.ink_coverage) == {"black", "red"}
+    pages = len(pdf_reader(result.pdf).pages)
+    assert all(len(shares) == pages for shares in ticket.ink_coverage.values())
+    red = ticket.ink_coverage["red"][0]
+    assert 10 < red < 60  # the band, not the whole page
+    assert ticket.masters == 2 * pages
+    assert ticket.coverage_warnings and "red covers" in ticket.coverage_warnings[0]
+    text = ticket.to_text()
+    assert "Ink coverage (per PDF page): black " in text
+    assert f"Masters or plates: {2 * pages}" in text
+    assert ticket.pdf_standard.startswith("PDF 1.7, spot inks")
+    relaxed = job_ticket(tmp_path / "bold.pdf", statement, options, result, coverage_limit=0.9)
+    assert relaxed.coverage_warnings == ()

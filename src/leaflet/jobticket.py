@@ -35,6 +35,11 @@ key                      type      meaning
                                    (0: none; a shop may add its own)
 ``creep_innermost_mm``   number    how far the innermost sheet's pages were shifted towards
                                    the spine, mm
+``ink_coverage``         object    spot inks: per ink name, its share of each PDF page, %
+                                   (tint-weighted, measured on the plates); ``{}`` otherwise
+``masters``              integer   spot inks: masters or plates to make (one per ink and
+                                   page it prints); 0 otherwise
+``coverage_warnings``    list      pages an ink covers more than :data:`COVERAGE_LIMIT` of
 =======================  ========  ==========================================================
 """
 
@@ -42,14 +47,15 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .colour import ColourMode, document_colours
+from .colour import ColourMode, Inks, document_colours
 from .formats import Format, get_format
 from .model import Statement
 from .papers import PAPER_SIZES, paper_size
+from .pdfx import SPOT
 from .templates import get_template
 from .units import POINTS_PER
 
@@ -65,6 +71,9 @@ _MM = POINTS_PER["mm"]
 _TEXT_TICKET_START = b"Print job:"
 #: Sheets a press room stocks, smallest first among those that fit (SRA: room for marks).
 _PRESS_SHEETS = ("a5", "a4", "sra4", "a3", "sra3", "a2", "a1", "letter", "tabloid")
+#: The ink coverage of a page over which a stencil duplicator's print smears and sets off
+#: (a solid ink over a third of the page; RISO's guidance warns of large solid areas).
+COVERAGE_LIMIT = 0.3
 #: ``--pdf-variant`` values by the names of their standards.
 _STANDARDS = {
     "pdf/x-4": "PDF/X-4",
@@ -109,6 +118,12 @@ class JobTicket:
     #: Creep (saddle stitch) already applied: per sheet of depth and on the innermost sheet.
     creep_mm: float = 0.0
     creep_innermost_mm: float = 0.0
+    #: Spot inks: each ink's share of every PDF page (percent, tint-weighted), by ink name.
+    ink_coverage: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    #: Spot inks: masters (duplicator) or plates (offset) to make, one per ink and page.
+    masters: int = 0
+    #: Pages whose ink coverage is over the limit where duplicator prints smear.
+    coverage_warnings: tuple[str, ...] = ()
 
     def _pdf_pages(self) -> str:
         if not self.pdf_pages or self.pdf_pages == self.pages:
@@ -135,6 +150,19 @@ class JobTicket:
             return "none applied (the shop may add its own for the paper)"
         return ""
 
+    def _inks(self) -> list[str]:
+        if not self.ink_coverage:
+            return []
+        shares = "; ".join(
+            f"{ink} " + ", ".join(f"{share:g} %" for share in pages)
+            for ink, pages in self.ink_coverage.items()
+        )
+        return [
+            f"Ink coverage (per PDF page): {shares}",
+            f"Masters or plates: {self.masters} (one per ink and page it prints)",
+            *(f"Warning: {warning}" for warning in self.coverage_warnings),
+        ]
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
 
@@ -154,6 +182,7 @@ class JobTicket:
             f"Finishing: {self.finishing}",
             *([f"Creep: {creep}"] if (creep := self._creep()) else []),
             f"Colours: {self.colours}",
+            *self._inks(),
             f"Bleed: {bleed}; crop marks: {'yes' if self.crop_marks else 'no'}",
             f"PDF: {self.pdf_standard}" + (", fonts embedded" if self.fonts_embedded else ""),
             *(f"Layout note: {note}" for note in self.notes),
@@ -162,9 +191,16 @@ class JobTicket:
 
 
 def job_ticket(
-    output: Path, statement: Statement, options: RenderOptions, result: RenderResult
+    output: Path,
+    statement: Statement,
+    options: RenderOptions,
+    result: RenderResult,
+    *,
+    coverage_limit: float = COVERAGE_LIMIT,
 ) -> JobTicket:
-    """The ticket for the render *result* of *statement* with *options*, written to *output*."""
+    """The ticket for the render *result* of *statement* with *options*, written to *output*.
+    In spot inks it gives each ink's coverage of each page, measured on the plates, and warns
+    of a page an ink covers more than *coverage_limit* (0 … 1) of."""
     from .pdf import media_size, page_sizes
 
     fmt = get_format(options.format)
@@ -190,10 +226,37 @@ def job_ticket(
         notes=tuple(str(note) for note in result.notes),
         pdf_pages=len(page_sizes(result.pdf)),
     )
+    if isinstance(options.colours, Inks):
+        ticket = _with_coverage(ticket, result.pdf, coverage_limit)
     variant = options.pdf_variant
     if variant is None:
         return ticket
     return replace(ticket, pdf_standard=_STANDARDS.get(variant, variant.upper()))
+
+
+def _with_coverage(ticket: JobTicket, pdf: bytes, limit: float) -> JobTicket:
+    """*ticket* with the spot PDF *pdf*'s ink coverage, masters and warnings."""
+    from .separations import ink_coverage
+
+    coverage = ink_coverage(pdf)
+    warnings = [
+        f"page {number}: {ink.name} covers {share:.0%} of it, more than {limit:.0%}: on a "
+        "stencil duplicator heavy solids smear and set off (print it slower, interleave, "
+        "or lighten the solids to a tint)"
+        for ink, pages in zip(coverage.inks, coverage.pages, strict=True)
+        for number, share in enumerate(pages, start=1)
+        if share > limit
+    ]
+    return replace(
+        ticket,
+        ink_coverage={
+            ink.name: tuple(round(share * 100, 1) for share in pages)
+            for ink, pages in zip(coverage.inks, coverage.pages, strict=True)
+        },
+        masters=coverage.masters,
+        coverage_warnings=tuple(warnings),
+        pdf_standard=_STANDARDS[SPOT],
+    )
 
 
 def impose_ticket(output: Path, imposed: ImposedPDF, *, marks: bool) -> JobTicket:

@@ -54,9 +54,11 @@ if TYPE_CHECKING:
     from .output import Output
 
 __all__ = [
+    "Coverage",
     "PlateSet",
     "composite",
     "composite_pngs",
+    "ink_coverage",
     "ink_names_of",
     "plate_output",
     "plates",
@@ -548,6 +550,49 @@ def _is_plate(path: Path) -> bool:
             return info is not None and _PLATE_KEY in info
     except (LeafletError, OSError):
         return False
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of each page each ink covers: per ink (in order), per PDF page (a sheet side
+    when imposed), the mean ink amount over the trimmed page, 0 … 1 (a 50 % tint over the
+    whole page is 0.5)."""
+
+    inks: tuple[Ink, ...]
+    pages: tuple[tuple[float, ...], ...]
+
+    @property
+    def masters(self) -> int:
+        """Masters (duplicator) or plates (offset) to make: one per ink and page it prints."""
+        return sum(1 for pages in self.pages for share in pages if share > 0)
+
+
+def ink_coverage(pdf: bytes, *, scale: float = 0.5) -> Coverage:
+    """The :class:`Coverage` of the spot PDF *pdf*, measured on its plates rasterised at
+    *scale* pixels per point (36 dpi by default: coverage is an area, not a detail)."""
+    from PIL import ImageStat
+
+    from .pdf import open_pdf, reading
+
+    with reading("input"):
+        reader = open_pdf(pdf, "input")
+        trims = [page.trimbox for page in reader.pages]
+        medias = [page.mediabox for page in reader.pages]
+    made = plates(pdf)
+    shares = []
+    for plate in made.pdfs:
+        row = []
+        for raster, trim, media in zip(_rasters(plate, scale), trims, medias, strict=True):
+            box = (
+                round((float(trim.left) - float(media.left)) * scale),
+                round((float(media.top) - float(trim.top)) * scale),
+                round((float(trim.right) - float(media.left)) * scale),
+                round((float(media.top) - float(trim.bottom)) * scale),
+            )
+            mean = ImageStat.Stat(raster.crop(box)).mean[0]
+            row.append(round(1 - mean / 255, 4) + 0.0)
+        shares.append(tuple(row))
+    return Coverage(made.inks, tuple(shares))
 
 
 def _rasters(pdf: bytes, scale: float) -> Iterator[Any]:
