@@ -3,28 +3,37 @@ pick a template by its thumbnail and ``a5-fold``, watch the preview, download th
 it back; the work survives a reload; a broken front matter shows its line beside the text; no
 serious accessibility violation (axe-core).
 
-The page is served by :func:`leaflet.studio.page.routes` beside a small API made of the
-library's own calls (render, rasterize, import), under the studio's Content-Security-Policy, by
-a real uvicorn server on a free port.  The tests share one browser and one server (a module's
-fixtures: run them in one xdist worker).
+The studio is served for real (``studio_fixtures.studio_server``: uvicorn on a free port, the
+application with its Content-Security-Policy and its pool of render workers).  The tests share
+one browser and one server (a module's fixtures: run them in one xdist worker).
 """
 
 from __future__ import annotations
 
-import base64
-import io
-import socket
-import threading
-import time
+import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from studio_fixtures import serve_in_thread
 
 from conftest import EXAMPLES
 
 CHROMIUM = Path("/usr/bin/chromium")
+PLAIN = """Stop the fare rise
+
+Riverside Transit Users Union, 14 March 2025
+
+The council raised the bus fare by forty per cent. We will not accept it.
+
+What we demand
+
+1. Reverse the fare rise.
+2. Publish the contract.
+
+Buses for people, not for profit!
+"""
 if not CHROMIUM.exists():
     pytest.skip(
         "Debian's chromium is not installed (/usr/bin/chromium); scripts/system-deps.sh "
@@ -33,6 +42,8 @@ if not CHROMIUM.exists():
     )
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+from leaflet.studio.app import StudioSettings  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -46,171 +57,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
-
-
-def studio_api() -> Any:
-    """The page's routes beside the API it calls, made of the library's own calls (renders one
-    at a time: WeasyPrint is not shared between threads)."""
-    import pypdfium2 as pdfium
-    from starlette.applications import Starlette
-    from starlette.concurrency import run_in_threadpool
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse, Response
-    from starlette.routing import Route
-
-    from leaflet import (
-        FORMATS,
-        RenderOptions,
-        builtin_templates,
-        import_text,
-        parse_statement,
-        render_statement,
-    )
-    from leaflet.errors import LeafletError
-    from leaflet.studio.page import routes
-
-    rendering = threading.Lock()
-
-    def render(body: dict[str, Any], pages: bool) -> tuple[Any, Any]:
-        fmt = FORMATS[body["format"]]
-        options = body.get("options") or {}
-        with rendering:
-            statement = parse_statement(body["source"])
-            chosen = RenderOptions(
-                format=fmt.name,
-                template=body["template"],
-                pages=options.get("pages"),
-                marks=bool(options.get("marks")),
-                deliver="pages" if pages and fmt.layout_name else "sheets",
-            )
-            return statement, render_statement(statement, chosen)
-
-    def failure(error: LeafletError) -> JSONResponse:
-        return JSONResponse({"error": str(error), "line": getattr(error, "line", None)}, 422)
-
-    async def formats(request: Request) -> Response:
-        return JSONResponse(
-            [
-                {
-                    "name": f.name,
-                    "kind": f.kind,
-                    "description": f.description,
-                    "imposed": f.layout_name is not None,
-                }
-                for f in FORMATS.values()
-            ]
-        )
-
-    async def templates(request: Request) -> Response:
-        return JSONResponse(
-            [{"name": t.name, "description": t.description} for t in builtin_templates().values()]
-        )
-
-    async def preview(request: Request) -> Response:
-        body = await request.json()
-        try:
-            _, result = await run_in_threadpool(render, body, True)
-        except LeafletError as error:
-            return failure(error)
-        document = pdfium.PdfDocument(result.pdf)
-        count = 1 if body.get("first_page_only") else len(document)
-        pictures = []
-        for index in range(count):
-            page = document[index]
-            image = page.render(scale=body.get("width", 600) / page.get_width()).to_pil()
-            buffer = io.BytesIO()
-            image.save(buffer, "PNG")
-            data = base64.b64encode(buffer.getvalue()).decode("ascii")
-            pictures.append(
-                {
-                    "png": f"data:image/png;base64,{data}",
-                    "width": image.width,
-                    "height": image.height,
-                }
-            )
-        total = len(document)
-        spreads = None
-        if FORMATS[body["format"]].layout_name == "saddle":
-            spreads = [[1], *[[n, n + 1] for n in range(2, total, 2)], [total]]
-        return JSONResponse(
-            {
-                "pages": pictures,
-                "page_count": total,
-                "spreads": spreads,
-                "notes": [{"page": note.page, "text": note.message} for note in result.notes],
-                "warnings": [],
-            }
-        )
-
-    async def render_pdf(request: Request) -> Response:
-        body = await request.json()
-        try:
-            _, result = await run_in_threadpool(render, body, False)
-        except LeafletError as error:
-            return failure(error)
-        name = f"statement-{body['format']}.pdf"
-        return Response(
-            result.pdf,
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
-
-    async def import_pasted(request: Request) -> Response:
-        body = await request.json()
-        result = import_text(body["text"])
-        return JSONResponse(
-            {"source": result.markdown, "guesses": result.guesses, "report": result.report}
-        )
-
-    async def secured(scope: Any, receive: Any, send: Any) -> None:
-        async def with_headers(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"content-security-policy", CSP.encode()),
-                ]
-            await send(message)
-
-        await app(scope, receive, with_headers)
-
-    app = Starlette(
-        routes=[
-            Route("/api/formats", formats),
-            Route("/api/templates", templates),
-            Route("/api/preview", preview, methods=["POST"]),
-            Route("/api/render", render_pdf, methods=["POST"]),
-            Route("/api/import", import_pasted, methods=["POST"]),
-            *routes(),
-        ]
-    )
-    return secured
 
 
 @pytest.fixture(scope="module")
 def studio_url() -> Iterator[str]:
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            studio_api(), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the studio's test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=10)
+    """The studio as ``studio_fixtures.studio_server`` serves it (two warm workers)."""
+    server = serve_in_thread(StudioSettings(workers=2))
+    yield next(server) + "/"
+    server.close()
 
 
 @pytest.fixture(scope="module")
@@ -277,6 +131,19 @@ def test_paste_choose_preview_download_reload(
     assert "free transit is a public good" in " ".join(text.split())
     assert "a new subtitle" in text
 
+    with page.expect_download(timeout=120_000) as ticket:
+        page.get_by_role("button", name="Job ticket for the print shop (.txt)").click()
+    assert ticket.value.suggested_filename.endswith("-a5-fold-job.txt")
+    ticket_text = Path(ticket.value.path()).read_text(encoding="utf-8")
+    assert ticket_text.startswith("Print job")
+    with page.expect_download() as statement_file:
+        page.get_by_role("button", name="Save the statement (.md)").click()
+    assert (
+        statement_file.value.suggested_filename == "free-transit-is-a-public-good-not-a-luxury.md"
+    )
+    saved_source = Path(statement_file.value.path()).read_text(encoding="utf-8")
+    assert saved_source == page.locator("#statement-text").input_value()
+
     page.reload()
     expect(page.locator("#statement-text")).not_to_have_value("")
     kept = page.locator("#statement-text").input_value()
@@ -292,6 +159,31 @@ def test_broken_front_matter_shows_its_line(browser: Browser, studio_url: str) -
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.goto(studio_url)
+    # "paste plain text": the importer's guesses shown to confirm before the text is replaced
+    page.get_by_role("button", name="Paste plain text…").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Paste the statement as plain text").fill(PLAIN)
+    dialog.get_by_role("button", name="Import", exact=True).click()
+    expect(dialog.locator("#import-guesses")).to_contain_text("title", timeout=60_000)
+    expect(dialog.get_by_label("The statement it made")).to_have_value(re.compile("^---\n"))
+    dialog.get_by_role("button", name="Replace my statement").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Stop the fare rise")
+    expect(page.get_by_label("Slogans (one per line)")).to_have_value(
+        "Buses for people, not for profit!"
+    )
+    # the form rewrites the imported slogans' lines, and only those
+    page.get_by_label("Slogans (one per line)").fill("One!\nTwo!")
+    source = page.locator("#statement-text").input_value()
+    assert 'slogans:\n  - "One!"\n  - "Two!"\n---' in source
+    assert "title: Stop the fare rise\n" in source
+    assert "Buses for people" not in source
+    # thumbnails are radio buttons: the arrow keys choose
+    page.get_by_role("radio", name="classic").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="bold")).to_be_checked()
+    expect(page.get_by_role("radio", name="bold")).to_be_focused()
+
     broken = '---\ntitle: "Fares"\ndate: 2025-13-45\n---\n\nThe lead.\n'
     page.get_by_label("Statement (Markdown with front matter)").fill(broken)
     problem = page.locator("#problems .problem.error")
@@ -309,6 +201,25 @@ def test_broken_front_matter_shows_its_line(browser: Browser, studio_url: str) -
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 375
     context.close()
+
+
+def test_the_token_in_the_address_is_sent_with_every_request(browser: Browser) -> None:
+    server = serve_in_thread(StudioSettings(workers=1, token="s3cret-token"))
+    url = next(server)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url + "/")
+        expect(page.locator("#status")).to_have_class(re.compile("failed"))
+        expect(page.locator("#format option")).to_have_count(0)
+        page.goto(url + "/#token=s3cret-token")
+        page.reload()
+        expect(page.locator("#format option")).not_to_have_count(0)
+        expect(page.locator(".thumb input")).to_have_count(6)
+        expect(page.locator("#status")).to_contain_text("Preview up to date", timeout=120_000)
+        context.close()
+    finally:
+        server.close()
 
 
 def test_no_serious_accessibility_violations(browser: Browser, studio_url: str) -> None:
@@ -329,4 +240,8 @@ def test_no_serious_accessibility_violations(browser: Browser, studio_url: str) 
             if violation["impact"] in ("serious", "critical")
         ]
         assert serious == [], serious
+        # the check sees what it should: a control without a label is reported
+        page.evaluate("document.querySelector('main').append(document.createElement('input'))")
+        probed = Axe().run(page).response["violations"]
+        assert "label" in {violation["id"] for violation in probed}
         context.close()

@@ -507,15 +507,18 @@
         row.append(sheet);
       }
       figure.append(row);
-      const caption = document.createElement("figcaption");
-      caption.textContent = spread.map((number) => t("page", { page: number })).join(" · ");
-      figure.append(caption);
       const own = notes.filter((note) => spread.includes(note.page));
       if (own.length) {
-        const heading = document.createElement("p");
+        const caption = document.createElement("figcaption");
+        const heading = document.createElement("span");
         heading.className = "visually-hidden";
         heading.textContent = t("notes_for_page", { page: spread.join("–") });
-        figure.append(heading, noteList(own));
+        /* in a spread, each note says which of its pages it is about */
+        const named = spread.length > 1
+          ? own.map((note) => ({ text: t("page", { page: note.page }) + ": " + note.text }))
+          : own;
+        caption.append(heading, noteList(named));
+        figure.append(caption);
       }
       figures.push(figure);
     }
@@ -528,7 +531,7 @@
   let thumbnailQueue = [];
   let thumbnailController = null;
 
-  function scheduleThumbnails() {
+  function scheduleThumbnails(delay) {
     clearTimeout(thumbnailTimer);
     thumbnailQueue = [];
     if (thumbnailController) thumbnailController.abort();
@@ -536,7 +539,7 @@
     thumbnailTimer = setTimeout(() => {
       thumbnailQueue = templates.map((template) => template.name);
       nextThumbnail();
-    }, THUMBNAIL_DELAY);
+    }, delay === undefined ? THUMBNAIL_DELAY : delay);
   }
 
   async function nextThumbnail() {
@@ -914,7 +917,7 @@
     showFormats();
     showTemplates();
     schedulePreview(0);
-    scheduleThumbnails();
+    scheduleThumbnails(0);
   }
 
   start();
