@@ -10,6 +10,7 @@ one browser and one server (a module's fixtures: run them in one xdist worker).
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,6 +60,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+def png_logo() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (200, 30, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 @pytest.fixture(scope="module")
 def studio_url() -> Iterator[str]:
     """The studio as ``studio_fixtures.studio_server`` serves it (two warm workers)."""
@@ -106,6 +115,12 @@ def test_paste_choose_preview_download_reload(
     expect(bold).to_be_visible(timeout=120_000)
     bold.click()
     expect(page.get_by_role("radio", name="bold")).to_be_checked()
+    # the renderer's warnings beside the text, with their line
+    warning = page.locator("#problems .problem.warning")
+    expect(warning).to_contain_text("never referenced", timeout=120_000)
+    lines = statement.splitlines()
+    archive = next(n for n, line in enumerate(lines, 1) if line.startswith("[^archive]:"))
+    expect(warning.get_by_role("button")).to_have_text(f"Line {archive}")
     # the booklet's preview, as reader spreads: the cover alone, then facing pages
     expect(page.locator("#status")).to_contain_text("Preview up to date", timeout=120_000)
     spreads = page.locator("#preview-pages figure.spread")
@@ -178,6 +193,24 @@ def test_broken_front_matter_shows_its_line(browser: Browser, studio_url: str) -
     assert 'slogans:\n  - "One!"\n  - "Two!"\n---' in source
     assert "title: Stop the fare rise\n" in source
     assert "Buses for people" not in source
+    # a logo: kept for the requests, named in the front matter, drawn by the server
+    page.locator("#logo-file").set_input_files(
+        files=[{"name": "Our Logo.png", "mimeType": "image/png", "buffer": png_logo()}]
+    )
+    expect(page.locator("#logo-status")).to_have_text("Logo added: Our-Logo.png")
+    assert 'logo: "Our-Logo.png"' in page.locator("#statement-text").input_value()
+    expect(page.locator("#status")).to_contain_text("Preview up to date", timeout=120_000)
+    expect(page.locator("#problems .problem.error")).to_have_count(0)
+    # a plain-text file goes through the importer, shown to confirm like pasted text
+    page.locator("#statement-file").set_input_files(
+        files=[{"name": "statement.txt", "mimeType": "text/plain", "buffer": PLAIN.encode()}]
+    )
+    expect(dialog.get_by_label("The statement it made")).to_have_value(
+        re.compile("title: Stop the fare rise"), timeout=60_000
+    )
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    assert 'logo: "Our-Logo.png"' in page.locator("#statement-text").input_value()
     # thumbnails are radio buttons: the arrow keys choose
     page.get_by_role("radio", name="classic").focus()
     page.keyboard.press("ArrowRight")
@@ -193,10 +226,24 @@ def test_broken_front_matter_shows_its_line(browser: Browser, studio_url: str) -
     line.click()
     caret = page.locator("#statement-text").evaluate("area => area.selectionStart")
     assert caret == broken.index("date:")
+    # values written other ways YAML allows are read into the form too
+    page.get_by_label("Statement (Markdown with front matter)").fill(
+        "---\ntitle: 'It''s ours'   # the headline\nslogans: [\"One!\", \"Two!\"]\n"
+        "author: Plain words\n---\n\nThe lead.\n"
+    )
+    expect(page.get_by_label("Title", exact=True)).to_have_value("It's ours")
+    expect(page.get_by_label("Slogans (one per line)")).to_have_value("One!\nTwo!")
+    expect(page.get_by_label("Author or signatories")).to_have_value("Plain words")
+    # a block scalar the form cannot show: the form is left alone, and says why
+    page.get_by_label("Statement (Markdown with front matter)").fill(
+        "---\ntitle: |\n  Two\n  lines\n---\n\nThe lead.\n"
+    )
+    expect(page.locator("#front-matter-status")).to_contain_text("title")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("It's ours")
     # a front matter never closed leaves the form alone and says so
     page.get_by_label("Statement (Markdown with front matter)").fill('---\ntitle: "Other"\n')
     expect(page.locator("#front-matter-status")).to_contain_text("---")
-    expect(page.get_by_label("Title", exact=True)).to_have_value("Fares")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("It's ours")
     # stacked at a phone's width: nothing wider than the screen
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 375
