@@ -42,7 +42,14 @@ from .pdfscan import PageFacts, PdfFacts, scan_pdf
 from .source import read_utf8, written_words
 from .units import POINTS_PER
 
-__all__ = ["MIN_DPI", "MIN_LINE", "CheckReport", "check_pdf", "saddle_sheets"]
+__all__ = [
+    "MIN_DPI",
+    "MIN_LINE",
+    "CheckReport",
+    "check_pdf",
+    "copier_problems",
+    "saddle_sheets",
+]
 
 #: Images printed below this resolution look soft (dots per inch).
 MIN_DPI = 200
@@ -146,9 +153,15 @@ class CheckReport:
 
 
 def check_pdf(
-    pdf: bytes | Path, *, statement: Statement | None = None, name: str | None = None
+    pdf: bytes | Path,
+    *,
+    statement: Statement | None = None,
+    name: str | None = None,
+    copier: bool = False,
 ) -> CheckReport:
-    """Preflight *pdf*; with *statement*, also check that every word of it is in the text.
+    """Preflight *pdf*; with *statement*, also check that every word of it is in the text;
+    with *copier*, that it survives a photocopier or a stencil duplicator
+    (:func:`copier_problems`).
 
     Raises :class:`~leaflet.errors.LeafletError` when the file is not a readable PDF.
     """
@@ -170,6 +183,8 @@ def check_pdf(
         *_metadata_problems(facts),
         *_text_colour_problems(facts),
     ]
+    if copier:
+        problems += copier_problems(pdf, facts)
     notes: tuple[str, ...] = ()
     if statement is not None:
         problems += _missing_word_problems(facts, _expected_words(facts, statement))
@@ -872,3 +887,214 @@ def _pages(numbers: list[int]) -> str:
     if numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"pages {numbers[0]}–{numbers[-1]}"
     return "pages " + ", ".join(map(str, numbers))
+
+
+# -- photocopier-safe (check --copier) --------------------------------------------------------
+
+#: A tint lighter than this (its darkness on white paper, 0 … 1) vanishes on a photocopier
+#: or a stencil duplicator; paler than :data:`COPIER_PAPER` is taken for paper.
+COPIER_LIGHTEST = 0.2
+COPIER_PAPER = 0.02
+#: Lines thinner than this (points) break up or vanish on a copier.
+COPIER_LINE = 0.5
+#: A solid (at least :data:`COPIER_DARK` dark) larger than this (square points: 20 cm²)
+#: copies unevenly, streaked and grey, and smears on a duplicator.
+COPIER_SOLID = 20 * (72 / 2.54) ** 2
+COPIER_DARK = 0.5
+#: Text smaller than this (points) on a coloured ground is lost in the ground's screen.
+COPIER_SMALL_TEXT = 8.0
+#: Objects looked at per page (a copier check is not a RIP: a page of more is left unchecked).
+COPIER_OBJECT_LIMIT = 50_000
+
+
+def copier_problems(pdf: bytes, facts: PdfFacts) -> list[Finding]:
+    """What a photocopier or stencil duplicator loses, page by page (pypdfium2's page
+    objects, forms included): tints under :data:`COPIER_LIGHTEST`, lines thinner than
+    :data:`COPIER_LINE` (strokes, or filled rules that thin), solids larger than
+    :data:`COPIER_SOLID`, and text under :data:`COPIER_SMALL_TEXT` on a coloured ground."""
+    import pypdfium2
+
+    found: dict[str, list[str]] = {rule: [] for rule in _COPIER_RULES}
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for page in facts.pages:
+            if page.unchecked is None and not page.malformed:
+                _copier_page(document[page.number - 1], page.number, found)
+    except pypdfium2.PdfiumError:
+        return []  # what pypdf read and pdfium cannot: the other rules speak of it
+    finally:
+        document.close()
+    return [
+        finding
+        for rule in _COPIER_RULES
+        for finding in _first_few(found[rule], rule=f"copier-{rule}")
+    ]
+
+
+_COPIER_RULES = ("light-tint", "hairline", "solid", "small-text-on-colour")
+
+
+def _copier_page(page: Any, number: int, found: dict[str, list[str]]) -> None:
+    import pypdfium2.raw as pdfium_c
+
+    grounds: list[tuple[Box, float]] = []
+    tints: set[str] = set()
+    thinnest: float | None = None
+    solids: list[float] = []
+    small: list[float] = []
+    for count, obj in enumerate(page.get_objects(max_depth=8)):
+        if count >= COPIER_OBJECT_LIMIT:
+            break
+        if obj.type not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_TEXT):
+            continue
+        box, scale = _placed(obj)
+        fill = _object_colour(pdfium_c.FPDFPageObj_GetFillColor, obj.raw)
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            size = obj.get_font_size() * scale
+            if fill is not None and COPIER_PAPER < fill[0] < COPIER_LIGHTEST:
+                tints.add(fill[1])
+            centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+            if size < COPIER_SMALL_TEXT and any(
+                _contains(ground, (*centre, *centre)) for ground, _ in grounds
+            ):
+                small.append(size)
+            continue
+        mode, stroked = _draw_mode(obj.raw)
+        width, height = box[2] - box[0], box[3] - box[1]
+        if mode and fill is not None and fill[0] > COPIER_PAPER:
+            if fill[0] < COPIER_LIGHTEST:
+                tints.add(fill[1])
+            if min(width, height) < COPIER_LINE and max(width, height) > 6 * COPIER_LINE:
+                thinnest = min(thinnest or COPIER_LINE, min(width, height))
+            # A ground is a solid shape (a band, a box), not a rule or an outline whose
+            # bounds span a block: most of its bounds filled.
+            area = _filled_area(obj.raw) * scale**2 if width * height > 20 else 0.0
+            if fill[0] >= COPIER_DARK and area >= COPIER_SOLID:
+                solids.append(area)
+            if area > 0.5 * width * height:
+                grounds.append((box, fill[0]))
+        stroke = _object_colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj.raw)
+        if stroked and stroke is not None and stroke[0] > COPIER_PAPER:
+            if stroke[0] < COPIER_LIGHTEST:
+                tints.add(stroke[1])
+            line = _stroke_width(obj.raw) * scale
+            if line < COPIER_LINE:
+                thinnest = min(thinnest or COPIER_LINE, line)
+    if tints:
+        found["light-tint"].append(
+            f"page {number}: {_and(sorted(tints))} "
+            f"{'is a tint' if len(tints) == 1 else 'are tints'} lighter than "
+            f"{COPIER_LIGHTEST:.0%}: a copier or duplicator drops it (darken it, or leave it out)"
+        )
+    if thinnest is not None:
+        found["hairline"].append(
+            f"page {number}: a line {thinnest:.2f} pt wide: thinner than {COPIER_LINE} pt "
+            "breaks up on a copier"
+        )
+    if solids:
+        found["solid"].append(
+            f"page {number}: a solid area of {max(solids) / (72 / 2.54) ** 2:.0f} cm² (more "
+            f"than {COPIER_SOLID / (72 / 2.54) ** 2:.0f}): it copies streaked and grey and "
+            "smears on a duplicator (an outline or a lighter tint copies well)"
+        )
+    if small:
+        found["small-text-on-colour"].append(
+            f"page {number}: text {min(small):.1f} pt on a coloured ground: under "
+            f"{COPIER_SMALL_TEXT:g} pt it is lost in the ground's screen (set it larger or on "
+            "paper)"
+        )
+
+
+def _placed(obj: Any) -> tuple[Box, float]:
+    """*obj*'s bounds on the page (through the forms holding it) and how much its user space
+    is scaled there (for stroke widths and text sizes)."""
+    left, bottom, right, top = obj.get_bounds()
+    corners = [(left, bottom), (right, bottom), (left, top), (right, top)]
+    # pdfium's bounds include the object's own matrix; its scale sizes strokes and text.
+    matrix = obj.get_matrix().get()
+    scale = abs(matrix[0] * matrix[3] - matrix[1] * matrix[2]) ** 0.5
+    container = obj.container
+    while container is not None:
+        a, b, c, d, e, f = container.get_matrix().get()
+        corners = [(a * x + c * y + e, b * x + d * y + f) for x, y in corners]
+        scale *= abs(a * d - b * c) ** 0.5
+        container = container.container
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    return (min(xs), min(ys), max(xs), max(ys)), scale
+
+
+def _object_colour(getter: Any, raw: Any) -> tuple[float, str] | None:
+    """An object's fill or stroke colour as its darkness on paper (0 … 1) and ``#rrggbb``;
+    None when it has none or it is transparent."""
+    import ctypes
+
+    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+    if not getter(raw, *(ctypes.byref(v) for v in (red, green, blue, alpha))):
+        return None
+    if alpha.value == 0:
+        return None
+    rgb = (red.value, green.value, blue.value)
+    darkness = 1 - (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255
+    return darkness * alpha.value / 255, "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def _filled_area(raw: Any) -> float:
+    """The area a filled path covers, in its own space: its closed subpaths' areas (their
+    corners and curves' control points as a polygon), each hole inside a larger one taken
+    off it (a border is drawn as a frame: a rectangle with a rectangle cut out)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    subpaths: list[list[tuple[float, float]]] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for index in range(min(pdfium_c.FPDFPath_CountSegments(raw), 10_000)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(raw, index)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_MOVETO:
+            subpaths.append([])
+        if subpaths:
+            subpaths[-1].append((x.value, y.value))
+    shapes = []
+    for points in subpaths:
+        if len(points) < 3:
+            continue
+        area = (
+            abs(
+                sum(
+                    ax * by - bx * ay
+                    for (ax, ay), (bx, by) in zip(points, points[1:] + points[:1], strict=True)
+                )
+            )
+            / 2
+        )
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        shapes.append((area, (min(xs), min(ys), max(xs), max(ys))))
+    shapes.sort(reverse=True)
+    total = 0.0
+    for number, (area, box) in enumerate(shapes):
+        inside = any(_contains(outer, box) for _, outer in shapes[:number])
+        total += -area if inside else area
+    return max(total, 0.0)
+
+
+def _draw_mode(raw: Any) -> tuple[int, bool]:
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(raw, ctypes.byref(mode), ctypes.byref(stroke)):
+        return 0, False
+    return mode.value, bool(stroke.value)
+
+
+def _stroke_width(raw: Any) -> float:
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    width = ctypes.c_float()
+    if not pdfium_c.FPDFPageObj_GetStrokeWidth(raw, ctypes.byref(width)):
+        return 1.0
+    return float(width.value)

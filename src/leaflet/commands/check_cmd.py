@@ -11,10 +11,12 @@ attachments); that body text is solid black; that Info and XMP agree; that no li
 hairline; and warns about images under 200 dpi.  With --source, every word of the
 statement must be in the PDF's text, and the layout preflight's notes that a PDF can tell are
 shown (note calls parted from their word or touching, hyphenated lines in a row, a hyphen
-across a page turn; they do not change the exit code).  Exit code 0: no problems;
-1: problems found (one line each); 2: unreadable input.  With --json, ``findings`` lists
-each finding with the id of its rule (``trim-no-bleed``, ``booklet-pages``,
-``pdfx-rgb-image`` …) and its severity.
+across a page turn; they do not change the exit code).  With --copier, what a photocopier or
+stencil duplicator loses is a problem too: tints lighter than 20 %, lines under 0.5 pt,
+solids over 20 cm², text under 8 pt on a coloured ground (the copier template passes).
+Exit code 0: no problems; 1: problems found (one line each); 2: unreadable input.  With
+--json, ``findings`` lists each finding with the id of its rule (``trim-no-bleed``,
+``booklet-pages``, ``pdfx-rgb-image`` …) and its severity.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print the report as JSON instead of lines"
     )
+    parser.add_argument(
+        "--copier",
+        action="store_true",
+        help="also check that it survives a photocopier or stencil duplicator: no tint "
+        "lighter than 20 %%, no line under 0.5 pt, no solid over 20 cm², no text under "
+        "8 pt on a coloured ground",
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -43,7 +52,7 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     from ..source import load_statement
 
     statement = load_statement(args.source) if args.source is not None else None
-    report = check_pdf(args.pdf, statement=statement)
+    report = check_pdf(args.pdf, statement=statement, copier=args.copier)
     if args.json:
         json.dump(report.to_dict(), stdout, ensure_ascii=False, indent=2)
         stdout.write("\n")
