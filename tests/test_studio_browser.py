@@ -264,6 +264,10 @@ def test_the_token_in_the_address_is_sent_with_every_request(browser: Browser) -
         expect(page.locator("#format option")).not_to_have_count(0)
         expect(page.locator(".thumb input")).to_have_count(6)
         expect(page.locator("#status")).to_contain_text("Preview up to date", timeout=120_000)
+        # another language keeps the token
+        page.get_by_role("link", name="Español").click()
+        expect(page.locator("html")).to_have_attribute("lang", "es")
+        expect(page.locator("#status")).to_contain_text("Vista previa al día", timeout=120_000)
         context.close()
     finally:
         server.close()

@@ -341,7 +341,12 @@
     textChanged();
   }
 
-  for (const field of formFields) field.addEventListener("input", () => writeField(field));
+  for (const field of formFields) {
+    field.addEventListener("input", () => {
+      if (field === $("fm-accent")) accentOn.checked = true; /* choosing a colour is using it */
+      writeField(field);
+    });
+  }
   accentOn.addEventListener("change", () => writeField($("fm-accent")));
 
   /* ---------- problems beside the text ---------- */
@@ -895,6 +900,12 @@
   /* ---------- start ---------- */
 
   async function start() {
+    /* the language links keep the token (in the address's fragment, never sent to the server) */
+    if (token) {
+      for (const link of document.querySelectorAll(".languages a")) {
+        link.href = link.getAttribute("href") + location.hash;
+      }
+    }
     if (!load()) state.text = sample();
     text.value = state.text;
     showOptions();
