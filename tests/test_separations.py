@@ -385,7 +385,7 @@ def test_spot_variant_without_inks_takes_the_templates_inks(tmp_path: Path) -> N
 
 def test_a_spot_pdf_with_a_form_drawn_on_an_imposed_sheet(tmp_path: Path) -> None:
     """Booklet sheets draw the pages as Form XObjects: their colours are inks too, and the
-    plates follow the sheets' order."""
+    plates follow the sheets' order; a render is reproducible."""
     source = tmp_path / "statement.md"
     source.write_text(STATEMENT.replace("![A picture](picture.png)\n", ""))
     options = RenderOptions(format="a5-fold", template="bold", inks=("black", "blue"))
@@ -396,6 +396,10 @@ def test_a_spot_pdf_with_a_form_drawn_on_an_imposed_sheet(tmp_path: Path) -> Non
         assert not operators & {b"rg", b"RG", b"k", b"K"}
     made = separation_plates(spot)
     assert [ink.name for ink in made.inks] == ["black", "blue"]
+    # Same statement, same options: the same bytes, spot PDF and plates alike.
+    again = render_statement(load_statement(source), options).pdf
+    assert again == spot
+    assert separation_plates(again).pdfs == made.pdfs
     for pdf in made.pdfs:
         plate = pdf_reader(pdf)
         assert len(plate.pages) == len(reader.pages)

@@ -122,6 +122,7 @@ class _Rewriter:
             for f in (0, 1)
         }
         self.white = writer._add_object(_white_image())
+        self.all: IndirectObject | None = None  # /All, for marks, made when first drawn
         self.seen: set[int] = set()
         self.shadings = False
         # Plates: the colour spaces each resource dictionary's streams still name (patterns).
@@ -424,7 +425,9 @@ class _Rewriter:
             spaces = _sub_dictionary(resources, "/ColorSpace")
             for index in used_spaces:
                 if index == -1:
-                    spaces[NameObject("/LfAll")] = self.writer._add_object(_all_space())
+                    if self.all is None:
+                        self.all = self.writer._add_object(_all_space())
+                    spaces[NameObject("/LfAll")] = self.all
                 else:
                     spaces[NameObject(_SPACE.format(index))] = self.spaces[index]
         if used_states:
