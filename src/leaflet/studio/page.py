@@ -28,7 +28,13 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from .i18n import LANGUAGES, choose_language, script_messages, translations
+from .i18n import (
+    LANGUAGES,
+    choose_language,
+    description_translations,
+    script_messages,
+    translations,
+)
 
 __all__ = ["STATIC_DIR", "TEMPLATES_DIR", "asset_digest", "render_page", "routes"]
 
@@ -73,6 +79,7 @@ def render_page(language: str) -> str:
         lang=language,
         languages=LANGUAGES,
         messages=_script_data(script_messages(language)),
+        descriptions=_script_data(description_translations(language)),
         asset=lambda name: f"static/{name}?v={asset_digest(name)}",
     )
 

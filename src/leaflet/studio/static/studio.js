@@ -22,7 +22,10 @@
     "website", "accent", "imprint"];
 
   const messages = JSON.parse(document.getElementById("messages").textContent);
+  /* the formats' and templates' descriptions (sent by the API in English) in this language */
+  const descriptions = JSON.parse(document.getElementById("descriptions").textContent);
   const $ = (id) => document.getElementById(id);
+  const describe = (text) => descriptions[text] || text;
 
   function t(key, fields) {
     let text = messages[key] || key;
@@ -615,7 +618,7 @@
       const description = document.createElement("span");
       description.className = "thumb-description";
       description.id = id + "-description";
-      description.textContent = template.description;
+      description.textContent = describe(template.description);
       label.append(picture, name, description);
       box.append(radio, label);
       container.append(box);
@@ -640,7 +643,7 @@
       }
       const option = document.createElement("option");
       option.value = format.name;
-      option.textContent = format.name + " — " + format.description;
+      option.textContent = format.name + " — " + describe(format.description);
       groups.get(format.kind).append(option);
     }
     if (!currentFormat() && formats.length) state.format = formats[0].name;
@@ -650,7 +653,7 @@
 
   function formatChanged() {
     const format = currentFormat();
-    $("format-description").textContent = format ? format.description : "";
+    $("format-description").textContent = format ? describe(format.description) : "";
     let key = "download_pdf";
     if (format && format.kind === "share") key = "download_share";
     else if (format && format.kind === "poster") key = "download_posters";
