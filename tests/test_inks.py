@@ -150,3 +150,17 @@ def test_options_choose_the_inks_mode_and_keep_the_others() -> None:
         _ = RenderOptions(inks=("black", "glitter")).colours
     with pytest.raises(UsageError, match="named twice"):
         _ = RenderOptions(inks=("black", "Black")).colours
+
+
+def test_a_template_says_what_overprints() -> None:
+    """``overprint = []``: even black text knocks out; ``["accent"]``: the accent overprints."""
+    black = _colour("#000")
+    nothing = inks_mode(["black", "red"], overprint=())
+    assert nothing.read_marker(_marker(nothing.paint(black) or "")) == InkUse(0, 1.0, False)
+    accent = inks_mode(["black", "red"], overprint=("accent",))
+    painted = accent.paint_role("accent", _colour("#c8102e")) or ""
+    assert accent.read_marker(_marker(painted)) == InkUse(1, 1.0, True)
+    assert accent.read_marker(_marker(accent.paint(black) or "")) == InkUse(0, 1.0, False)
+    # A tint of black does not overprint by default: only solids do.
+    grey = TWO.read_marker(_marker(TWO.paint(_colour("#555")) or ""))
+    assert grey is not None and not grey.overprint
