@@ -7,7 +7,8 @@ template takes its strings through Jinja2's i18n extension; the strings the scri
 (status lines, errors) are listed in :data:`SCRIPT_MESSAGES` and handed to the script as JSON
 from the same catalogue, and so are the translations of the format and template descriptions
 the API sends in English (:func:`description_translations`: a description the catalogue does
-not have yet is shown in English).
+not have yet is shown in English).  ``scripts/studio-messages.py`` updates the template and
+the catalogues after the page's text changed.
 """
 
 from __future__ import annotations
