@@ -810,7 +810,9 @@
       $("import-source").value = answer.source;
     }
     if (!dialog.open) dialog.showModal();
-    (answer ? $("import-accept") : $("import-text")).focus();
+    /* the guesses are read first: the dialog starts at its top, the button ready to press */
+    (answer ? $("import-accept") : $("import-text")).focus({ preventScroll: true });
+    dialog.scrollTop = 0;
   }
 
   $("paste-plain").addEventListener("click", () => {
