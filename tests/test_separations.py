@@ -327,6 +327,9 @@ def test_each_plate_holds_only_its_own_roles(rendered: Rendered) -> None:
             operators = {operator for _, operator in contents.operations}
             assert not operators & {b"rg", b"RG", b"k", b"K", b"sc", b"scn", b"cs", b"CS"}, ink
         assert all(space == "/DeviceGray" for space in _colour_spaces(reader) if space), ink
+        for number in range(1, int(reader.trailer["/Size"])):
+            obj = reader.get_object(number)
+            assert not (isinstance(obj, ArrayObject) and obj and obj[0] == "/Separation"), ink
         assert f"{ink} plate" in pdfium.PdfDocument(path)[0].get_textpage().get_text_range()
         assert reader.metadata["/LeafletPlate"] == ink
 

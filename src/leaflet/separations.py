@@ -28,9 +28,10 @@ forms), tiling patterns, annotations' appearances — with pypdf's content-strea
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -115,18 +116,17 @@ class _Rewriter:
         self.inks = inks
         self.mode = mode  # the marker reader (spot target only)
         self.plate = plate
-        self.spaces: list[IndirectObject] = [writer._add_object(_separation(ink)) for ink in inks]
-        self.states = {
-            (s, f): writer._add_object(_overprint_state(bool(s), bool(f)))
-            for s in (0, 1)
-            for f in (0, 1)
-        }
-        self.white = writer._add_object(_white_image())
-        self.all: IndirectObject | None = None  # /All, for marks, made when first drawn
+        # Objects made when first used (a plate uses none of the spot PDF's).
+        self.made: dict[object, IndirectObject] = {}
         self.seen: set[int] = set()
         self.shadings = False
         # Plates: the colour spaces each resource dictionary's streams still name (patterns).
         self.kept: dict[int, tuple[DictionaryObject, set[str]]] = {}
+
+    def _object(self, key: object, make: Callable[[], Any]) -> IndirectObject:
+        if key not in self.made:
+            self.made[key] = self.writer._add_object(make())
+        return self.made[key]
 
     # -- walking the document ----------------------------------------------------------
 
@@ -193,6 +193,10 @@ class _Rewriter:
                     self.seen.add(id(stream))
                     self._form(stream)
 
+    def _separation(self, index: int) -> IndirectObject:
+        ink = self.inks[index]
+        return self._object(("ink", index), lambda: _separation(ink))
+
     # -- pictures ------------------------------------------------------------------------
 
     def _image(self, image: DictionaryObject) -> Any:
@@ -204,13 +208,14 @@ class _Rewriter:
             return image.indirect_reference or image
         space: Any
         if self.plate is None:
-            data, space = amounts.tobytes(), self.spaces[ink]
+            data = amounts.tobytes()
+            space = self._separation(ink)
         elif ink == self.plate:
             from PIL import ImageOps
 
             data, space = ImageOps.invert(amounts).tobytes(), NameObject("/DeviceGray")
         else:
-            return self.white  # another ink's picture knocks this one out
+            return self._object("white", _white_image)  # another ink's picture knocks out
         entries = {
             "/Type": NameObject("/XObject"),
             "/Subtype": NameObject("/Image"),
@@ -425,15 +430,15 @@ class _Rewriter:
             spaces = _sub_dictionary(resources, "/ColorSpace")
             for index in used_spaces:
                 if index == -1:
-                    if self.all is None:
-                        self.all = self.writer._add_object(_all_space())
-                    spaces[NameObject("/LfAll")] = self.all
+                    spaces[NameObject("/LfAll")] = self._object("all", _all_space)
                 else:
-                    spaces[NameObject(_SPACE.format(index))] = self.spaces[index]
+                    spaces[NameObject(_SPACE.format(index))] = self._separation(index)
         if used_states:
             states = _sub_dictionary(resources, "/ExtGState")
             for strokes, fill in used_states:
-                states[NameObject(_OVERPRINT.format(strokes, fill))] = self.states[(strokes, fill)]
+                made = functools.partial(_overprint_state, bool(strokes), bool(fill))
+                state = self._object(("overprint", strokes, fill), made)
+                states[NameObject(_OVERPRINT.format(strokes, fill))] = state
 
 
 # -- the three outputs ----------------------------------------------------------------------
@@ -489,6 +494,7 @@ def plates(pdf: bytes, inks: Sequence[Ink] | None = None) -> PlateSet:
             _Rewriter(writer, inks, None, index).run()
             _slug_names(writer, ink, index)
             writer.add_metadata({_PLATE_KEY: ink.name})
+            _drop_unreferenced(writer)
             made.append(serialize(writer))
     return PlateSet(inks, tuple(made))
 
@@ -817,6 +823,16 @@ def _image_darkness(picture: Any) -> Any:
     from PIL import ImageOps
 
     return ImageOps.invert(picture.convert("RGB").convert("L"))
+
+
+def _drop_unreferenced(writer: PdfWriter) -> None:
+    """What a plate no longer draws (the inks' spaces, the spot PDF's pictures) is dropped:
+    pypdf drops the objects nothing refers to, one level at a time, so until none is left."""
+    while True:
+        before = sum(obj is None for obj in writer._objects)
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+        if sum(obj is None for obj in writer._objects) == before:
+            return
 
 
 def _slug_names(writer: PdfWriter, ink: Ink, index: int) -> None:
