@@ -196,6 +196,9 @@ def test_broken_front_matter_shows_its_line(browser: Browser, studio_url: str) -
     assert 'slogans:\n  - "One!"\n  - "Two!"\n---' in source
     assert "title: Stop the fare rise\n" in source
     assert "Buses for people" not in source
+    page.get_by_label("Title", exact=True).press("Enter")  # no submission, no reload
+    expect(page).to_have_url(studio_url)
+    expect(page.get_by_label("Slogans (one per line)")).to_have_value("One!\nTwo!")
     # a logo: kept for the requests, named in the front matter, drawn by the server
     page.locator("#logo-file").set_input_files(
         files=[{"name": "Our Logo.png", "mimeType": "image/png", "buffer": png_logo()}]

@@ -289,6 +289,8 @@
     return lines.join("\n");
   }
 
+  /* the form only edits the text: Enter in a field never sends it anywhere */
+  $("front-matter").addEventListener("submit", (event) => event.preventDefault());
   const formFields = Array.from(document.querySelectorAll("#front-matter [data-key]"));
   const accentOn = $("fm-accent-on");
 
