@@ -320,6 +320,16 @@ def test_each_plate_holds_only_its_own_roles(rendered: Rendered) -> None:
     # Overprinting black leaves the pink panel whole on the pink plate.
     under = _region(pink, spot, slogan)
     assert _darkest(under) > 150 and _lightest(under) < 225
+    # Each plate's name is in the slug, below the bleed: the black plate's first, the pink's
+    # beside it (so the composite shows both).
+    page = pdf_reader(spot).pages[0]
+    bleed, media = page.bleedbox, page.mediabox
+    slug = (float(media.bottom) + 1, float(bleed.bottom) - 1)
+    first = (float(bleed.left) + 12, slug[0], float(bleed.left) + 60, slug[1])
+    second = (first[0] + 80, slug[0], first[2] + 80, slug[1])
+    assert _darkest(_region(black, spot, first)) < 128
+    assert _darkest(_region(black, spot, second)) == 255
+    assert _darkest(_region(pink, spot, second)) < 128
     # Plates are greyscale: no colour operator but g/G, no colour space but /DeviceGray.
     for ink, path in rendered.plates.items():
         reader = pdf_reader(path)
@@ -330,7 +340,6 @@ def test_each_plate_holds_only_its_own_roles(rendered: Rendered) -> None:
         for number in range(1, int(reader.trailer["/Size"])):
             obj = reader.get_object(number)
             assert not (isinstance(obj, ArrayObject) and obj and obj[0] == "/Separation"), ink
-        assert f"{ink} plate" in pdfium.PdfDocument(path)[0].get_textpage().get_text_range()
         assert reader.metadata["/LeafletPlate"] == ink
 
 

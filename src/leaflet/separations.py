@@ -71,7 +71,6 @@ LOGGER = logging.getLogger("leaflet.separations")
 #: Resource names this module adds (PDF names of its own, never WeasyPrint's).
 _SPACE = "/LfInk{}"
 _OVERPRINT = "/LfOP{}{}"  # stroke flag, fill flag (0 or 1)
-_PLATE_FONT = "/LfSlug"
 
 _PATH_PAINTING = {
     # operator: (fills, strokes, if the fill is left out, if the stroke is left out)
@@ -837,31 +836,65 @@ def _drop_unreferenced(writer: PdfWriter) -> None:
 
 def _slug_names(writer: PdfWriter, ink: Ink, index: int) -> None:
     """The ink's name in the slug area (between the bleed box and the media box's foot) of
-    every page that has room for it, in the plate's black, Helvetica 6 pt; the *index*-th
-    ink's a little further right, so that the plates laid on each other show every name."""
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            }
-        )
-    )
-    label = f"{ink.name} plate".encode("latin-1", "replace").replace(b"(", b"").replace(b")", b"")
+    every page that has room for it, in the plate's black, 6 pt; the *index*-th ink's a
+    little further right, so that the plates laid on each other show every name.  The name
+    is drawn as the outlines of the bundled Fira Sans (no font to embed)."""
+    outline = _outlined(f"{ink.name} plate", 6.0)
     for page in writer.pages:
         media = page.mediabox
         bleed = page.bleedbox
         if float(bleed.bottom) - float(media.bottom) < 8:
             continue
-        fonts = _sub_dictionary(_resources(page), "/Font")
-        fonts[NameObject(_PLATE_FONT)] = font
         x = float(bleed.left) + 12 + 80 * index
         y = float(media.bottom) + (float(bleed.bottom) - float(media.bottom)) / 2 - 2
-        text = f"q 0 g BT {_PLATE_FONT} 6 Tf {x:.2f} {y:.2f} Td (".encode() + label
-        stream = writer._add_object(_stream(text + b") Tj ET Q\n", {}))
+        text = f"q 0 g 1 0 0 1 {x:.2f} {y:.2f} cm\n{outline}\nf Q\n".encode("ascii")
+        stream = writer._add_object(_stream(text, {}))
         contents = page.raw_get("/Contents")
         listed = contents.get_object()
         streams = list(listed) if isinstance(listed, ArrayObject) else [contents]
         page[NameObject("/Contents")] = ArrayObject([*streams, stream])
+
+
+@functools.cache
+def _outlined(text: str, size: float) -> str:
+    """*text* set in Fira Sans at *size* points as PDF path operators (its baseline at 0)."""
+    from fontTools.ttLib import TTFont
+
+    from .fonts import FONTS_DIR
+
+    with TTFont(FONTS_DIR / "fira-sans" / "FiraSans-Regular.ttf") as font:
+        return _outlines(font, text, size)
+
+
+def _outlines(font: Any, text: str, size: float) -> str:
+    from fontTools.pens.basePen import BasePen
+
+    scale = size / font["head"].unitsPerEm
+    glyphs = font.getGlyphSet()
+    cmap = font.getBestCmap()
+    operators: list[str] = []
+
+    def point(x: float, y: float) -> str:
+        return f"{x * scale + advance:.2f} {y * scale:.2f}"
+
+    class Pen(BasePen):  # type: ignore[misc]
+        def _moveTo(self, pt: tuple[float, float]) -> None:
+            operators.append(f"{point(*pt)} m")
+
+        def _lineTo(self, pt: tuple[float, float]) -> None:
+            operators.append(f"{point(*pt)} l")
+
+        def _curveToOne(self, *pts: tuple[float, float]) -> None:
+            operators.append(" ".join(point(*p) for p in pts) + " c")
+
+        def _closePath(self) -> None:
+            operators.append("h")
+
+    advance = 0.0
+    for character in text:
+        name = cmap.get(ord(character))
+        if name is None:
+            continue
+        glyphs[name].draw(Pen(glyphs))
+        advance += glyphs[name].width * scale
+    return "\n".join(operators)
