@@ -207,6 +207,8 @@ def test_broken_front_matter_shows_its_line(browser: Browser, studio_url: str) -
     assert 'logo: "Our-Logo.png"' in page.locator("#statement-text").input_value()
     expect(page.locator("#status")).to_contain_text("Preview up to date", timeout=120_000)
     expect(page.locator("#problems .problem.error")).to_have_count(0)
+    page.reload()  # the logo is kept in the browser too
+    expect(page.locator("#logo-status")).to_have_text("Logo added: Our-Logo.png")
     # a plain-text file goes through the importer, shown to confirm like pasted text
     page.locator("#statement-file").set_input_files(
         files=[{"name": "statement.txt", "mimeType": "text/plain", "buffer": PLAIN.encode()}]

@@ -11,6 +11,8 @@
 
 (function () {
   const STORAGE_KEY = "leaflet-studio";
+  /* the logo apart: it is large and changes seldom, the text at every pause in typing */
+  const LOGO_KEY = "leaflet-studio-logo";
   const PREVIEW_DELAY = 700;
   const THUMBNAIL_DELAY = 1500;
   const PREVIEW_WIDTH = 600;
@@ -107,6 +109,7 @@
       const kept = JSON.parse(localStorage.getItem(STORAGE_KEY) || "null");
       if (kept && typeof kept.text === "string") {
         state = Object.assign(state, kept);
+        state.logo = JSON.parse(localStorage.getItem(LOGO_KEY) || "null");
         state.options = Object.assign(
           { pages: null, bleed: false, marks: false, pdf_variant: "", paper: "coated" },
           kept.options || {});
@@ -127,7 +130,15 @@
     clearTimeout(saveTimer);
     state.text = text.value;
     try {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+      localStorage.setItem(STORAGE_KEY, JSON.stringify(Object.assign({}, state, { logo: null })));
+    } catch (error) {
+      setStatus(t("saved_nowhere"), "failed");
+    }
+  }
+
+  function saveLogo() {
+    try {
+      localStorage.setItem(LOGO_KEY, JSON.stringify(state.logo));
     } catch (error) {
       setStatus(t("saved_nowhere"), "failed");
     }
@@ -892,6 +903,7 @@
       const stem = file.name.slice(0, -extension.length).replace(/[^A-Za-z0-9_-]+/g, "-")
         .replace(/^-+|-+$/g, "").slice(0, 40) || "logo";
       state.logo = { name: stem + extension, data };
+      saveLogo();
       try {
         text.value = writeFrontMatter(text.value, "logo", state.logo.name);
       } catch (error) {
