@@ -209,6 +209,12 @@ def test_broken_front_matter_shows_its_line(browser: Browser, studio_url: str) -
     expect(page.locator("#problems .problem.error")).to_have_count(0)
     page.reload()  # the logo is kept in the browser too
     expect(page.locator("#logo-status")).to_have_text("Logo added: Our-Logo.png")
+    page.get_by_role("button", name="Remove the logo").click()
+    expect(page.locator("#logo-status")).to_have_text("")
+    assert "logo:" not in page.locator("#statement-text").input_value()
+    page.locator("#logo-file").set_input_files(
+        files=[{"name": "Our Logo.png", "mimeType": "image/png", "buffer": png_logo()}]
+    )
     # a plain-text file goes through the importer, shown to confirm like pasted text
     page.locator("#statement-file").set_input_files(
         files=[{"name": "statement.txt", "mimeType": "text/plain", "buffer": PLAIN.encode()}]

@@ -886,7 +886,21 @@
 
   function showLogo() {
     $("logo-status").textContent = state.logo ? t("logo_set", { name: state.logo.name }) : "";
+    $("remove-logo").hidden = !state.logo;
   }
+
+  $("remove-logo").addEventListener("click", () => {
+    state.logo = null;
+    saveLogo();
+    try {
+      text.value = writeFrontMatter(text.value, "logo", "");
+    } catch (error) {
+      if (!(error instanceof Unreadable)) throw error;
+    }
+    showLogo();
+    textChanged();
+    $("logo-file").focus();
+  });
 
   $("logo-file").addEventListener("change", (event) => {
     const file = event.target.files[0];
