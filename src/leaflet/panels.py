@@ -360,7 +360,6 @@ def _render(
         MIN_BODY_SIZE,
         RenderResult,
         _back_page_poster,
-        _laid_out,
         _repaired,
         _write,
     )
@@ -398,19 +397,22 @@ def _render(
             "contact or imprint for the back, which holds the sign-up area)",
             fmt.name,
         )
+    # Every layout from here on carries the cover title's size: the fitting's last layout is
+    # reused, and so is the back page's when nothing is added to it.
     if statement.slogans and plan.signup != "back":
-        laid_out = _back_page_poster(typesetter, fmt, fit.scale, statement.slogans)
+        laid_out = _back_page_poster(
+            typesetter, fmt, fit.scale, statement.slogans, extra_css=title_css
+        )
     else:
-        laid_out = _laid_out(typesetter, fmt, fit.scale)
+        laid_out = _layout(typesetter, fmt, fit.scale, title_css)
     shown = "\n".join(
         f"#panel-blank-{n} {{ display: block !important; }}" for n in range(1, blanks + 1)
     )
-    base = laid_out.css
-    laid_out = typesetter.layout(
-        f"{base}\n{title_css}\n{shown}\n{_lead_down(typesetter, fmt, plan, fit.scale, title_css)}"
-    )
-    if _sections(laid_out).overflows:  # the lead pushed a hair too far: where it was
-        laid_out = typesetter.layout(f"{base}\n{title_css}\n{shown}")
+    base = "\n".join(filter(None, [laid_out.css, shown]))
+    lead_down = _lead_down(typesetter, fmt, plan, fit.scale, title_css)
+    laid_out = typesetter.layout(f"{base}\n{lead_down}" if lead_down else base)
+    if lead_down and _sections(laid_out).overflows:  # the lead pushed a hair too far
+        laid_out = typesetter.layout(base)
     laid_out, notes = _repaired(typesetter, laid_out, options)
     expected = fmt.page_rule.exact
     if laid_out.page_count != expected or _sections(laid_out).overflows:

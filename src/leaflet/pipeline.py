@@ -438,14 +438,21 @@ SLOGAN_GAP = 0.55
 
 
 def _back_page_poster(
-    typesetter: Typesetter, fmt: Format, scale: float, slogans: Sequence[str]
+    typesetter: Typesetter,
+    fmt: Format,
+    scale: float,
+    slogans: Sequence[str],
+    *,
+    extra_css: str = "",
 ) -> LaidOut:
     """A booklet's back page set like a poster: the slogans, one size for all, as large as the
     area above the page's foot lets them be, each balanced on its own (:func:`fit_stack`),
-    then centred in that area, which the slogans' panel fills."""
+    then centred in that area, which the slogans' panel fills.  *extra_css* (rules for other
+    pages, such as a cover title's size) is part of every layout, so that the fitting's last
+    layout is reused and the result is the document's final one."""
     from .posters import PosterMeasure, fit_stack
 
-    base_css = _scale_css(fmt, scale)
+    base_css = f"{_scale_css(fmt, scale)}\n{extra_css}" if extra_css else _scale_css(fmt, scale)
     natural = typesetter.layout(base_css)
     (panel,) = natural.blocks("slogans")
     (wrapper,) = natural.blocks("back-slogans")

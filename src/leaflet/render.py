@@ -37,6 +37,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .colour import SCREEN, ColourMode
+from .columns import faster_columns
 from .errors import RenderError
 from .fonts import FONTS_DIR
 from .images import image_problem, shorten
@@ -619,7 +620,7 @@ class Typesetter:
                 )
             )
         self._counted.passes += 1
-        with _forwarded_warnings(self._reported) as forward:
+        with _forwarded_warnings(self._reported) as forward, faster_columns():
             document = self._html.render(
                 font_config=self._fonts,
                 counter_style=self._counter_style,
