@@ -378,7 +378,13 @@
     text.scrollTop = Math.max(0, index * lineHeight - text.clientHeight / 3);
   }
 
+  let shownProblems = "";
+
   function showProblems(list) {
+    /* the same problems again are not announced again (the list is a live region) */
+    const key = JSON.stringify(list);
+    if (key === shownProblems) return;
+    shownProblems = key;
     problems.replaceChildren();
     for (const problem of list) {
       const item = document.createElement("li");
