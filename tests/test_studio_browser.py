@@ -118,12 +118,19 @@ def test_paste_choose_preview_download_reload(
     expect(bold).to_be_visible(timeout=120_000)
     bold.click()
     expect(page.get_by_role("radio", name="bold")).to_be_checked()
-    # the renderer's warnings beside the text, with their line
+    # the renderer's warnings beside the text, with their line: a click shows it
     warning = page.locator("#problems .problem.warning")
     expect(warning).to_contain_text("never referenced", timeout=120_000)
     lines = statement.splitlines()
     archive = next(n for n, line in enumerate(lines, 1) if line.startswith("[^archive]:"))
     expect(warning.get_by_role("button")).to_have_text(f"Line {archive}")
+    area = page.locator("#statement-text")
+    area.evaluate("area => { area.scrollTop = 0; }")
+    warning.get_by_role("button").click()
+    expect(area).to_be_focused()
+    selected = area.evaluate("area => area.value.slice(area.selectionStart, area.selectionEnd)")
+    assert selected == lines[archive - 1]
+    assert area.evaluate("area => area.scrollTop") > 0
     # the booklet's preview, as reader spreads: the cover alone, then facing pages
     expect(page.locator("#status")).to_contain_text("Preview up to date", timeout=120_000)
     spreads = page.locator("#preview-pages figure.spread")

@@ -373,9 +373,8 @@
     let start = 0;
     for (let i = 0; i < index; i++) start += lines[i].length + 1;
     text.focus();
+    /* the browser scrolls the selection into view (wrapped lines included) */
     text.setSelectionRange(start, start + lines[index].length);
-    const lineHeight = parseFloat(getComputedStyle(text).lineHeight) || 20;
-    text.scrollTop = Math.max(0, index * lineHeight - text.clientHeight / 3);
   }
 
   let shownProblems = "";
