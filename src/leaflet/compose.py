@@ -44,6 +44,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum
 
 from .colour import document_colours
+from .editions import edition_context
 from .errors import SourceError, TemplateError
 from .fonts import font_face_css
 from .formats import Format
@@ -508,6 +509,8 @@ def compose_html(
         "qr_code": _qr_data_uri(statement.website, template.colours["ink"]),
         # Where a piece of panels puts its blocks (leaflet.panels.PanelPlan), None otherwise.
         "panels": None,
+        # A local edition's fields and its block (leaflet.editions), None outside a run.
+        **edition_context(),
         **(extra or {}),
     }
     try:

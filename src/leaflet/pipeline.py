@@ -152,7 +152,22 @@ def render_statement(statement: Statement, options: RenderOptions | None = None)
         return _render_statement(statement, options or RenderOptions())
 
 
-def _render_statement(statement: Statement, options: RenderOptions) -> RenderResult:
+def render_pages(statement: Statement, options: RenderOptions) -> RenderResult:
+    """The pages as laid out, before :func:`finish_pages` imposes them, draws marks or
+    finishes a PDF variant: for a caller that changes the pages first (:mod:`leaflet.stamp`
+    places local editions' blocks on them).  ``render_pages`` then ``finish_pages`` is
+    :func:`render_statement`; the time limit is the same."""
+    from .watchdog import time_limit
+
+    seconds = current_limits().render_seconds
+    message = f"rendering took longer than {seconds:g} s; raise it with --time-limit"
+    with time_limit(seconds, message):
+        return _render_statement(statement, options, finish=False)
+
+
+def _render_statement(
+    statement: Statement, options: RenderOptions, *, finish: bool = True
+) -> RenderResult:
     # Jinja2 and WeasyPrint load only when something is rendered (fast `leaflet --help`).
     from .coverage import check_coverage
 
@@ -174,6 +189,14 @@ def _render_statement(statement: Statement, options: RenderOptions) -> RenderRes
         result = render_panels(statement, fmt, template, options)
     else:
         result = _render_leaflet(statement, fmt, template, options)
+    return finish_pages(result, statement, options) if finish else result
+
+
+def finish_pages(
+    result: RenderResult, statement: Statement, options: RenderOptions
+) -> RenderResult:
+    """The pages of :func:`render_pages` imposed (or marked) and finished as *options* say."""
+    fmt = get_format(options.format)
     if fmt.imposed:
         result = _impose(result, fmt, statement, options)
     elif options.marks:

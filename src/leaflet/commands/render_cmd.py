@@ -22,6 +22,26 @@ What a run writes (the PDF, --html, --preview pictures, --job tickets):
     as previews of that stem (they carry a note saying so); those of an earlier run with more
     pages are removed; any other file of those names makes the run refuse.  --job replaces
     only tickets leaflet wrote.
+
+Several formats at once (-f a5-fold -f poster-a3 -f share-square): one parsed statement, one
+warm renderer; each is written to <source stem>-<format>.pdf (.png), in the folder -o names
+(created if missing).  All are checked before any is rendered, and written together.
+
+Local editions (--editions TABLE.csv or .xlsx, one edition per row; the header names the
+fields): the statement's {{ field }} placeholders (in its text and its front matter, quoted
+there) are filled from each row, as text; the row is also given to the template, whose
+contact block is then a box of a fixed size.  -o names a folder (created if missing); each
+edition is written to <folder>/<first column, slugged>.pdf as soon as it is rendered.  A
+missing column or an empty field is an error naming the row and the field before anything is
+rendered; an edition that fails is reported and the others are written (exit 1).  When the
+placeholders are only in the front matter's contact and website, the shared pages are laid
+out once and each edition's contact block is placed on them; otherwise each edition is laid
+out in full, in --workers processes or on a Dask cluster (--cluster).  With a 'copies'
+column, --combine also writes <stem>-editions.pdf (every edition in order), its packing list
+<stem>-editions.packing.csv and one job ticket for the whole run.
+
+--watch renders again whenever the statement, its images or the template change (Ctrl-C
+stops), printing each render's time and its layout notes; --preview DIR refreshes pictures.
 """
 
 from __future__ import annotations
@@ -29,13 +49,18 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import LayoutError, SourceError, UsageError
+from ..formats import FORMATS
 from ..pdfx import PAPERS, PDF_VARIANTS
 from ..pipeline import DELIVERIES, MARKS_BLEED, RenderOptions, RenderResult
 from ..units import format_length
-from . import add_format_argument, length_argument
+from . import length_argument
+
+if TYPE_CHECKING:
+    from ..model import Statement
+    from ..output import Output
 
 DEFAULTS = RenderOptions()
 
@@ -48,7 +73,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SOURCE",
         help="statement file (default: %(default)s)",
     )
-    add_format_argument(parser)
+    parser.add_argument(
+        "-f",
+        "--format",
+        action="append",
+        metavar="FORMAT",
+        help=f"page format; repeat it for several at once: {', '.join(FORMATS)} "
+        f"(default: {DEFAULTS.format})",
+    )
     parser.add_argument(
         "-t",
         "--template",
@@ -148,100 +180,269 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="also write the HTML given to WeasyPrint (for template authors)",
     )
+    editions = parser.add_argument_group("local editions and print runs")
+    editions.add_argument(
+        "--editions",
+        type=Path,
+        metavar="TABLE",
+        help="render one edition per row of TABLE (.csv or .xlsx) into the folder -o names, "
+        "filling the statement's {{ field }} placeholders from the row",
+    )
+    editions.add_argument(
+        "--combine",
+        action="store_true",
+        help="with --editions: also write every edition in one PDF, in order, with a "
+        "packing list (edition, copies, file, sheets) and one job ticket for the run",
+    )
+    editions.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="with --editions: processes rendering editions laid out in full "
+        "(default: the machine's cores)",
+    )
+    editions.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="with --editions: render on the Dask scheduler at ADDRESS (tcp://host:8786) "
+        "instead of local processes",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="render again whenever the statement, its images or the template change "
+        "(Ctrl-C stops)",
+    )
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
+    formats = _formats(args)
+    if args.editions is not None:
+        return _run_editions(args, formats, stdout)
+    if args.watch:
+        from ..watch import watch_render
+
+        def render() -> list[Path]:
+            read: list[Path] = []
+            _render(args, formats, stdout, read)
+            return read
+
+        return watch_render(render, args.stderr, [Path(args.source)])
+    return _render(args, formats, stdout)
+
+
+def _formats(args: argparse.Namespace) -> list[str]:
+    """The formats asked for (unknown names refused), and the options that go with them."""
     from ..formats import get_format
-    from ..gallery import owned_png, preview_mark, preview_outputs, remove_stale_previews
-    from ..jobticket import job_ticket, job_ticket_outputs
-    from ..output import (
-        STDOUT,
-        Output,
-        binary_stdout,
-        check_outputs,
-        html_files,
-        is_stream,
-        statement_files,
-        template_files,
-        write_outputs,
-        writes_to,
+
+    formats = list(
+        dict.fromkeys(get_format(name).name for name in args.format or [DEFAULTS.format])
     )
-    from ..pipeline import render_statement
+    several = len(formats) > 1
+    if args.editions is None:
+        for option, given in (
+            ("--combine", args.combine),
+            ("--workers", args.workers is not None),
+            ("--cluster", args.cluster is not None),
+        ):
+            if given:
+                raise UsageError(f"{option} goes with --editions TABLE")
+    elif several or args.watch or args.html is not None or args.preview is not None:
+        option = "several -f" if several else "--watch" if args.watch else "--html/--preview"
+        raise UsageError(f"--editions: {option} cannot be used with local editions")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: give at least 1")
+    if several and args.html is not None:
+        raise UsageError("--html names one file: give one -f with it")
+    return formats
+
+
+def _render(
+    args: argparse.Namespace, formats: list[str], stdout: TextIO, read: list[Path] | None = None
+) -> int:
+    """Render the statement in each of *formats*: one format as ever, several into a folder
+    (every target checked first, everything written together).  The files read are added to
+    *read* (for --watch)."""
+    read = [] if read is None else read
+    if len(formats) == 1:
+        return _render_one(args, formats[0], stdout, read)
+    from ..output import is_stream, write_outputs
     from ..source import load_statement
-    from ..templates import get_template
 
-    options = RenderOptions(
-        format=get_format(args.format).name,
-        template=args.template,
-        strict=args.strict,
-        pages=args.pages,
-        poster_footer=args.poster_footer,
-        bleed=args.bleed,
-        marks=args.marks,
-        pdf_variant=args.pdf_variant,
-        paper=args.paper,
-        strict_layout=args.strict_layout,
-        deliver=args.deliver,
-    )
-    template = get_template(options.template)  # an unknown template fails before any parsing
-    source = Path(args.source)
-    share = get_format(options.format).kind == "share"
-    if share:
-        _check_share(args, options.format)
-    suffix = ".png" if share else ".pdf"
-    output: Path = args.output or Path(f"{source.stem}-{options.format}{suffix}")
-    if args.job and is_stream(output):
-        raise UsageError(f"--job names the tickets after the PDF: give -o a file, not {output}")
-    # A PDF written to standard output keeps it to itself: the status lines go to stderr.
-    report = args.stderr if writes_to(output, stdout) else stdout
-    stem = source.stem if output == STDOUT else output.stem
-    statement = load_statement(source)
-    if args.require_imprint and not statement.imprint:
-        raise SourceError(
-            "no 'imprint:' in the front matter (--require-imprint): add the 'printed and "
-            "promoted by' line election law asks for",
-            source,
-        )
-    inputs = [*statement_files(statement), *template_files(template)]
-
-    # Every output is checked before the render (previews by the first one's name).
-    extras = [Output(args.html)] if args.html is not None else []
-    if args.preview is not None:
-        extras.append(owned_png(args.preview / f"{stem}-1.png", b"", preview_mark(stem)))
-    if args.job:
-        extras += job_ticket_outputs(output, None)
-    check_outputs([Output(output), *extras], inputs)
-
-    try:
-        result = render_statement(statement, options)
-    except LayoutError as error:
-        _show_notes(args.stderr, error.notes)
-        raise
-    _show_notes(args.stderr, result.notes)
-    if share:
-        return _write_share(args, output, result, inputs, stdout, report)
-    outputs = [Output(output, result.pdf)]
-    if args.html is not None:
-        outputs.append(Output(args.html, result.html.encode("utf-8")))
-    previews = preview_outputs(result.pdf, args.preview, stem) if args.preview else []
-    tickets: tuple[Output, ...] = ()
-    if args.job:
-        tickets = job_ticket_outputs(output, job_ticket(output, statement, options, result))
-    write_outputs(
-        [*outputs, *previews, *tickets],
-        [*inputs, *html_files(result.html)],
-        stdout=binary_stdout(stdout),
-    )
-    if args.preview is not None:
-        remove_stale_previews(args.preview, stem, len(previews))
-
-    pages = "page" if result.page_count == 1 else "pages"
-    scale = f", type at {result.scale:.0%}" if abs(result.scale - 1) > 1e-3 else ""
-    report.write(f"{output} ({result.page_count} {pages}, {options.format}{scale})\n")
-    if result.instruction:
-        report.write(f"{result.instruction}\n")
-    report.writelines(f"{written.path}\n" for written in [*previews, *tickets])
+    folder: Path = args.output or Path()
+    if is_stream(folder) or folder.suffix.lower() in (".pdf", ".png"):
+        raise UsageError(f"-o {folder}: with several formats -o names a folder")
+    statement = load_statement(Path(args.source))
+    renders = []
+    for name in formats:
+        suffix = ".png" if _is_share(name) else ".pdf"
+        output = folder / f"{Path(args.source).stem}-{name}{suffix}"
+        renders.append(_Render(args, name, output, stdout, statement, folder=True))
+    for render in renders:
+        render.check()
+        read += render.inputs
+    for render in renders:
+        render.render()
+    outputs = [output for render in renders for output in render.outputs]
+    inputs = [path for render in renders for path in render.all_inputs]
+    write_outputs(outputs, inputs)
+    for render in renders:
+        render.finish()
     return 0
+
+
+def _is_share(name: str) -> bool:
+    from ..formats import get_format
+
+    return get_format(name).kind == "share"
+
+
+def _render_one(args: argparse.Namespace, fmt_name: str, stdout: TextIO, read: list[Path]) -> int:
+    from ..output import write_outputs
+
+    render = _Render(args, fmt_name, args.output, stdout)
+    render.check()
+    read += render.inputs
+    render.render()
+    write_outputs(render.outputs, render.all_inputs, stdout=render.binary_stdout)
+    render.finish()
+    return 0
+
+
+class _Render:
+    """One format's render: its options and outputs checked (:meth:`check`), rendered
+    (:meth:`render`: the files to write in :attr:`outputs`), then reported (:meth:`finish`,
+    once written).  Several formats share one parsed *statement*."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        fmt_name: str,
+        output: Path | None,
+        stdout: TextIO,
+        statement: Statement | None = None,
+        *,
+        folder: bool = False,
+    ):
+        from ..formats import get_format
+        from ..output import STDOUT, binary_stdout, writes_to
+
+        self.args = args
+        self.options = RenderOptions(
+            format=get_format(fmt_name).name,
+            template=args.template,
+            strict=args.strict,
+            pages=args.pages,
+            poster_footer=args.poster_footer,
+            bleed=args.bleed,
+            marks=args.marks,
+            pdf_variant=args.pdf_variant,
+            paper=args.paper,
+            strict_layout=args.strict_layout,
+            deliver=args.deliver,
+        )
+        self.source = Path(args.source)
+        self.share = get_format(self.options.format).kind == "share"
+        if self.share:
+            _check_share(args, self.options.format, folder=folder)
+        suffix = ".png" if self.share else ".pdf"
+        self.output: Path = output or Path(f"{self.source.stem}-{self.options.format}{suffix}")
+        # A PDF written to standard output keeps it to itself: the status lines go to stderr.
+        self.report = args.stderr if writes_to(self.output, stdout) else stdout
+        self.stem = self.source.stem if self.output == STDOUT else self.output.stem
+        self.binary_stdout = binary_stdout(stdout)
+        self.statement = statement
+        self.make_folder = folder  # several formats: -o names a folder, made if missing
+        self.inputs: list[Path] = []
+        self.outputs: list[Output] = []
+        self.all_inputs: list[Path] = []
+        self.previews: list[Output] = []
+        self.tickets: tuple[Output, ...] = ()
+        self.result: RenderResult | None = None
+
+    def check(self) -> None:
+        """Everything that can be refused before the render: the template, the statement,
+        and every output against the inputs."""
+        from ..gallery import owned_png, preview_mark
+        from ..jobticket import job_ticket_outputs
+        from ..output import Output, check_outputs, is_stream, statement_files, template_files
+        from ..source import load_statement
+        from ..templates import get_template
+
+        args = self.args
+        template = get_template(self.options.template)  # unknown: fails before any parsing
+        if args.job and is_stream(self.output):
+            raise UsageError(
+                f"--job names the tickets after the PDF: give -o a file, not {self.output}"
+            )
+        if self.statement is None:
+            self.statement = load_statement(self.source)
+        if args.require_imprint and not self.statement.imprint:
+            raise SourceError(
+                "no 'imprint:' in the front matter (--require-imprint): add the 'printed and "
+                "promoted by' line election law asks for",
+                self.source,
+            )
+        self.inputs = [*statement_files(self.statement), *template_files(template)]
+        # Every output is checked before the render (previews by the first one's name).
+        extras = [Output(args.html)] if args.html is not None else []
+        if args.preview is not None:
+            extras.append(
+                owned_png(args.preview / f"{self.stem}-1.png", b"", preview_mark(self.stem))
+            )
+        if args.job:
+            extras += job_ticket_outputs(self.output, None)
+        check_outputs([Output(self.output, make_folder=self.make_folder), *extras], self.inputs)
+
+    def render(self) -> None:
+        from ..gallery import preview_outputs
+        from ..jobticket import job_ticket, job_ticket_outputs
+        from ..output import Output, html_files
+        from ..pipeline import render_statement
+
+        args, options, statement = self.args, self.options, self.statement
+        assert statement is not None  # check() read it
+        try:
+            result = render_statement(statement, options)
+        except LayoutError as error:
+            _show_notes(args.stderr, error.notes)
+            raise
+        _show_notes(args.stderr, result.notes)
+        self.result = result
+        self.all_inputs = [*self.inputs, *html_files(result.html)]
+        data = _share_png(options.format, result) if self.share else result.pdf
+        self.outputs = [Output(self.output, data, make_folder=self.make_folder)]
+        if args.html is not None:
+            self.outputs.append(Output(args.html, result.html.encode("utf-8")))
+        if args.preview is not None and not self.share:
+            self.previews = preview_outputs(result.pdf, args.preview, self.stem)
+        if args.job and not self.share:
+            ticket = job_ticket(self.output, statement, options, result)
+            self.tickets = job_ticket_outputs(self.output, ticket)
+        self.outputs += [*self.previews, *self.tickets]
+
+    def finish(self) -> None:
+        """Once written: stale previews removed, and what was written said."""
+        from ..gallery import remove_stale_previews
+
+        result, report = self.result, self.report
+        assert result is not None
+        if self.share:
+            from ..formats import get_format
+            from ..share import pixel_size
+
+            width, height = pixel_size(get_format(self.options.format))
+            report.write(f"{self.output} ({width} × {height} px PNG, {self.options.format})\n")
+            return
+        if self.args.preview is not None:
+            remove_stale_previews(self.args.preview, self.stem, len(self.previews))
+        pages = "page" if result.page_count == 1 else "pages"
+        scale = f", type at {result.scale:.0%}" if abs(result.scale - 1) > 1e-3 else ""
+        report.write(f"{self.output} ({result.page_count} {pages}, {self.options.format}{scale})\n")
+        if result.instruction:
+            report.write(f"{result.instruction}\n")
+        written = [*self.previews, *self.tickets]
+        report.writelines(f"{output.path}\n" for output in written)
 
 
 def _show_notes(stderr: TextIO, notes: Iterable[object]) -> None:
@@ -261,7 +462,7 @@ SHARE_REFUSED = {
 }
 
 
-def _check_share(args: argparse.Namespace, fmt: str) -> None:
+def _check_share(args: argparse.Namespace, fmt: str, *, folder: bool = False) -> None:
     """Refuse, before anything is read or written, what a share picture cannot be: printed
     pages' options, and an output other than a PNG."""
     from ..output import is_stream
@@ -269,29 +470,170 @@ def _check_share(args: argparse.Namespace, fmt: str) -> None:
     for name, option in SHARE_REFUSED.items():
         if getattr(args, name) not in (None, False):
             raise UsageError(f"{option}: {fmt} is a PNG picture for the screen, not pages to print")
-    output = args.output
+    output = None if folder else args.output
     if output is not None and not is_stream(output) and output.suffix.lower() != ".png":
         raise UsageError(f"-o {output}: {fmt} is a PNG picture; name the output *.png")
 
 
-def _write_share(
-    args: argparse.Namespace,
-    output: Path,
-    result: RenderResult,
-    inputs: list[Path],
-    stdout: TextIO,
-    report: TextIO,
-) -> int:
-    """Write the share picture (and --html), atomically, and say what was written."""
+def _share_png(fmt_name: str, result: RenderResult) -> bytes:
+    """The share picture of *result*: its page rasterized to the format's exact pixels."""
     from ..formats import get_format
-    from ..output import Output, binary_stdout, html_files, write_outputs
-    from ..share import pixel_size, share_png
+    from ..share import share_png
 
-    fmt = get_format(args.format)
-    outputs = [Output(output, share_png(result.pdf, fmt))]
-    if args.html is not None:
-        outputs.append(Output(args.html, result.html.encode("utf-8")))
-    write_outputs(outputs, [*inputs, *html_files(result.html)], stdout=binary_stdout(stdout))
-    width, height = pixel_size(fmt)
-    report.write(f"{output} ({width} × {height} px PNG, {fmt.name})\n")
-    return 0
+    return share_png(result.pdf, get_format(fmt_name))
+
+
+def _run_editions(args: argparse.Namespace, formats: list[str], stdout: TextIO) -> int:
+    """One file per row of the --editions table (see the module's help); exit 1 when an
+    edition failed (the others are written)."""
+    from ..editions import EditionRun, plan_editions
+    from ..output import is_stream, statement_files, template_files
+    from ..source import parse_statement
+    from ..templates import get_template
+
+    folder: Path | None = args.output
+    if folder is None or is_stream(folder) or folder.suffix.lower() in (".pdf", ".png"):
+        raise UsageError("--editions writes one file per row: give -o a folder (-o editions/)")
+    render = _Render(args, formats[0], folder / "x", stdout, folder=True)
+    options = render.options
+    template = get_template(options.template)
+    if args.job and render.share:
+        raise UsageError("--job: share pictures are not printed")
+    plan = plan_editions(Path(args.source), args.editions)  # every row checked here
+    first = parse_statement(plan.filled(plan.editions[0].fields), plan.source)
+    if args.require_imprint and not first.imprint:
+        raise SourceError("no 'imprint:' in the front matter (--require-imprint)", plan.source)
+    inputs = [*statement_files(first), *template_files(template), args.editions]
+    run = EditionRun(
+        plan,
+        options,
+        folder,
+        inputs=inputs,
+        workers=args.workers,
+        cluster=args.cluster,
+        job=args.job,
+    )
+    combined = _Combined(folder, plan, run) if args.combine else None
+    if combined is not None:
+        combined.check(inputs)
+    with _Progress(args.stderr, len(plan.editions)) as progress:
+        results = run.run(progress.update)
+    args.stderr.writelines(f"leaflet: warning: {warning}\n" for warning in run.warnings)
+    failed = [result for result in results if result.error]
+    for result in results:
+        if result.path is not None:
+            count = result.sheets or 0
+            sheets = f", {count:g} sheet{'s' * (count != 1)} a copy" if count else ""
+            stdout.write(f"{result.path} ({result.pages} pages{sheets})\n")
+    for result in failed:
+        args.stderr.write(
+            f"leaflet: error: row {result.edition.row} ({result.edition.name}): {result.error}\n"
+        )
+    if combined is not None and len(failed) < len(results):
+        for path in combined.write(results, inputs):
+            stdout.write(f"{path}\n")
+    how = "shared pages laid out once" if run.fast else "each laid out in full"
+    args.stderr.write(
+        f"leaflet: {len(results) - len(failed)} of {len(results)} editions written to "
+        f"{folder} ({how})" + (f"; {len(failed)} failed\n" if failed else "\n")
+    )
+    return 1 if failed else 0
+
+
+class _Progress:
+    """A progress bar (rich) when standard error is a terminal, else a plain line for each
+    edition."""
+
+    def __init__(self, stream: TextIO, total: int):
+        self.stream = stream
+        self.total = total
+        self.count = 0
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self.stream.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(file=self.stream), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("editions", total=self.total)
+        return self
+
+    def update(self, finished: Any) -> None:
+        self.count += 1
+        if self.bar is not None:
+            self.bar.advance(self.task)
+            return
+        edition = finished.result.edition
+        state = "failed" if finished.result.error else "done"
+        self.stream.write(f"leaflet: edition {self.count}/{self.total}: {edition.name} {state}\n")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+class _Combined:
+    """--combine: every edition in one PDF, in the table's order, its packing list and one
+    job ticket for the run."""
+
+    def __init__(self, folder: Path, plan: Any, run: Any):
+        stem = plan.source.stem
+        self.pdf = folder / f"{stem}-editions.pdf"
+        self.packing = folder / f"{stem}-editions.packing.csv"
+        self.plan = plan
+        self.run = run
+
+    def outputs(self, pdf: bytes = b"", packing: bytes = b"", ticket: Any = None) -> list[Output]:
+        import dataclasses
+
+        from ..jobticket import job_ticket_outputs
+        from ..output import Output
+
+        tickets = job_ticket_outputs(self.pdf, ticket)
+        return [
+            Output(self.pdf, pdf, make_folder=True),
+            Output(self.packing, packing, make_folder=True),
+            *(dataclasses.replace(output, make_folder=True) for output in tickets),
+        ]
+
+    def check(self, inputs: list[Path]) -> None:
+        from ..output import check_outputs
+
+        check_outputs(self.outputs(), inputs)
+
+    def write(self, results: list[Any], inputs: list[Path]) -> list[Path]:
+        import dataclasses
+        import io
+
+        from pypdf import PdfReader, PdfWriter
+
+        from ..editions import packing_list
+        from ..jobticket import job_ticket
+        from ..output import write_outputs
+
+        writer = PdfWriter()
+        written = [result for result in results if result.path is not None]
+        for result in written:
+            writer.append(PdfReader(result.path))
+        data = io.BytesIO()
+        writer.write(data)
+        packing = packing_list(results, self.pdf).encode("utf-8")
+        ticket = None
+        if self.run.sample is not None:
+            sample, statement = self.run.sample
+            copies = self.plan.copies
+            quantity = (
+                f"{copies} copies in {len(written)} editions (see {self.packing.name})"
+                if copies is not None
+                else f"{len(written)} editions: ____ copies each (see {self.packing.name})"
+            )
+            ticket = dataclasses.replace(
+                job_ticket(self.pdf, statement, self.run.options, sample),
+                quantity=quantity,
+                pdf_pages=len(writer.pages),
+            )
+        outputs = self.outputs(data.getvalue(), packing, ticket)
+        write_outputs(outputs, inputs)
+        return [output.path for output in outputs]

@@ -1,0 +1,274 @@
+"""Local editions: one statement, one PDF per row of a CSV or XLSX table (leaflet.editions)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from leaflet.editions import escape_markdown, plan_editions, read_editions, slug
+from leaflet.errors import SourceError
+from leaflet.source import parse_statement
+
+from conftest import assert_refused, pdf_reader, pdfium_text, run_bounded, run_cli
+
+STATEMENT = """\
+---
+title: "Save the {{ branch }} library"
+lang: en
+slogans:
+  - "Libraries for everyone!"
+contact: "Meet {{ day }} at {{ place }}"
+website: "example.org/libraries"
+---
+
+The council plans to close the library in {{ branch }}. Come and say no.
+
+## What we ask
+
+Keep every branch open, with its staff and its hours.
+"""
+
+#: Placeholders only in the local block (contact): the fast path.
+LOCAL = STATEMENT.replace("{{ branch }}", "our")
+
+
+def table(folder: Path, rows: list[list[str]], name: str = "editions.csv") -> Path:
+    path = folder / name
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+HEADER = ["branch", "day", "place", "copies"]
+ROWS = [
+    HEADER,
+    ["North Leeds", "Thursday", "Union Hall, 12 Mill Lane", "500"],
+    ["Saint-Étienne", "Friday", "Salle 2", "300"],
+    ["North Leeds", "Monday", "Hall B", ""],
+]
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+# --- the table and the plan (no rendering) ----------------------------------------------------
+
+
+def test_rows_are_named_after_the_first_column_slugged_and_unique(tmp_path: Path) -> None:
+    editions = read_editions(table(tmp_path, ROWS))
+    assert [edition.name for edition in editions] == [
+        "north-leeds",
+        "saint-etienne",
+        "north-leeds-2",
+    ]
+    assert [edition.row for edition in editions] == [2, 3, 4]
+    assert [edition.copies for edition in editions] == [500, 300, None]
+    assert slug("  ***  ") == ""
+
+
+def test_an_xlsx_table_is_read_like_a_csv(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in ROWS:
+        sheet.append([int(cell) if cell.isdigit() else cell for cell in row])
+    book.save(tmp_path / "editions.xlsx")
+    editions = read_editions(tmp_path / "editions.xlsx")
+    assert [edition.fields["place"] for edition in editions][:2] == [
+        "Union Hall, 12 Mill Lane",
+        "Salle 2",
+    ]
+    assert editions[0].copies == 500
+
+
+def test_every_row_is_checked_before_anything_is_rendered(tmp_path: Path) -> None:
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    rows = [*ROWS[:3], ["Hull", "", "Guildhall", "10"]]
+    with pytest.raises(SourceError) as caught:
+        plan_editions(source, table(tmp_path, rows))
+    assert "row 4" in str(caught.value) and "'day'" in str(caught.value)
+    with pytest.raises(SourceError, match="no column 'place'"):
+        plan_editions(source, table(tmp_path, [["branch", "day"], ["Hull", "Monday"]]))
+
+
+def test_a_value_is_inserted_as_text_not_markup(tmp_path: Path) -> None:
+    """A row cannot add emphasis, links, HTML or blocks to the body, nor keys to the front
+    matter: its value reads as itself."""
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    hostile = '*bold* [x](http://evil) <b>tag</b> # head\n- item "q" \\ `c`'
+    plan = plan_editions(
+        source, table(tmp_path, [HEADER, [hostile, "Monday", 'Hall"\ntitle: pwned', "1"]])
+    )
+    statement = parse_statement(plan.filled(plan.editions[0].fields), source)
+    assert (
+        statement.title.replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .startswith('Save the *bold* [x](http://evil) <b>tag</b> # head - item "q" \\ `c`')
+    )
+    assert statement.contact is not None and "title: pwned" in statement.contact
+    assert statement.lead is not None
+    html = statement.lead.content.html
+    assert "<em>" not in html and "<a " not in html and "<b>" not in html
+    assert "*bold*" in statement.lead.content.text
+    assert len(statement.blocks) == 2  # the heading and its paragraph: no block was added
+    assert escape_markdown("a*b") == "a\\*b"
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        ("{{ branch.__class__ }}", "a field's name alone"),
+        ("{{ branch | upper }}", "a field's name alone"),
+        ("{% for x in branch %}{{ x }}{% endfor %}", "only {{ field }}"),
+        ("{{ branch[0] }}", "a field's name alone"),
+        ("{{ branch", "placeholder"),
+    ],
+)
+def test_only_plain_placeholders_are_allowed(tmp_path: Path, text: str, mentions: str) -> None:
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT + f"\n{text}\n", encoding="utf-8")
+    before = source.read_bytes()
+    out = tmp_path / "out"
+    result = run_cli("render", source, "--editions", table(tmp_path, ROWS), "-o", out)
+    assert_refused(result, mentions=mentions)
+    assert "statement.md:" in result.err
+    assert not out.exists() and source.read_bytes() == before
+
+
+def test_an_unquoted_placeholder_in_the_front_matter_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT.replace('"Meet {{ day }} at {{ place }}"', "{{ place }}"))
+    result = run_cli("render", source, "--editions", table(tmp_path, ROWS), "-o", tmp_path / "o")
+    assert_refused(result, mentions="inside a quoted value")
+
+
+def test_placeholders_only_in_the_local_block_take_the_fast_path(tmp_path: Path) -> None:
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    assert plan_editions(source, table(tmp_path, ROWS)).local_only
+    source.write_text(STATEMENT, encoding="utf-8")
+    assert not plan_editions(source, table(tmp_path, ROWS)).local_only
+
+
+# --- runs -------------------------------------------------------------------------------------
+
+
+def test_each_row_gets_its_pdf_with_its_values(tmp_path: Path) -> None:
+    """The full path (a placeholder in running text), in this process."""
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "render", source, "-f", "a5", "--editions", table(tmp_path, ROWS), "-o", out,
+        "--workers", "1",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert files(out) == ["north-leeds-2.pdf", "north-leeds.pdf", "saint-etienne.pdf"]
+    for name, branch, place in [
+        ("north-leeds", "North Leeds", "Union Hall, 12 Mill Lane"),
+        ("saint-etienne", "Saint-Étienne", "Salle 2"),
+        ("north-leeds-2", "North Leeds", "Hall B"),
+    ]:
+        # (a hyphen at a line's end is not in the text layer: compare without hyphens)
+        text = " ".join(pdfium_text((out / f"{name}.pdf").read_bytes()).split()).replace("-", "")
+        assert f"library in {branch}.".replace("-", "") in text
+        assert f"at {place}" in text
+    assert "3 of 3 editions written" in result.err
+
+
+def test_a_missing_field_is_an_error_before_any_render(tmp_path: Path) -> None:
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    rows = [*ROWS[:2], ["Hull", "Monday", "", "5"], ROWS[2]]
+    out = tmp_path / "out"
+    result = run_bounded("render", source, "--editions", table(tmp_path, rows), "-o", out)
+    assert_refused(result, mentions="row 3: field 'place' is empty")
+    assert not out.exists()
+
+
+def test_a_failing_row_does_not_lose_the_others(tmp_path: Path) -> None:
+    """A row with a character no bundled font has fails under --strict; the rows around it
+    are written, the run ends with exit 1 naming the row."""
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    rows = [HEADER, ROWS[1], ["Hull", "Monday", "Hall \U00013000", "5"], ROWS[2]]
+    out = tmp_path / "out"
+    result = run_cli(
+        "render", source, "-f", "a5", "--strict", "--editions", table(tmp_path, rows),
+        "-o", out, "--workers", "1",
+    )  # fmt: skip
+    assert result.code == 1, result.err
+    assert files(out) == ["north-leeds.pdf", "saint-etienne.pdf"]
+    assert "leaflet: error: row 3 (hull)" in result.err
+    assert "2 of 3 editions written" in result.err and "1 failed" in result.err
+
+
+def test_combine_writes_all_editions_a_packing_list_and_one_ticket(tmp_path: Path) -> None:
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "render", source, "-f", "a5-fold", "--editions", table(tmp_path, ROWS), "-o", out,
+        "--combine",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    names = ["north-leeds", "saint-etienne", "north-leeds-2"]
+    single = [len(pdf_reader(out / f"{name}.pdf").pages) for name in names]
+    combined = pdf_reader(out / "statement-editions.pdf")
+    assert len(combined.pages) == sum(single)
+    for number, name in enumerate(names):  # in the table's order
+        page = combined.pages[sum(single[:number])]
+        first = pdf_reader(out / f"{name}.pdf").pages[0]
+        assert page.extract_text() == first.extract_text()
+    packing = list(csv.reader(io.StringIO((out / "statement-editions.packing.csv").read_text())))
+    assert packing[0][:4] == ["edition", "row", "copies", "file"]
+    assert [row[:4] for row in packing[1:4]] == [
+        ["North Leeds", "2", "500", "north-leeds.pdf"],
+        ["Saint-Étienne", "3", "300", "saint-etienne.pdf"],
+        ["North Leeds", "4", "", "north-leeds-2.pdf"],
+    ]
+    ticket = (out / "statement-editions.job.txt").read_text()
+    assert "Print job: statement-editions.pdf" in ticket
+    assert "800 copies in 3 editions" in ticket
+
+
+def test_a_statement_with_braces_but_no_table_renders_as_before(tmp_path: Path) -> None:
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    result = run_cli("render", source, "-f", "a5", "-o", tmp_path / "plain.pdf")
+    assert result.code == 0, result.err
+    assert "{{ branch }}" in pdfium_text((tmp_path / "plain.pdf").read_bytes())
+
+
+def test_editions_need_a_folder_and_refuse_single_file_options(tmp_path: Path) -> None:
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    rows = table(tmp_path, ROWS)
+    assert_refused(run_cli("render", source, "--editions", rows), mentions="-o")
+    assert_refused(
+        run_cli("render", source, "--editions", rows, "-o", tmp_path / "x.pdf"), mentions="-o"
+    )
+    assert_refused(run_cli("render", source, "--combine"), mentions="--editions")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_output_over_an_input_is_refused_before_rendering(tmp_path: Path) -> None:
+    """The table's own folder as -o, with a row named like the table: never written over."""
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    rows = table(tmp_path, [HEADER, ["statement", "Monday", "Hall", "1"]], name="t.csv")
+    (tmp_path / "statement.pdf").unlink(missing_ok=True)
+    before = source.read_bytes()
+    (tmp_path / "statement.pdf").symlink_to(source)
+    result = run_cli("render", source, "-f", "a5", "--editions", rows, "-o", tmp_path)
+    assert_refused(result, mentions="statement.md")
+    assert source.read_bytes() == before
