@@ -48,12 +48,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import LayoutError, SourceError, UsageError
 from ..formats import FORMATS
-from ..pdfx import PAPERS, PDF_VARIANTS
+from ..pdfx import PAPERS, PDF_VARIANTS, SPOT
 from ..pipeline import DELIVERIES, MARKS_BLEED, RenderOptions, RenderResult
 from ..units import format_length
 from . import length_argument
@@ -154,6 +155,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=PDF_VARIANTS,
         default=DEFAULTS.pdf_variant,
         help="write a PDF/X (print colours in CMYK, with an output intent) or PDF/A file",
+    )
+    parser.add_argument(
+        "--inks",
+        type=_ink_list,
+        default=DEFAULTS.inks,
+        metavar="INK,INK",
+        help="print in these spot inks (e.g. black,fluorescent-pink; the first takes the "
+        "text, the second the accent): a PDF whose colours are Separation colour spaces "
+        "named after the inks (--pdf-variant spot; without --inks, the template's inks); "
+        "--preview then shows the inks on paper",
+    )
+    parser.add_argument(
+        "--separations",
+        type=Path,
+        metavar="DIR",
+        help="with spot inks: also write one greyscale PDF per ink (black = full ink), "
+        "DIR/<output stem>.<ink>.pdf, for a duplicator's drums or a press's plates",
     )
     parser.add_argument(
         "--paper",
@@ -340,7 +358,14 @@ class _Render:
             paper=args.paper,
             strict_layout=args.strict_layout,
             deliver=args.deliver,
+            inks=args.inks,
         )
+        if args.separations is not None and args.editions is not None:
+            raise UsageError(
+                "--separations: plates are made for one statement at a time, not for --editions"
+            )
+        if args.separations is not None and not args.inks and args.pdf_variant is None:
+            self.options = replace(self.options, pdf_variant=SPOT)  # the template's inks
         self.source = Path(args.source)
         self.share = get_format(self.options.format).kind == "share"
         if self.share:
@@ -357,6 +382,7 @@ class _Render:
         self.outputs: list[Output] = []
         self.all_inputs: list[Path] = []
         self.previews: list[Output] = []
+        self.plates: list[Output] = []
         self.tickets: tuple[Output, ...] = ()
         self.result: RenderResult | None = None
 
@@ -392,10 +418,10 @@ class _Render:
             )
         if args.job:
             extras += job_ticket_outputs(self.output, None)
+        extras += _plate_outputs(args, self.options, self.stem)
         check_outputs([Output(self.output, make_folder=self.make_folder), *extras], self.inputs)
 
     def render(self) -> None:
-        from ..gallery import preview_outputs
         from ..jobticket import job_ticket, job_ticket_outputs
         from ..output import Output, html_files
         from ..pipeline import render_statement
@@ -415,11 +441,12 @@ class _Render:
         if args.html is not None:
             self.outputs.append(Output(args.html, result.html.encode("utf-8")))
         if args.preview is not None and not self.share:
-            self.previews = preview_outputs(result.pdf, args.preview, self.stem)
+            self.previews = _previews(result.pdf, args.preview, self.stem, options)
+        self.plates = _plate_outputs(args, options, self.stem, result.pdf)
         if args.job and not self.share:
             ticket = job_ticket(self.output, statement, options, result)
             self.tickets = job_ticket_outputs(self.output, ticket)
-        self.outputs += [*self.previews, *self.tickets]
+        self.outputs += [*self.previews, *self.plates, *self.tickets]
 
     def finish(self) -> None:
         """Once written: stale previews removed, and what was written said."""
@@ -441,7 +468,7 @@ class _Render:
         report.write(f"{self.output} ({result.page_count} {pages}, {self.options.format}{scale})\n")
         if result.instruction:
             report.write(f"{result.instruction}\n")
-        written = [*self.previews, *self.tickets]
+        written = [*self.previews, *self.plates, *self.tickets]
         report.writelines(f"{output.path}\n" for output in written)
 
 
@@ -637,3 +664,49 @@ class _Combined:
         outputs = self.outputs(data.getvalue(), packing, ticket)
         write_outputs(outputs, inputs)
         return [output.path for output in outputs]
+
+
+def _ink_list(text: str) -> tuple[str, ...]:
+    """``--inks black,fluorescent-pink`` as names (checked against the table when rendering)."""
+    names = tuple(name.strip() for name in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"{text!r}: ink names separated by commas")
+    return names
+
+
+def _plate_outputs(
+    args: argparse.Namespace, options: RenderOptions, stem: str, pdf: bytes | None = None
+) -> list[Output]:
+    """``--separations DIR``: a greyscale PDF per ink (without *pdf*: their names, to check
+    before rendering)."""
+    from ..colour import Inks
+    from ..separations import plate_output, plates
+
+    if args.separations is None:
+        return []
+    mode = options.colours
+    if not isinstance(mode, Inks):
+        raise UsageError("--separations: the file has no spot inks (give --inks)")
+    if pdf is None:
+        return [plate_output(args.separations, stem, ink) for ink in mode.inks]
+    made = plates(pdf, mode.inks)
+    return [
+        plate_output(args.separations, stem, ink, data)
+        for ink, data in zip(made.inks, made.pdfs, strict=True)
+    ]
+
+
+def _previews(pdf: bytes, folder: Path, stem: str, options: RenderOptions) -> list[Output]:
+    """``--preview DIR``: the pages as pictures; in spot inks, the inks on paper
+    (:func:`separations.composite_pngs`)."""
+    from ..colour import Inks
+    from ..gallery import owned_png, preview_mark, preview_outputs
+    from ..separations import composite_pngs
+
+    if not isinstance(options.colours, Inks):
+        return preview_outputs(pdf, folder, stem)
+    mark = preview_mark(stem)
+    return [
+        owned_png(folder / f"{stem}-{number}.png", png, mark)
+        for number, png in enumerate(composite_pngs(pdf), start=1)
+    ]
