@@ -272,3 +272,19 @@ def test_an_output_over_an_input_is_refused_before_rendering(tmp_path: Path) -> 
     result = run_cli("render", source, "-f", "a5", "--editions", rows, "-o", tmp_path)
     assert_refused(result, mentions="statement.md")
     assert source.read_bytes() == before
+
+
+def test_a_pool_of_worker_processes_renders_the_editions(tmp_path: Path) -> None:
+    """The full path in a pool of two processes (spawned, warmed once): the same files."""
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "render", source, "-f", "a5", "--editions", table(tmp_path, ROWS), "-o", out,
+        "--workers", "2",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert files(out) == ["north-leeds-2.pdf", "north-leeds.pdf", "saint-etienne.pdf"]
+    text = pdfium_text((out / "north-leeds-2.pdf").read_bytes())
+    assert "Meet Monday at Hall B" in text
+    assert result.err.count("never referenced") <= 1  # the workers' warnings, shown once
