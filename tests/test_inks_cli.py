@@ -25,6 +25,8 @@ A lead.
         (("--inks", "black", "--pdf-variant", "pdf/x-4"), "--pdf-variant spot"),
         (("--inks", "black", "-f", "share-square"), "share-square"),
         (("--separations", "plates", "--pdf-variant", "pdf/a-3b"), "--separations"),
+        (("--inks", "black", "--coverage-limit", "0"), "--coverage-limit"),
+        (("--inks", "black", "--coverage-limit", "lots"), "--coverage-limit"),
         (("--separations", "plates", "--editions", "table.csv", "-o", "out"), "--editions"),
     ],
 )
@@ -57,6 +59,10 @@ def test_render_writes_the_spot_pdf_its_plates_and_the_inks_on_paper(
     ticket = (tmp_path / "statement-a5.job.txt").read_text()
     assert "2 spot inks (black, fluorescent-pink)" in ticket
     assert "Ink coverage (per PDF page): black " in ticket
+    assert "Warning: page 1: fluorescent-pink covers" not in ticket  # under 30 %
+    low = run_cli(*args, "--job", "--coverage-limit", "1%", "-o", "low.pdf")
+    assert low.code == 0, low.err
+    assert "Warning: page 1: fluorescent-pink covers" in (tmp_path / "low.job.txt").read_text()
     # A second run replaces the plates it wrote; a file of a plate's name it did not write
     # makes the run refuse, before anything is written.
     assert run_cli(*args, "--separations", "plates").code == 0

@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import LayoutError, SourceError, UsageError
 from ..formats import FORMATS
+from ..jobticket import COVERAGE_LIMIT
 from ..pdfx import PAPERS, PDF_VARIANTS, SPOT
 from ..pipeline import DELIVERIES, MARKS_BLEED, RenderOptions, RenderResult
 from ..units import format_length
@@ -165,6 +166,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "text, the second the accent): a PDF whose colours are Separation colour spaces "
         "named after the inks (--pdf-variant spot; without --inks, the template's inks); "
         "--preview then shows the inks on paper",
+    )
+    parser.add_argument(
+        "--coverage-limit",
+        type=_percent,
+        default=COVERAGE_LIMIT,
+        metavar="PERCENT",
+        help="with spot inks and --job: warn of a page an ink covers more of than this, "
+        f"where a duplicator's print smears (default: {COVERAGE_LIMIT * 100:.0f}%%)",
     )
     parser.add_argument(
         "--separations",
@@ -444,7 +453,8 @@ class _Render:
             self.previews = _previews(result.pdf, args.preview, self.stem, options)
         self.plates = _plate_outputs(args, options, self.stem, result.pdf)
         if args.job and not self.share:
-            ticket = job_ticket(self.output, statement, options, result)
+            limit = args.coverage_limit
+            ticket = job_ticket(self.output, statement, options, result, coverage_limit=limit)
             self.tickets = job_ticket_outputs(self.output, ticket)
         self.outputs += [*self.previews, *self.plates, *self.tickets]
 
@@ -664,6 +674,17 @@ class _Combined:
         outputs = self.outputs(data.getvalue(), packing, ticket)
         write_outputs(outputs, inputs)
         return [output.path for output in outputs]
+
+
+def _percent(text: str) -> float:
+    """``--coverage-limit 40`` (or ``40%``) as a share, 0 … 1."""
+    try:
+        value = float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage") from None
+    if not 0 < value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a percentage above 0, at most 100")
+    return value / 100
 
 
 def _ink_list(text: str) -> tuple[str, ...]:
