@@ -8,19 +8,21 @@ Targets (issue: the studio):
 * eight clients rendering at once (this machine has 2 cores): all succeed, none waits more
   than about 4× a single render.
 
-The studio runs for real: uvicorn on a free loopback port in a thread, its workers warmed up,
-requests over HTTP with httpx.  Each round alternates the library render and the preview of
-the same statement, edited (one word changes each time), so the machine's noise falls on both
-alike.  Usage: python bench/bench_studio.py [--rounds N] [--workers N]
+The studio runs for real: ``leaflet serve`` on a free loopback port, in a process of its own,
+its workers warmed up; requests over HTTP with httpx.  Each round alternates the library
+render and the preview of the same statement, edited (one word changes each time), so the
+machine's noise falls on both alike.  Usage: python bench/bench_studio.py [--rounds N] [--workers N]
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import socket
 import statistics
+import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,32 +33,43 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
 
 from leaflet.pipeline import RenderOptions, render_statement  # noqa: E402
 from leaflet.source import parse_statement  # noqa: E402
-from leaflet.studio.app import StudioSettings, create_app  # noqa: E402
 
 STATEMENTS = ["en-free-transit", "es-vivienda", "uk-labour-rights"]
 CLIENTS = 8
 
 
 @contextmanager
-def studio(settings: StudioSettings) -> Iterator[str]:
-    listening = socket.socket()
-    listening.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(create_app(settings), access_log=False, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
+def studio(workers: int) -> Iterator[str]:
+    """``leaflet serve`` in a process of its own, as it runs for users (the clients here
+    share no interpreter with it); yields its URL once it answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "leaflet", "serve", "--no-browser", "--port", str(port),
+               "--workers", str(workers), "--queue", str(CLIENTS)]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=_environment())
+    url = f"http://127.0.0.1:{port}"
     try:
-        yield f"http://127.0.0.1:{listening.getsockname()[1]}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/api/formats", timeout=5).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the studio did not start") from None
+                time.sleep(0.1)
+        yield url
     finally:
-        server.should_exit = True
-        thread.join(30)
-        listening.close()
+        server.terminate()
+        server.wait(30)
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(REPO / "src")}
 
 
 def edited(source: str, round_: int) -> str:
@@ -92,8 +105,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="studio workers (default: 2)")
     args = parser.parse_args()
     sources = {name: (REPO / "examples" / f"{name}.md").read_text() for name in STATEMENTS}
-    settings = StudioSettings(workers=args.workers, queue=CLIENTS)
-    with studio(settings) as url, httpx.Client(timeout=300) as client:
+    logging.getLogger("leaflet").addHandler(logging.NullHandler())  # the examples' warnings
+    logging.getLogger("leaflet").propagate = False
+    with studio(args.workers) as url, httpx.Client(timeout=300) as client:
         for source in sources.values():  # warm: this process's library, and every worker
             library(source)
             for _ in range(args.workers):
@@ -119,16 +133,23 @@ def main() -> None:
         source = sources["es-vivienda"]
         singles = [render(url, edited(source, 100 + n)) for n in range(5)]
         single = statistics.median(singles)
+        started = time.perf_counter()
         with ThreadPoolExecutor(CLIENTS) as clients:
             waits = list(
                 clients.map(lambda n: render(url, edited(source, 200 + n)), range(CLIENTS))
             )
+        total = time.perf_counter() - started
+        rounds = CLIENTS / args.workers  # renders each worker did, one after another
         print(f"\n{CLIENTS} clients rendering es-vivienda (A5 PDF) at once, {args.workers} workers")
         print(f"single render over HTTP: {single:.3f} s")
         print(
             "each client's wait / a single render: " + " ".join(f"{w / single:.2f}" for w in waits)
         )
         print(f"all succeeded; longest wait {max(waits) / single:.2f}× a single render (target ~4)")
+        print(
+            f"all {CLIENTS} done in {total:.2f} s: {rounds:g} renders a worker, each "
+            f"{total / rounds / single:.2f}× a single render's time (two at once share the cores)"
+        )
 
 
 if __name__ == "__main__":

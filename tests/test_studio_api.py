@@ -184,7 +184,7 @@ def test_preview_gives_warnings_with_their_line_and_notes_with_their_page(
     assert answer.status_code == 200, answer.text
     warnings_ = answer.json()["warnings"]
     unused = [warning for warning in warnings_ if "unused" in warning["text"]]
-    assert unused and unused[0]["line"] == source.count("\n") - 0
+    assert unused and unused[0]["line"] == source.count("\n")  # the last line
     assert all(tempfile.gettempdir() not in warning["text"] for warning in warnings_)
     for note in answer.json()["notes"]:
         assert isinstance(note["page"], int) and note["text"]

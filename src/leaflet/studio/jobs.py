@@ -116,7 +116,9 @@ def _page_pngs(pdf: bytes, width: int, *, first_only: bool) -> list[dict[str, An
         for index in range(1 if first_only else len(document)):
             page = document[index]
             bitmap = page.render(scale=width / page.get_width(), fill_color=(255, 255, 255, 255))
-            image = bitmap.to_pil().convert("RGB")
+            image = bitmap.to_pil()
+            if image.mode != "RGB":
+                image = image.convert("RGB")
             buffer = io.BytesIO()
             # Fast compression: a preview is sent once, to a browser that shows it at once.
             image.save(buffer, format="PNG", compress_level=1)
