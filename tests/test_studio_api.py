@@ -165,15 +165,24 @@ def test_preview_of_a_booklet_is_its_pages_in_reading_order_as_spreads(client: T
 
 
 def test_preview_of_the_first_page_only_and_of_a_flat_format(client: TestClient) -> None:
+    press = {"marks": True, "bleed": "5mm", "pdf_variant": "pdf/x-4"}
     answer = client.post(
         "/api/preview",
         json={"source": STATEMENT, "format": "a4", "template": "zine", "width": 120,
-              "first_page_only": True},
+              "first_page_only": True, "options": press},
     )  # fmt: skip
     assert answer.status_code == 200, answer.text
     preview = answer.json()
     assert len(preview["pages"]) == 1 and preview["spreads"] is None
-    assert preview["pages"][0]["width"] == 120 and preview["template"] == "zine"
+    page = preview["pages"][0]
+    assert page["width"] == 120 and preview["template"] == "zine"
+    # A thumbnail is the page as designed: no bleed nor marks around it.
+    assert abs(page["height"] / page["width"] - 297 / 210) < 0.02
+    answer = client.post(
+        "/api/preview", json={"source": STATEMENT, "format": "a4", "width": 120, "options": press}
+    )
+    page = answer.json()["pages"][0]
+    assert abs(page["height"] / page["width"] - 297 / 210) > 0.02
 
 
 def test_preview_gives_warnings_with_their_line_and_notes_with_their_page(

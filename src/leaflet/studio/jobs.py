@@ -76,15 +76,21 @@ def _render(statement: Statement, options: RenderOptions) -> RenderResult:
     return render_statement(statement, options)
 
 
+#: Options a thumbnail (``first_page_only``) leaves out: they change the sheet for the press
+#: (bleed, marks) or its colours for a printing condition (a PDF/X conversion takes long).
+PRESS_ONLY = ("bleed", "marks", "pdf_variant", "paper")
+
+
 def preview(
     folder: str, name: str, options: dict[str, Any], width: int, first_only: bool
 ) -> dict[str, Any]:
     """The statement's pages as PNG data URLs *width* pixels wide, in reading order (booklets
-    as their pages, not imposed sheets), with the layout preflight's notes."""
-    render_options = RenderOptions(**options)
-    fmt = get_format(render_options.format)
-    if fmt.imposed:
-        render_options = RenderOptions(**{**options, "deliver": "pages"})
+    as their pages, not imposed sheets), with the layout preflight's notes; with
+    *first_only*, the first page alone, rendered without :data:`PRESS_ONLY` options."""
+    if first_only:  # a thumbnail: the page as designed, without what is only for the press
+        options = {key: value for key, value in options.items() if key not in PRESS_ONLY}
+    fmt = get_format(options["format"])
+    render_options = RenderOptions(**{**options, "deliver": "pages"} if fmt.imposed else options)
     result = _render(_statement(folder, name), render_options)
     return {
         "pages": _page_pngs(result.pdf, width, first_only=first_only),
