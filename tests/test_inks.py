@@ -126,6 +126,7 @@ def test_manifest_table_errors_name_the_file(tmp_path: Path) -> None:
         ("[inks]\naccent = [1, 140]", "[inks] accent"),
         ('[inks]\ndefault = ["glitter"]', "unknown ink 'glitter'"),
         ('[inks]\noverprint = "black"', "overprint must be a list"),
+        ("[inks]\nacent = [2, 100]", "[inks] acent: no such colour role (roles: accent, "),
     ):
         folder = tmp_path / f"t{abs(hash(table))}"
         folder.mkdir()

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .colour import MAX_INKS, InkUse
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from .colour import Inks
     from .pdfx import CMYK
@@ -177,11 +177,22 @@ class InkTable:
         )
 
 
-def read_ink_table(value: object) -> InkTable:
+#: Roles every template has besides its colours: the QR code and pictures.
+PICTURE_ROLES = ("qr", "images")
+
+
+def read_ink_table(value: object, colours: Iterable[str] = ()) -> InkTable:
     """A manifest's ``[inks]`` table (see :class:`InkTable`); ValueError saying what is wrong
-    (the caller names the file)."""
+    (the caller names the file).  With the template's *colours* (their names), a role that is
+    none of them, nor ``qr`` or ``images``, is an error (a misspelt role would be ignored)."""
     if not isinstance(value, dict):
         raise ValueError("[inks] must be a table")
+    known = {*colours, *PICTURE_ROLES}
+    unknown = [key for key in value if key not in (*_TABLE_KEYS, *known)]
+    if colours and unknown:
+        raise ValueError(
+            f"[inks] {unknown[0]}: no such colour role (roles: {', '.join(sorted(known))})"
+        )
     default = _names(value.get("default", []), "default")
     for name in default:
         get_ink(name)  # KeyError naming the known inks

@@ -129,15 +129,16 @@ def _read_manifest(folder: Path, fallback_name: str, seen: tuple[Path, ...] = ()
     colours = _colours(data.get("colours", {}), manifest)
     fonts = _fonts(data.get("fonts", []), manifest)
     inherited_fonts = parent.fonts if parent else ()
+    known = {**(parent.colours if parent else _DEFAULT_COLOURS), **colours}
     try:
-        inks = read_ink_table(data.get("inks", {}))
+        inks = read_ink_table(data.get("inks", {}), known)
     except (ValueError, KeyError) as error:
         raise TemplateError(f"{manifest}: {error.args[0]}") from None
     return Template(
         name=str(data.get("name", fallback_name)),
         description=str(data.get("description", "")),
         folder=folder,
-        colours={**(parent.colours if parent else _DEFAULT_COLOURS), **colours},
+        colours=known,
         fonts=tuple(dict.fromkeys([*fonts, *inherited_fonts])),
         parent=parent,
         inks=inks.merged(parent.inks) if parent else inks,
