@@ -336,12 +336,10 @@ class Inks(ColourMode):
     def describe(self, colours: Mapping[str, str], *, double_sided: bool) -> str:
         names = ", ".join(ink.name for ink in self.inks)
         count = len(self.inks)
+        overprint = ", black text overprinting" if "black" in self.overprint else ""
         return (
             f"{_notation(count, double_sided)}: {count} spot ink{'s' * (count > 1)} ({names}); "
-            "a master or plate per ink and side, black text overprinting"
-            if "black" in self.overprint
-            else f"{_notation(count, double_sided)}: {count} spot ink{'s' * (count > 1)} "
-            f"({names}); a master or plate per ink and side"
+            f"a master or plate per ink and side{overprint}"
         )
 
 
