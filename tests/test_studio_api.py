@@ -457,6 +457,12 @@ def test_a_full_pool_answers_503_and_a_render_past_its_time_limit_504() -> None:
         assert failed.value.status == 422
         assert pool._workers[0].process.pid != worker
         assert asyncio.run(pool.run(abs, -4))[0] == 4
+
+        # A worker's memory is bounded: a job that asks for more fails, the worker lives on.
+        worker = pool._workers[0].process.pid
+        with pytest.raises(JobFailed, match="more memory"):
+            asyncio.run(pool.run(bytearray, 3 << 30))
+        assert pool._workers[0].process.pid == worker
         processes = [worker.process for worker in pool._workers]
     assert processes and not any(process.is_alive() for process in processes)
 

@@ -87,6 +87,9 @@ class PoolSettings:
     limits: Limits = field(default_factory=Limits)
     #: Run in each new worker before its first job (imports, fonts, a small render).
     warm_up: Callable[[], None] | None = None
+    #: Address space a worker may use (None: no limit): past it a job fails with an error,
+    #: instead of the machine swapping for everyone.
+    memory_bytes: int | None = 2 << 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,8 @@ def _failure(error: BaseException) -> tuple[int, str, int | None] | None:
 
     if isinstance(error, RenderTimeout):
         return None
+    if isinstance(error, MemoryError):
+        return 422, "the render needed more memory than the studio allows", None
     if isinstance(error, SourceError):
         return 422, error.reason, error.line
     if isinstance(error, FormatError | UsageError):
@@ -151,8 +156,15 @@ def _warnings(collector: _Collector, caught: list[warnings.WarningMessage]) -> t
     return tuple(dict.fromkeys(texts))
 
 
-def _worker_main(conn: Connection, warm_up: Callable[[], None] | None) -> None:
-    """A worker's life: warm up, say so, then run jobs until the pipe closes."""
+def _worker_main(
+    conn: Connection, warm_up: Callable[[], None] | None, memory_bytes: int | None
+) -> None:
+    """A worker's life: bound its memory, warm up, say so, then run jobs until the pipe
+    closes."""
+    if memory_bytes is not None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     # The library's warnings are collected per job, never printed (they may quote statements).
     logging.getLogger("leaflet").propagate = False
     if warm_up is not None:
@@ -174,11 +186,14 @@ def _worker_main(conn: Connection, warm_up: Callable[[], None] | None) -> None:
 class _Worker:
     """One worker process and the server's end of its pipe."""
 
-    def __init__(self, warm_up: Callable[[], None] | None):
+    def __init__(self, settings: PoolSettings):
         context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self.conn, child = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=_worker_main, args=(child, warm_up), daemon=True, name="leaflet-studio-worker"
+            target=_worker_main,
+            args=(child, settings.warm_up, settings.memory_bytes),
+            daemon=True,
+            name="leaflet-studio-worker",
         )
         self.process.start()
         child.close()
@@ -262,7 +277,7 @@ class Pool:
                 self._add_worker()
 
     def _add_worker(self) -> None:
-        worker = _Worker(self.settings.warm_up)
+        worker = _Worker(self.settings)
         self._workers.append(worker)
         self._idle.put(worker)
 
