@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import signal
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -161,6 +162,8 @@ def _worker_main(
 ) -> None:
     """A worker's life: bound its memory, warm up, say so, then run jobs until the pipe
     closes."""
+    # Ctrl+C in the terminal reaches the whole process group: the server stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_bytes is not None:
         import resource
 
@@ -171,13 +174,13 @@ def _worker_main(
         with contextlib.suppress(Exception), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             warm_up()
-    conn.send("ready")
-    while True:
-        try:
+    try:
+        conn.send("ready")
+        while True:
             func, args, limits = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            return
-        conn.send(_run_job(func, args, limits))
+            conn.send(_run_job(func, args, limits))
+    except (EOFError, OSError):  # the server closed the pipe: it is stopping
+        return
 
 
 # --- the server's side -------------------------------------------------------------------------
