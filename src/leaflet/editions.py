@@ -586,7 +586,7 @@ def packing_list(results: Sequence[EditionResult], combined: Path | None = None)
 # --- the run --------------------------------------------------------------------------------
 
 #: Editions whose local blocks are laid out in one document (bounded memory per batch).
-BATCH = 50
+BATCH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -771,7 +771,7 @@ class EditionRun:
             )
             for page, (index, statement) in enumerate(batch):
                 try:
-                    result = stamp(shared, blocks, page, statement, self.options)
+                    result = stamp(shared, blocks[page], statement, self.options)
                 except LeafletError as error:
                     self._finish(index, None, None, str(error), report, "fast")
                 else:

@@ -25,8 +25,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from .errors import RenderError
 from .formats import get_format
@@ -62,6 +62,8 @@ class Shared:
     box: tuple[float, float, float, float]
     #: The statement is set with a back page (the box is in its foot).
     back_page: bool
+    #: The shared pages read once (pypdf), each edition's copy cloned from it.
+    reader: Any = field(repr=False, compare=False, default=None)
 
     @property
     def size(self) -> tuple[float, float]:
@@ -86,8 +88,11 @@ def shared_pages(
     _, right, bottom = found[END]
     if not (right > left and top > bottom):
         return None
+    from pypdf import PdfReader
+
     back_page = 'id="back-foot"' in result.html
-    return Shared(result, page, (left, bottom, right, top), back_page)
+    reader = PdfReader(io.BytesIO(result.pdf))
+    return Shared(result, page, (left, bottom, right, top), back_page, reader)
 
 
 def _anchors(pdf: bytes) -> dict[str, tuple[int, float, float]]:
@@ -107,9 +112,11 @@ def local_pages(
     statements: Sequence[tuple[Statement, Mapping[str, str]]],
     shared: Shared,
     options: RenderOptions,
-) -> bytes:
-    """One PDF page for each (statement, fields) edition: its local block laid out alone on
-    a page the size of the shared box, as the statement sets it."""
+) -> list[Any]:
+    """One PDF page (pypdf's) for each (statement, fields) edition: its local block laid
+    out alone on a page the size of the shared box, as the statement sets it."""
+    from pypdf import PdfReader
+
     from .compose import compose_html
     from .editions import using_edition
     from .pipeline import _scale_css, _typesetter
@@ -142,19 +149,18 @@ def local_pages(
             f"the local blocks took {laid_out.page_count} pages for {len(statements)} editions"
         )
     identifier = typesetter.fingerprint[:32].encode()
-    return write_pdf(laid_out, identifier=identifier)
+    return list(PdfReader(io.BytesIO(write_pdf(laid_out, identifier=identifier))).pages)
 
 
 def stamp(
     shared: Shared,
-    blocks: bytes,
-    index: int,
+    block: Any,
     statement: Statement,
     options: RenderOptions,
 ) -> RenderResult:
-    """The shared pages with page *index* of *blocks* drawn in the local box (its links
-    moved with it), imposed and finished as a render of *statement* would be."""
-    from pypdf import PdfReader, PdfWriter
+    """The shared pages with *block* (a page of :func:`local_pages`) drawn in the local box
+    (its links moved with it), imposed and finished as a render of *statement* would be."""
+    from pypdf import PdfWriter
     from pypdf.generic import (
         ArrayObject,
         DecodedStreamObject,
@@ -167,8 +173,8 @@ def stamp(
     from .pipeline import finish_pages
 
     left, bottom, right, top = shared.box
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(shared.result.pdf)))
-    source = PdfReader(io.BytesIO(blocks)).pages[index]
+    writer = PdfWriter(clone_from=shared.reader)
+    source = block
     page = writer.pages[shared.page]
     form = DecodedStreamObject()
     contents = source.get_contents()
