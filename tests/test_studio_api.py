@@ -31,7 +31,12 @@ from leaflet.commands.serve_cmd import (
 )
 from leaflet.formats import FORMATS
 from leaflet.share import pixel_size
-from leaflet.studio.app import CONTENT_SECURITY_POLICY, StudioSettings, create_app
+from leaflet.studio.app import (
+    CONTENT_SECURITY_POLICY,
+    LOOPBACK_HOSTS,
+    StudioSettings,
+    create_app,
+)
 from leaflet.studio.pool import JobFailed, JobTimeout
 from studio_fixtures import studio_server  # noqa: F401  (a fixture)
 
@@ -545,6 +550,18 @@ def test_a_token_guards_the_api_but_not_the_page() -> None:
     assert client.get("/api/formats", headers={"x-leaflet-token": "s3cret"}).status_code == 200
     bearer = {"authorization": "Bearer s3cret"}
     assert client.get("/api/formats", headers=bearer).status_code == 200
+
+
+def test_a_studio_on_loopback_answers_only_to_its_own_names() -> None:
+    """A page whose name was made to point at 127.0.0.1 (DNS rebinding) is refused."""
+    app = create_app(StudioSettings(workers=1, warm_up=False, allowed_hosts=LOOPBACK_HOSTS))
+    client = TestClient(app)
+    for host in ("127.0.0.1:8000", "localhost", "[::1]:8000"):
+        assert client.get("/api/formats", headers={"host": host}).status_code == 200
+    for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example"):
+        answer = client.get("/api/formats", headers={"host": host})
+        assert answer.status_code == 400 and "own address" in answer.json()["error"]
+        assert client.get("/", headers={"host": host}).status_code == 400
 
 
 def test_requests_from_other_sites_are_refused(client: TestClient) -> None:

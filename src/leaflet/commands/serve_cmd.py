@@ -122,7 +122,7 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     import uvicorn
 
     from ..limits import DEFAULT_LIMITS
-    from ..studio.app import StudioSettings, create_app, default_workers
+    from ..studio.app import LOOPBACK_HOSTS, StudioSettings, create_app, default_workers
 
     time_limit = args.time_limit
     if time_limit == DEFAULT_LIMITS.render_seconds:
@@ -132,6 +132,7 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         queue=args.queue,
         token=args.token or None,
         time_limit=time_limit,
+        allowed_hosts=LOOPBACK_HOSTS if is_loopback(args.host) else None,
     )
     warning = exposure_warning(args.host, settings.token)
     if warning:

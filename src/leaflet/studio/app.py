@@ -40,7 +40,13 @@ from . import api, jobs
 from .page import routes as page_routes
 from .pool import Pool, PoolSettings
 
-__all__ = ["CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "StudioSettings", "create_app"]
+__all__ = [
+    "CONTENT_SECURITY_POLICY",
+    "LOOPBACK_HOSTS",
+    "SECURITY_HEADERS",
+    "StudioSettings",
+    "create_app",
+]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; "
@@ -56,6 +62,8 @@ SECURITY_HEADERS = {
     "cross-origin-resource-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
+#: The names of this computer a studio listening on loopback answers to.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 #: What ``Sec-Fetch-Site`` may say of a request to the API (absent: not a browser's).
 SAME_SITE = ("same-origin", "none")
 
@@ -82,6 +90,10 @@ class StudioSettings:
     image_bytes: int = 5 * MiB
     #: Warm each worker up (a small render in every template) when it starts.
     warm_up: bool = True
+    #: The names the studio answers to (the ``Host`` header); None: any.  A studio on this
+    #: computer answers only to its loopback names, so that a web page whose name was made to
+    #: point at 127.0.0.1 (DNS rebinding) cannot use it.
+    allowed_hosts: tuple[str, ...] | None = None
 
     @property
     def limits(self) -> Limits:
@@ -121,7 +133,12 @@ def create_app(settings: StudioSettings | None = None) -> Starlette:
         routes=[*api_routes(), *page_routes()],
         middleware=[
             Middleware(SecurityHeaders),
-            Middleware(ApiGuard, token=settings.token, body_bytes=limits.body_bytes),
+            Middleware(
+                ApiGuard,
+                token=settings.token,
+                body_bytes=limits.body_bytes,
+                allowed_hosts=settings.allowed_hosts,
+            ),
         ],
         exception_handlers={
             api.ApiError: _api_error,
@@ -155,6 +172,14 @@ async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     headers = dict(error.headers or {})
     return JSONResponse({"error": error.detail, "line": None}, error.status_code, headers=headers)
+
+
+def _host_name(request: Request) -> str:
+    """The name the request was sent to, without its port (``[::1]`` kept whole)."""
+    host = request.headers.get("host", "").lower()
+    if host.startswith("["):
+        return host.partition("]")[0] + "]"
+    return host.partition(":")[0]
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -192,18 +217,32 @@ class SecurityHeaders:
 
 
 class ApiGuard:
-    """The token, same-site requests only, and the body's size limit, for ``/api/``."""
+    """The studio's names (every request), and for ``/api/`` the token, same-site requests
+    only and the body's size limit."""
 
-    def __init__(self, app: ASGIApp, token: str | None, body_bytes: int):
+    def __init__(
+        self,
+        app: ASGIApp,
+        token: str | None,
+        body_bytes: int,
+        allowed_hosts: tuple[str, ...] | None = None,
+    ):
         self.app = app
         self.token = token
         self.body_bytes = body_bytes
+        self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope)
+        if self.allowed_hosts is not None and _host_name(request) not in self.allowed_hosts:
+            await _error(400, "this studio answers only at its own address")(scope, receive, send)
+            return
+        if not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
         refusal = self._refusal(request)
         if refusal is not None:
             await refusal(scope, receive, send)
