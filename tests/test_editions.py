@@ -288,3 +288,20 @@ def test_a_pool_of_worker_processes_renders_the_editions(tmp_path: Path) -> None
     text = pdfium_text((out / "north-leeds-2.pdf").read_bytes())
     assert "Meet Monday at Hall B" in text
     assert result.err.count("never referenced") <= 1  # the workers' warnings, shown once
+
+
+@pytest.mark.parametrize(
+    ("fmt", "suffix"), [("share-square", ".png"), ("dl-trifold", ".pdf"), ("poster-a3", ".pdf")]
+)
+def test_every_kind_of_format_makes_one_file_a_row(tmp_path: Path, fmt: str, suffix: str) -> None:
+    """Pictures, pieces of panels and posters: each edition laid out in full."""
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    out = tmp_path / "out"
+    rows = table(tmp_path, ROWS[:3])
+    result = run_cli("render", source, "-f", fmt, "--editions", rows, "-o", out, "--workers", "1")
+    assert result.code == 0, result.err
+    assert files(out) == [f"north-leeds{suffix}", f"saint-etienne{suffix}"]
+    if fmt == "dl-trifold":
+        text = " ".join(pdfium_text((out / "saint-etienne.pdf").read_bytes()).split())
+        assert "Meet Friday at Salle 2" in text

@@ -72,8 +72,10 @@ def same_pages(stamped: bytes, alone: bytes) -> None:
         RenderOptions(format="a5"),  # flat, the closing block on the last page
         RenderOptions(format="a5-fold", template="modern"),  # a booklet's back page, imposed
         RenderOptions(format="a4", template="classic", marks=True),  # two columns, marks
+        # a press file: bleed and marks on the imposed sheets, CMYK through FOGRA39
+        RenderOptions(format="a5-fold", pdf_variant="pdf/x-4", bleed=8.5, marks=True),
     ],
-    ids=["a5", "a5-fold", "a4-marks"],
+    ids=["a5", "a5-fold", "a4-marks", "a5-fold-pdfx"],
 )
 def test_stamped_pages_are_those_of_the_edition_alone(
     tmp_path: Path, options: RenderOptions
