@@ -16,6 +16,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -468,6 +469,13 @@ def test_a_full_pool_answers_503_and_a_render_past_its_time_limit_504() -> None:
         with pytest.raises(JobFailed, match="more memory"):
             asyncio.run(pool.run(bytearray, 3 << 30))
         assert pool._workers[0].process.pid == worker
+
+        # A worker's answer is read as plain data only: one naming a class is refused, and
+        # the worker that sent it replaced.
+        with pytest.raises(JobFailed, match="unexpected answer"):
+            asyncio.run(pool.run(Fraction, 1, 3))
+        assert pool._workers[0].process.pid != worker
+        assert asyncio.run(pool.run(divmod, 7, 2))[0] == (3, 1)
         processes = [worker.process for worker in pool._workers]
     assert processes and not any(process.is_alive() for process in processes)
 

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import multiprocessing
+import pickle
 import signal
 import threading
 import warnings
@@ -99,6 +101,10 @@ class _Outcome:
     failure: tuple[int, str, int | None] | None = None
     timeout: bool = False
     warnings: tuple[str, ...] = ()
+
+    def plain(self) -> tuple[Any, ...]:
+        """The outcome as plain data, for the pipe (see :class:`_PlainUnpickler`)."""
+        return (self.value, self.failure, self.timeout, self.warnings)
 
 
 # --- the worker process ------------------------------------------------------------------------
@@ -175,15 +181,29 @@ def _worker_main(
             warnings.simplefilter("ignore")
             warm_up()
     try:
-        conn.send("ready")
+        conn.send_bytes(b"ready")
         while True:
             func, args, limits = conn.recv()
-            conn.send(_run_job(func, args, limits))
+            outcome = _run_job(func, args, limits)
+            try:
+                data = pickle.dumps(outcome.plain())
+            except Exception as error:  # a value that is not plain data: a bug of the job
+                failure = (422, f"unexpected failure ({type(error).__name__}: {error})", None)
+                data = pickle.dumps((None, failure, False, outcome.warnings))
+            conn.send_bytes(data)
     except (EOFError, OSError):  # the server closed the pipe: it is stopping
         return
 
 
 # --- the server's side -------------------------------------------------------------------------
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Reads a worker's answer: plain data only (no class, no function), so that a worker
+    whose process a hostile input took over cannot run code in the server by its answer."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"a worker's answer may not name {module}.{name}")
 
 
 class _Worker:
@@ -206,7 +226,7 @@ class _Worker:
         """Run one job, blocking; a worker that does not answer in time is killed."""
         if not self.ready:
             try:
-                self.ready = self.conn.poll(START_SECONDS) and self.conn.recv() == "ready"
+                self.ready = self.conn.poll(START_SECONDS) and self.conn.recv_bytes() == b"ready"
             except (EOFError, OSError):
                 self.ready = False
             if not self.ready:
@@ -218,11 +238,15 @@ class _Worker:
             self.kill()
             return _Outcome(timeout=True)
         try:
-            outcome: _Outcome = self.conn.recv()
+            data = self.conn.recv_bytes()
         except (EOFError, OSError):  # the worker died (out of memory, a crash in a library)
             self.kill()
             raise JobFailed(422, "the render stopped unexpectedly (out of memory?)") from None
-        return outcome
+        try:
+            return _Outcome(*_PlainUnpickler(io.BytesIO(data)).load())
+        except (pickle.UnpicklingError, TypeError, ValueError, EOFError):
+            self.kill()  # a worker answering more than plain data is not trusted again
+            raise JobFailed(422, "the render worker gave an unexpected answer") from None
 
     @property
     def alive(self) -> bool:
