@@ -305,3 +305,50 @@ def test_every_kind_of_format_makes_one_file_a_row(tmp_path: Path, fmt: str, suf
     if fmt == "dl-trifold":
         text = " ".join(pdfium_text((out / "saint-etienne.pdf").read_bytes()).split())
         assert "Meet Friday at Salle 2" in text
+
+
+# --- hostile tables ---------------------------------------------------------------------------
+
+
+def test_a_pipe_as_the_table_is_refused(tmp_path: Path) -> None:
+    import os
+
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    pipe = tmp_path / "editions.csv"
+    os.mkfifo(pipe)
+    out = tmp_path / "out"
+    result = run_bounded("render", source, "--editions", pipe, "-o", out)
+    assert_refused(result, mentions="editions.csv")
+    assert not out.exists()
+
+
+def test_an_overlong_cell_is_refused_naming_the_row(tmp_path: Path) -> None:
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    rows = [*ROWS[:2], ["Hull", "Monday", "x" * 100_000, "1"]]
+    path = table(tmp_path, rows)
+    before = path.read_bytes()
+    out = tmp_path / "out"
+    result = run_bounded("render", source, "--editions", path, "-o", out)
+    assert_refused(result, mentions="row 3: field 'place' is longer than")
+    assert not out.exists() and path.read_bytes() == before
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_unread(tmp_path: Path) -> None:
+    """A zip bomb dressed as a workbook: its members' sizes are read, not their data."""
+    import zipfile
+
+    bomb = tmp_path / "editions.xlsx"
+    with (
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member,
+    ):
+        for _ in range(260):  # 260 MB of zeros: about 250 KB deflated
+            member.write(b"\0" * (1 << 20))
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_bounded("render", source, "--editions", bomb, "-o", out, memory=1 << 30)
+    assert_refused(result, mentions="unpacks to too much")
+    assert not out.exists()
