@@ -144,8 +144,8 @@ def _run_job(func: Callable[..., Any], args: tuple[Any, ...], limits: Limits) ->
     logger = logging.getLogger("leaflet")
     logger.addHandler(collector)
     try:
+        # Python's warnings as the command line shows them (the default filters), recorded.
         with using_limits(limits), warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
             try:
                 value = func(*args)
                 failure = None
@@ -175,7 +175,9 @@ def _worker_main(
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     # The library's warnings are collected per job, never printed (they may quote statements).
-    logging.getLogger("leaflet").propagate = False
+    logger = logging.getLogger("leaflet")
+    logger.propagate = False
+    logger.addHandler(logging.NullHandler())
     if warm_up is not None:
         with contextlib.suppress(Exception), warnings.catch_warnings():
             warnings.simplefilter("ignore")
