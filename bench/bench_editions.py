@@ -8,10 +8,10 @@
 * watch: a warm re-render of an example A5 leaflet after an edit, as ``--watch`` makes it
   (median; target ≤ 0.5 s);
 * memory: peak resident memory of a 1,000-edition fast-path run against one render (each a
-  child process, its own ``ru_maxrss`` from ``os.wait4``; target ≤ 1.5×).
+  child process of a small launcher reading its ``ru_maxrss``; target ≤ 1.5×).
 
 Everything runs in child processes of this one but the watch (in this process, warm).
-Usage: python bench/bench_editions.py [--skip-memory] [--rounds N]
+Usage: python bench/bench_editions.py [--only fast|full|watch|memory] [--rounds N]
 """
 
 from __future__ import annotations
@@ -68,19 +68,27 @@ def leaflet(*args: object) -> list[str]:
     return [sys.executable, "-m", "leaflet", *map(str, args)]
 
 
+#: Runs a command and prints its peak resident memory: a small process of its own, since a
+#: child's ``ru_maxrss`` starts at its parent's resident size when it forks.
+LAUNCHER = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "sys.stderr.buffer.write(done.stderr)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
 def run(command: list[str]) -> tuple[float, int]:
     """Wall time (s) and peak resident memory (KiB) of one child process."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert child.stderr is not None
-    with child.stderr:
-        err = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *command], capture_output=True, check=False
+    )
     took = time.perf_counter() - start
-    if child.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-2000:]}")
-    return took, usage.ru_maxrss
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode()[-2000:]}")
+    return took, int(done.stdout.split()[-1])
 
 
 def fast_path(folder: Path, rounds: int) -> None:
@@ -162,15 +170,20 @@ def memory(folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="repetitions (default: 3)")
-    parser.add_argument("--skip-memory", action="store_true", help="no 1,000-edition run")
+    parser.add_argument(
+        "--only", choices=("fast", "full", "watch", "memory"), help="one measurement alone"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        fast_path(folder, args.rounds)
-        full_path(folder)
-        watch(folder, max(args.rounds, 5))
-        if not args.skip_memory:
+        if args.only in (None, "memory"):
             memory(folder)
+        if args.only in (None, "fast"):
+            fast_path(folder, args.rounds)
+        if args.only in (None, "full"):
+            full_path(folder)
+        if args.only in (None, "watch"):
+            watch(folder, max(args.rounds, 5))
 
 
 if __name__ == "__main__":

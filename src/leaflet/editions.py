@@ -585,8 +585,9 @@ def packing_list(results: Sequence[EditionResult], combined: Path | None = None)
 
 # --- the run --------------------------------------------------------------------------------
 
-#: Editions whose local blocks are laid out in one document (bounded memory per batch).
-BATCH = 200
+#: Editions whose local blocks are laid out in one document (memory: a 1,000-edition run
+#: peaks at 1.2× one render with 100, 1.4× with 200).
+BATCH = 100
 
 
 @dataclass(frozen=True, slots=True)
