@@ -352,3 +352,33 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_unread(tmp_path: Path) -
     result = run_bounded("render", source, "--editions", bomb, "-o", out, memory=1 << 30)
     assert_refused(result, mentions="unpacks to too much")
     assert not out.exists()
+
+
+def test_a_template_reads_the_row_as_edition(tmp_path: Path) -> None:
+    """A template of one's own shows a field of the row (here in the masthead's kicker),
+    through ``edition``; outside a run of editions ``edition`` is none."""
+    template = tmp_path / "local-template"
+    template.mkdir()
+    (template / "manifest.toml").write_text(
+        'name = "local-template"\ndescription = "kicker from the row"\nextends = "classic"\n',
+        encoding="utf-8",
+    )
+    (template / "statement.html.j2").write_text(
+        '{% extends "base.html.j2" %}\n{% block kicker %}<p class="kicker">'
+        "{% if edition %}Branch: {{ edition.place }}{% else %}National{% endif %}"
+        "</p>{% endblock %}\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    out = tmp_path / "out"
+    rows = table(tmp_path, ROWS[:3])
+    result = run_cli(
+        "render", source, "-f", "a5", "-t", template, "--editions", rows, "-o", out,
+        "--workers", "1",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "Branch: Salle 2" in pdfium_text((out / "saint-etienne.pdf").read_bytes())
+    plain = tmp_path / "plain.pdf"
+    assert run_cli("render", source, "-f", "a5", "-t", template, "-o", plain).code == 0
+    assert "National" in pdfium_text(plain.read_bytes())

@@ -739,13 +739,13 @@ class EditionRun:
         from .coverage import check_coverage
         from .errors import LeafletError
         from .source import parse_statement
-        from .stamp import fast_path_formats, local_pages, shared_pages, stamp
+        from .stamp import fast_path_formats, local_pages, reads_edition, shared_pages, stamp
         from .templates import get_template
 
-        if not fast_path_formats(self.options.format):
+        template = get_template(self.options.template)
+        if not fast_path_formats(self.options.format) or reads_edition(template):
             return set()
         plan, editions = self.plan, self.plan.editions
-        template = get_template(self.options.template)
         first = parse_statement(plan.filled(editions[0].fields), plan.source)
         shared = shared_pages(first, editions[0].fields, self.options)
         if shared is None:

@@ -34,6 +34,7 @@ from .model import Statement
 
 if TYPE_CHECKING:
     from .pipeline import RenderOptions, RenderResult
+    from .templates import Template
 
 __all__ = ["Shared", "fast_path_formats", "local_pages", "shared_pages", "stamp"]
 
@@ -43,6 +44,34 @@ START, END = "local-block", "local-block-end"
 FORM = "/LeafletLocalBlock"
 
 _EDITION = re.compile(r'<div class="local-edition">.*?</div>\s*(?=</body>)', re.S)
+
+
+#: Template files that set the local block itself: the row may show there.
+LOCAL_TEMPLATES = frozenset({"local.html.j2", "edition.html.j2"})
+
+
+def reads_edition(template: Template) -> bool:
+    """Whether a file of *template*'s chain (the base's included) names ``edition`` outside
+    the local block: then the row may change the shared pages, and each edition is rendered
+    in full.  Read from the templates' syntax trees (Jinja2's own parser), not run."""
+    import jinja2
+    import jinja2.meta
+
+    from .compose import template_environment
+    from .templates import BASE_DIR
+
+    environment = template_environment(template)
+    for folder in [*template.search_path, BASE_DIR]:
+        for path in sorted(folder.glob("*.j2")):
+            if path.name in LOCAL_TEMPLATES or not path.is_file():
+                continue
+            try:
+                tree = environment.parse(path.read_text(encoding="utf-8"))
+            except (jinja2.TemplateSyntaxError, OSError, UnicodeDecodeError):
+                return True  # the full render reports it, naming the file and line
+            if "edition" in jinja2.meta.find_undeclared_variables(tree):
+                return True
+    return False
 
 
 def fast_path_formats(name: str) -> bool:
