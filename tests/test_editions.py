@@ -382,3 +382,31 @@ def test_a_template_reads_the_row_as_edition(tmp_path: Path) -> None:
     plain = tmp_path / "plain.pdf"
     assert run_cli("render", source, "-f", "a5", "-t", template, "-o", plain).code == 0
     assert "National" in pdfium_text(plain.read_bytes())
+
+
+def test_a_template_showing_the_contact_elsewhere_renders_each_edition(tmp_path: Path) -> None:
+    """The contact line repeated in the masthead: the shared pages would not be shared, so
+    each edition is laid out in full (its masthead holds its own contact)."""
+    template = tmp_path / "contact-template"
+    template.mkdir()
+    (template / "manifest.toml").write_text(
+        'name = "contact-template"\ndescription = "contact in the kicker"\nextends = "modern"\n',
+        encoding="utf-8",
+    )
+    (template / "statement.html.j2").write_text(
+        '{% extends "base.html.j2" %}\n'
+        '{% block kicker %}<p class="kicker">{{ s.contact }}</p>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    out = tmp_path / "out"
+    rows = table(tmp_path, ROWS[:3])
+    result = run_cli(
+        "render", source, "-f", "a5", "-t", template, "--editions", rows, "-o", out,
+        "--workers", "1",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "each laid out in full" in result.err
+    text = pdfium_text((out / "saint-etienne.pdf").read_bytes())
+    assert text.count("Meet Friday at Salle 2") == 2 and "Union Hall" not in text

@@ -739,7 +739,14 @@ class EditionRun:
         from .coverage import check_coverage
         from .errors import LeafletError
         from .source import parse_statement
-        from .stamp import fast_path_formats, local_pages, reads_edition, shared_pages, stamp
+        from .stamp import (
+            fast_path_formats,
+            local_pages,
+            reads_edition,
+            same_shared_pages,
+            shared_pages,
+            stamp,
+        )
         from .templates import get_template
 
         template = get_template(self.options.template)
@@ -747,6 +754,17 @@ class EditionRun:
             return set()
         plan, editions = self.plan, self.plan.editions
         first = parse_statement(plan.filled(editions[0].fields), plan.source)
+        # A sample: the first and last rows, and a row whose every value differs from both.
+        sample = [(first, editions[0].fields)]
+        for fields in (editions[-1].fields, {k: f"{v} ~" for k, v in editions[0].fields.items()}):
+            try:
+                local = parse_statement(plan.local_text(fields), plan.source)
+            except LeafletError:
+                continue  # that row fails on its own below
+            statement = replace(first, contact=local.contact, website=local.website)
+            sample.append((statement, fields))
+        if not same_shared_pages(sample, self.options):
+            return set()
         shared = shared_pages(first, editions[0].fields, self.options)
         if shared is None:
             return set()

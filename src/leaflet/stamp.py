@@ -74,6 +74,33 @@ def reads_edition(template: Template) -> bool:
     return False
 
 
+def same_shared_pages(
+    editions: Sequence[tuple[Statement, Mapping[str, str]]], options: RenderOptions
+) -> bool:
+    """Whether *editions* (a sample: statement and row) compose the same document once their
+    local block is kept empty: a template that shows the contact line or the website, or a
+    field of the row, anywhere else makes the shared pages differ, and each edition is then
+    rendered in full."""
+    from .compose import compose_html
+    from .editions import using_edition
+    from .templates import get_template
+
+    fmt = get_format(options.format)
+    template = get_template(options.template)
+    for back_page in (None, True):
+        documents = set()
+        for statement, fields in editions:
+            with using_edition(fields, hidden=True):
+                documents.add(
+                    compose_html(
+                        statement, fmt, template, bleed=options.bleed_width, back_page=back_page
+                    )
+                )
+        if len(documents) > 1:
+            return False
+    return True
+
+
 def fast_path_formats(name: str) -> bool:
     """Whether the format's pages flow (a flat leaflet or a booklet): posters, share pictures
     and pieces of panels are rendered in full for each edition."""
