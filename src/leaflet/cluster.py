@@ -37,6 +37,7 @@ def render_on_cluster(address: str, tasks: Iterable[_Task]) -> Iterator[_Rendere
         raise UsageError(
             "--cluster needs Dask distributed: pip install 'leaflet[cluster]'"
         ) from None
+    from .editions import _Rendered as Rendered
     from .editions import render_task, warm_worker
 
     try:
@@ -45,10 +46,15 @@ def render_on_cluster(address: str, tasks: Iterable[_Task]) -> Iterator[_Rendere
         raise UsageError(f"--cluster {address}: cannot reach the scheduler ({error})") from None
     try:
         client.run(warm_worker)  # every worker loads WeasyPrint and the fonts once
-        futures = client.map(render_task, list(tasks), pure=False)
+        tasks = list(tasks)
+        futures = client.map(render_task, tasks, pure=False)
+        index = {future.key: task.index for future, task in zip(futures, tasks, strict=True)}
         try:
             for future in distributed.as_completed(futures, loop=client.loop):
-                yield future.result()
+                try:
+                    yield future.result()
+                except Exception as error:  # the worker died, or the task was lost
+                    yield Rendered(index[future.key], error=f"the worker failed: {error}")
         finally:
             client.cancel(futures)
     finally:

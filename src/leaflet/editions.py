@@ -641,6 +641,9 @@ def render_task(task: _Task) -> _Rendered:
         return _Rendered(task.index, result, statement, warnings=tuple(seen))
     except LeafletError as error:
         return _Rendered(task.index, error=str(error), warnings=tuple(seen))
+    except Exception as error:  # a bug: this row fails, the others go on
+        what = f"unexpected failure ({type(error).__name__}: {error}); report it as a bug"
+        return _Rendered(task.index, error=what, warnings=tuple(seen))
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
@@ -888,10 +891,13 @@ def _in_pool(workers: int, tasks: Iterator[_Task]) -> Iterator[_Rendered]:
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=warm_worker) as pool:
-        futures = [pool.submit(render_task, task) for task in tasks]
+        futures = {pool.submit(render_task, task): task.index for task in tasks}
         try:
             for future in as_completed(futures):
-                yield future.result()
+                try:
+                    yield future.result()
+                except Exception as error:  # the worker died (out of memory, killed …)
+                    yield _Rendered(futures[future], error=f"the worker failed: {error}")
         finally:
             for future in futures:
                 future.cancel()
