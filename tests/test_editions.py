@@ -410,3 +410,25 @@ def test_a_template_showing_the_contact_elsewhere_renders_each_edition(tmp_path:
     assert "each laid out in full" in result.err
     text = pdfium_text((out / "saint-etienne.pdf").read_bytes())
     assert text.count("Meet Friday at Salle 2") == 2 and "Union Hall" not in text
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise() -> None:
+    from types import SimpleNamespace
+
+    from leaflet.commands.render_cmd import _Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    done = SimpleNamespace(result=SimpleNamespace(edition=SimpleNamespace(name="hull"), error=None))
+    terminal, plain = Terminal(), io.StringIO()
+    for stream in (terminal, plain):
+        with _Progress(stream, 2) as progress:
+            progress.update(done)
+            progress.update(done)
+    assert "━" in terminal.getvalue() and "100%" in terminal.getvalue()
+    assert plain.getvalue().splitlines() == [
+        "leaflet: edition 1/2: hull done",
+        "leaflet: edition 2/2: hull done",
+    ]
