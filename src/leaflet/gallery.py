@@ -5,6 +5,11 @@ For each template the first page (for booklet formats: the first press sheet, fr
 the right) becomes ``<template>.png`` (rasterized with pypdfium2, the
 only module that imports it), and all of them are laid out with their names on a contact sheet,
 ``gallery.pdf`` (an HTML grid typeset by the same renderer as the leaflets).
+
+In spot inks (``gallery --inks black,fluorescent-pink``) each template is rendered in those
+inks and its picture is the composite preview (:func:`separations.composite_pngs`: the inks'
+plates multiplied on paper, as they print), not the screen colours; the contact sheet names
+the inks.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ import io
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .fonts import font_face_css
 from .formats import get_format
@@ -27,9 +33,13 @@ from .output import Output, mark_png, png_mark, write_atomic, write_outputs
 from .pipeline import RenderOptions, render_statement
 from .templates import PACKAGE_DIR, builtin_templates, get_template
 
+if TYPE_CHECKING:
+    from .inks import Ink
+
 __all__ = [
     "CONTACT_SHEET",
     "GalleryEntry",
+    "gallery_inks",
     "gallery_outputs",
     "grid_columns",
     "page_png",
@@ -189,49 +199,94 @@ def render_gallery(
     *,
     fmt: str = "a4",
     templates: Iterable[str] | None = None,
+    inks: Sequence[str] = (),
     progress: Callable[[str], None] = lambda message: None,
 ) -> list[GalleryEntry]:
     """Render *statement* in every template (or those named) into *folder*: one PNG per
-    template and the contact sheet; *progress* receives one line per step."""
+    template and the contact sheet; *progress* receives one line per step.  With *inks*
+    (names, :mod:`leaflet.inks`), every template is printed in those inks and shown as they
+    lie on paper; an unknown ink is a :class:`UsageError` before anything is written."""
     names = list(templates) if templates is not None else list(builtin_templates())
+    chosen = gallery_inks(inks, fmt, names)
     folder.mkdir(parents=True, exist_ok=True)
     entries = []
     for number, name in enumerate(names, 1):
         started = time.perf_counter()
-        entries.append(_preview(statement, folder, fmt, name))
+        entries.append(_preview(statement, folder, fmt, name, inks))
         elapsed = time.perf_counter() - started
         progress(f"[{number}/{len(names)}] {folder / (name + '.png')} ({elapsed:.1f} s)")
     sheet = folder / CONTACT_SHEET
-    write_atomic(sheet, _contact_sheet(statement, fmt, entries, folder))
+    write_atomic(sheet, _contact_sheet(statement, fmt, entries, folder, chosen))
     progress(f"{sheet} ({len(entries)} templates)")
     return entries
 
 
-def _preview(statement: Statement, folder: Path, fmt: str, name: str) -> GalleryEntry:
+def gallery_inks(names: Sequence[str], fmt: str, templates: Iterable[str]) -> tuple[Ink, ...]:
+    """The inks called *names* (``gallery --inks``), checked against every template as
+    ``render --inks`` checks them (:func:`inks.template_inks`): a :class:`UsageError` naming
+    the option for an unknown or repeated ink, or a format that is no print.  None named:
+    none (the screen colours)."""
+    from .errors import UsageError
+    from .inks import template_inks
+
+    if not names:
+        return ()
+    if get_format(fmt).kind == "share":
+        raise UsageError(f"--inks: {fmt} is a picture for the screen, not print")
+    modes = [template_inks(names, get_template(name)) for name in templates]
+    return modes[0].inks if modes else ()
+
+
+def _preview(
+    statement: Statement, folder: Path, fmt: str, name: str, inks: Sequence[str]
+) -> GalleryEntry:
     template = get_template(name)
-    result = render_statement(statement, RenderOptions(format=fmt, template=name))
+    options = RenderOptions(format=fmt, template=name, inks=tuple(inks))
+    result = render_statement(statement, options)
     png = folder / f"{template.name}.png"
-    picture, aspect = page_png(result.pdf)
+    picture, aspect = _composite_png(result.pdf) if inks else page_png(result.pdf)
     write_atomic(png, mark_png(picture, gallery_mark(template.name)))
     return GalleryEntry(template.name, template.description, png, aspect, result.page_count)
 
 
+def _composite_png(pdf: bytes) -> tuple[bytes, float]:
+    """The first page of the spot PDF *pdf* as its inks print on paper (a PNG as wide as
+    :func:`page_png` makes it), and its height / width."""
+    from PIL import Image
+
+    from .separations import composite_pngs
+
+    picture = composite_pngs(pdf, PREVIEW_WIDTH_PX)[0]
+    with Image.open(io.BytesIO(picture)) as image:
+        return picture, image.height / image.width
+
+
 def _contact_sheet(
-    statement: Statement, fmt: str, entries: list[GalleryEntry], folder: Path
+    statement: Statement,
+    fmt: str,
+    entries: list[GalleryEntry],
+    folder: Path,
+    inks: Sequence[Ink] = (),
 ) -> bytes:
-    """The contact sheet PDF: every preview in a grid, each captioned with its template."""
+    """The contact sheet PDF: every preview in a grid, each captioned with its template, and
+    the inks they are printed in (a swatch and the name of each)."""
     from . import render
 
     columns = grid_columns(len(entries), max(entry.aspect for entry in entries))
     width = (_SHEET_WIDTH - _GAP * (columns - 1)) / columns
-    document = _contact_sheet_html(statement, fmt, entries, columns, width)
+    document = _contact_sheet_html(statement, fmt, entries, columns, width, inks)
     laid_out = render.layout(document, base_url=folder, roots=[PACKAGE_DIR, folder])
     identifier = hashlib.sha256(document.encode()).hexdigest()[:32].encode()
     return render.write_pdf(laid_out, identifier=identifier)
 
 
 def _contact_sheet_html(
-    statement: Statement, fmt: str, entries: list[GalleryEntry], columns: int, width_mm: float
+    statement: Statement,
+    fmt: str,
+    entries: list[GalleryEntry],
+    columns: int,
+    width_mm: float,
+    inks: Sequence[Ink] = (),
 ) -> str:
     figures = "\n".join(
         f'<figure><img src="{entry.png.resolve().as_uri()}" alt="">'
@@ -242,6 +297,7 @@ def _contact_sheet_html(
     )
     title = html.escape(statement.title)
     shown = "press sheet" if get_format(fmt).imposed else "page"
+    printed = _inks_html(inks)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>leaflet templates</title>
 <meta name="generator" content="{_CONTACT_SHEET_CREATOR}">
@@ -261,11 +317,30 @@ figure img {{ display: block; width: 100%; border: 0.5pt solid #999; box-sizing:
 figcaption {{ margin-top: 1.2mm; line-height: 1.2; min-height: {_CAPTION - 2:.0f}mm; }}
 figcaption b {{ font-size: 10pt; display: block; }}
 figcaption small {{ font-weight: normal; font-size: 8pt; color: #555; }}
+.ink {{ white-space: nowrap; }}
+.swatch {{
+  display: inline-block; width: 0.8em; height: 0.8em; margin: 0 0.3em 0 0.2em;
+  vertical-align: -0.05em; border: 0.5pt solid #999;
+}}
 </style></head>
 <body>
-<h1>leaflet templates <small>“{title}”, {html.escape(fmt)}, first {shown}</small></h1>
+<h1>leaflet templates <small>“{title}”, {html.escape(fmt)}, first {shown}{printed}</small></h1>
 <div class="grid">
 {figures}
 </div>
 </body></html>
 """
+
+
+def _inks_html(inks: Sequence[Ink]) -> str:
+    """The contact sheet heading's words on the inks: ``, printed in <swatch> black and
+    <swatch> fluorescent-pink inks`` (nothing for the screen colours)."""
+    if not inks:
+        return ""
+    named = [
+        f'<span class="ink"><span class="swatch" style="background: {ink.preview}"></span>'
+        f"{html.escape(ink.name)}</span>"
+        for ink in inks
+    ]
+    listed = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+    return f", printed in {listed} {'inks' if len(inks) > 1 else 'ink'}"

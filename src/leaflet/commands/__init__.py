@@ -51,6 +51,17 @@ def length_argument(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def ink_list_argument(text: str) -> tuple[str, ...]:
+    """An argparse ``type`` for ``--inks black,fluorescent-pink``: the names (checked against
+    the ink table when rendering, :func:`leaflet.inks.template_inks`)."""
+    import argparse
+
+    names = tuple(name.strip() for name in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"{text!r}: ink names separated by commas")
+    return names
+
+
 def add_format_argument(parser: ArgumentParser) -> None:
     """``-f/--format``, with the registered formats and the library's default."""
     from ..formats import FORMATS

@@ -4,6 +4,9 @@ Writes DIR/<template>.png (the first page of each template) and DIR/gallery.pdf 
 sheet of all of them with their names).  SOURCE defaults to a short sample statement that
 ships with leaflet; give your own to see your text in every template.
 
+With --inks black,fluorescent-pink every template is printed in those spot inks, and its
+picture shows the inks as they lie on paper (as render --inks --preview does).
+
 Files are replaced only when leaflet wrote them as a gallery (pictures carry a note saying so,
 the contact sheet's Creator is "leaflet gallery"): any other file of those names in DIR makes
 the command refuse, before anything is rendered or written.
@@ -15,7 +18,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from . import add_format_argument
+from . import add_format_argument, ink_list_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_format_argument(parser)
     parser.add_argument(
         "-o", "--output", type=Path, required=True, metavar="DIR", help="folder to write into"
+    )
+    parser.add_argument(
+        "--inks",
+        type=ink_list_argument,
+        default=(),
+        metavar="INK,INK",
+        help="show every template printed in these spot inks (e.g. black,fluorescent-pink), "
+        "the inks on paper instead of the screen colours",
     )
 
 
@@ -47,5 +58,5 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         stdout.write(message + "\n")
         stdout.flush()
 
-    render_gallery(statement, args.output, fmt=fmt, progress=progress)
+    render_gallery(statement, args.output, fmt=fmt, inks=args.inks, progress=progress)
     return 0

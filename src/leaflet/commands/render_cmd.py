@@ -58,7 +58,7 @@ from ..jobticket import COVERAGE_LIMIT
 from ..pdfx import PAPERS, PDF_VARIANTS, SPOT
 from ..pipeline import DELIVERIES, MARKS_BLEED, RenderOptions, RenderResult
 from ..units import format_length
-from . import length_argument
+from . import ink_list_argument, length_argument
 
 if TYPE_CHECKING:
     from ..model import Statement
@@ -159,7 +159,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--inks",
-        type=_ink_list,
+        type=ink_list_argument,
         default=DEFAULTS.inks,
         metavar="INK,INK",
         help="print in these spot inks (e.g. black,fluorescent-pink; the first takes the "
@@ -685,14 +685,6 @@ def _percent(text: str) -> float:
     if not 0 < value <= 100:
         raise argparse.ArgumentTypeError(f"{text!r}: give a percentage above 0, at most 100")
     return value / 100
-
-
-def _ink_list(text: str) -> tuple[str, ...]:
-    """``--inks black,fluorescent-pink`` as names (checked against the table when rendering)."""
-    names = tuple(name.strip() for name in text.split(","))
-    if not all(names):
-        raise argparse.ArgumentTypeError(f"{text!r}: ink names separated by commas")
-    return names
 
 
 def _plate_outputs(
