@@ -685,6 +685,7 @@ class EditionRun:
         folder: Path,
         *,
         inputs: Sequence[Path] = (),
+        first: Statement | None = None,
         workers: int | None = None,
         cluster: str | None = None,
         job: bool = False,
@@ -695,6 +696,8 @@ class EditionRun:
         self.options = options
         self.folder = folder
         self.inputs = list(inputs)
+        #: The first row's statement, when the caller parsed it already.
+        self.first = first
         self.workers = workers
         self.cluster = cluster
         self.job = job
@@ -756,7 +759,7 @@ class EditionRun:
         if not fast_path_formats(self.options.format) or reads_edition(template):
             return set()
         plan, editions = self.plan, self.plan.editions
-        first = parse_statement(plan.filled(editions[0].fields), plan.source)
+        first = self.first or parse_statement(plan.filled(editions[0].fields), plan.source)
         # A sample: the first and last rows, and a row whose every value differs from both.
         sample = [(first, editions[0].fields)]
         for fields in (editions[-1].fields, {k: f"{v} ~" for k, v in editions[0].fields.items()}):

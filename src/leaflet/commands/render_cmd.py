@@ -546,6 +546,7 @@ def _run_editions(args: argparse.Namespace, formats: list[str], stdout: TextIO) 
         options,
         folder,
         inputs=inputs,
+        first=first,
         workers=args.workers,
         cluster=args.cluster,
         job=args.job,
