@@ -97,7 +97,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="OUTPUT",
         help="PDF to write (default: <source stem>-<format>.pdf, a .png for the share "
-        "formats; '-': standard output)",
+        "formats; '-': standard output); with several -f or --editions, the folder to "
+        "write into",
     )
     parser.add_argument(
         "--strict",
