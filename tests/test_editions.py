@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -432,3 +433,105 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise() -> None:
         "leaflet: edition 1/2: hull done",
         "leaflet: edition 2/2: hull done",
     ]
+
+
+# --- the local box: every word, or the row fails ----------------------------------------------
+
+
+def words(count: int) -> str:
+    """A meeting place of *count* short words (no hyphenation: each word whole in the text)."""
+    return " ".join(f"qx{number}" for number in range(count))
+
+
+def longest_fitting(folder: Path, source: Path, branch: str, fmt: str, template: str) -> int:
+    """The most words a row's place can have with its contact block still inside the local
+    box, found with the fast path's own measure (every candidate's block laid out at once)."""
+    from dataclasses import replace
+
+    from leaflet.pipeline import RenderOptions
+    from leaflet.stamp import local_pages, shared_pages
+
+    candidates = range(1, 61)
+    rows = [HEADER, *([branch, "Monday", words(count), "1"] for count in candidates)]
+    plan = plan_editions(source, table(folder, rows, "candidates.csv"))
+    options = RenderOptions(format=fmt, template=template)
+    first = parse_statement(plan.filled(plan.editions[0].fields), source)
+    shared = shared_pages(first, plan.editions[0].fields, options)
+    assert shared is not None
+    editions = []
+    for edition in plan.editions:
+        local = parse_statement(plan.local_text(edition.fields), source)
+        statement = replace(first, contact=local.contact, website=local.website)
+        editions.append((statement, edition.fields))
+    overflows = local_pages(editions, shared, options).overflows
+    fitting = [count for count, excess in zip(candidates, overflows, strict=True) if not excess]
+    # the shortest fit and the longest do not: the limit lies between, and words only add
+    assert fitting == list(candidates[: len(fitting)]) and 2 <= len(fitting) < len(candidates)
+    return len(fitting)
+
+
+@pytest.mark.parametrize(
+    ("statement", "fmt", "template", "path"),
+    [
+        (LOCAL, "a5", "classic", "shared pages laid out once"),
+        (LOCAL, "a5-fold", "modern", "shared pages laid out once"),  # a booklet's back page
+        (STATEMENT, "a5", "classic", "each laid out in full"),  # a placeholder in the text
+    ],
+    ids=["fast-a5", "fast-a5-fold", "full-a5"],
+)
+def test_a_contact_too_long_for_the_local_box_fails_its_row_never_cut(
+    tmp_path: Path, statement: str, fmt: str, template: str, path: str
+) -> None:
+    """The local box hides what it cannot hold: a row whose contact block is longer fails
+    (named, with its fields), its words in no file; a row that just fits is written with every
+    word; the rows around them are written; exit 1 at the end."""
+    source = tmp_path / "statement.md"
+    source.write_text(statement, encoding="utf-8")
+    most = longest_fitting(tmp_path, source, "Hull", fmt, template)
+    rows = [
+        HEADER,
+        ROWS[1],
+        ["Hull", "Monday", words(most), "5"],  # just fits
+        ["Hull", "Monday", words(most + 1), "5"],  # one word too many
+        ROWS[2],
+    ]
+    out = tmp_path / "out"
+    result = run_cli(
+        "render", source, "-f", fmt, "-t", template, "--editions", table(tmp_path, rows),
+        "-o", out, "--workers", "1",
+    )  # fmt: skip
+    assert result.code == 1, result.err
+    assert path in result.err
+    assert files(out) == ["hull.pdf", "north-leeds.pdf", "saint-etienne.pdf"]
+    failure = [line for line in result.err.splitlines() if line.startswith("leaflet: error:")]
+    assert len(failure) == 1, result.err
+    assert failure[0].startswith("leaflet: error: row 4 (hull-2): the contact block (contact")
+    assert "fields day, place" in failure[0] and "too long for the local box" in failure[0]
+    assert "2 of 3" not in result.err and "3 of 4 editions written" in result.err
+    texts = {name: pdfium_text((out / name).read_bytes()) for name in files(out)}
+    found = set(re.findall(r"qx\d+", texts["hull.pdf"]))
+    assert found == {f"qx{number}" for number in range(most)}  # every word of the fit
+    assert not any(f"qx{most}" in text for text in texts.values())  # the overlong never
+    assert "Union Hall, 12 Mill Lane" in texts["north-leeds.pdf"]
+    assert "Salle 2" in texts["saint-etienne.pdf"]
+
+
+def test_a_contact_too_long_for_a_panel_s_box_fails_its_row(tmp_path: Path) -> None:
+    """A piece of panels (each edition laid out in full), the box at the foot of a panel: a
+    block running past it is broken off at the page's foot, and the row fails all the same."""
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    rows = [HEADER, ROWS[1], ["Hull", "Monday", words(120), "5"], ROWS[2]]
+    out = tmp_path / "out"
+    result = run_cli(
+        "render", source, "-f", "dl-trifold", "--editions", table(tmp_path, rows), "-o", out,
+        "--workers", "1",
+    )  # fmt: skip
+    assert result.code == 1, result.err
+    assert files(out) == ["north-leeds.pdf", "saint-etienne.pdf"]
+    assert "leaflet: error: row 3 (hull): the contact block (contact, website; fields day, " in (
+        result.err
+    )
+    assert "too long for the local box" in result.err
+    for name in files(out):
+        assert "qx" not in pdfium_text((out / name).read_bytes())

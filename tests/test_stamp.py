@@ -13,6 +13,7 @@ import pytest
 from leaflet.editions import EditionRun, plan_editions, using_edition
 from leaflet.pipeline import RenderOptions, render_statement
 from leaflet.source import parse_statement
+from leaflet.stamp import stamp
 
 #: Placeholders only in the contact line: the fast path.
 LOCAL = """\
@@ -100,3 +101,57 @@ def test_stamped_pages_are_those_of_the_edition_alone(
         same_pages(stamped, alone)
         text = "".join(c for page in glyphs(stamped) for c, _ in page)
         assert f"Meet {fields['day']} at" in text
+
+
+def test_a_block_that_just_fits_is_stamped_whole_and_one_word_more_is_refused(
+    tmp_path: Path,
+) -> None:
+    """The fast path's measure of a block (laid out alone) and a render's (the block in the
+    statement, :func:`check_local_block`) agree at the limit: the longest contact the box
+    holds is stamped as the edition alone sets it; one word more, and both refuse it."""
+    from dataclasses import replace
+
+    from leaflet.errors import RenderError
+    from leaflet.pipeline import render_pages
+    from leaflet.stamp import check_local_block, local_pages, shared_pages
+
+    options = RenderOptions(format="a5")
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    table = tmp_path / "editions.csv"
+    candidates = range(1, 61)
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        [ROWS[0], *(["Hull", "Monday", " ".join(["Hall"] * count), "1"] for count in candidates)]
+    )
+    table.write_text(out.getvalue(), encoding="utf-8")
+    plan = plan_editions(source, table)
+    first = parse_statement(plan.filled(plan.editions[0].fields), source)
+    shared = shared_pages(first, plan.editions[0].fields, options)
+    assert shared is not None
+    editions = []
+    for edition in plan.editions:
+        local = parse_statement(plan.local_text(edition.fields), source)
+        editions.append((replace(first, contact=local.contact), edition.fields))
+    blocks = local_pages(editions, shared, options)
+    most = (
+        next(count for count, excess in zip(candidates, blocks.overflows, strict=True) if excess)
+        - 1
+    )
+    assert most >= 2 and not any(blocks.overflows[:most]) and all(blocks.overflows[most:])
+
+    # the longest that fits: stamped, every word, as the edition alone
+    statement, fields = editions[most - 1]
+    stamped = stamp(shared, blocks.pages[most - 1], statement, options).pdf
+    with using_edition(fields):
+        pages = render_pages(statement, options)
+        check_local_block(pages, statement, options, ("day", "place"))  # fits: no error
+        alone = render_statement(statement, options).pdf
+    same_pages(stamped, alone)
+    text = "".join(c for page in glyphs(stamped) for c, _ in page)
+    assert text.count("Hall") == most  # every word of the place
+
+    # one word more: the render's own measure refuses it too
+    statement, fields = editions[most]
+    with using_edition(fields), pytest.raises(RenderError, match="too long for the local box"):
+        check_local_block(render_pages(statement, options), statement, options, ("place",))

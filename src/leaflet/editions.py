@@ -24,7 +24,9 @@ The row is also given to templates as ``edition`` (a dict of its fields) through
 variable (:func:`using_edition`), and the template sets the contact block (contact line,
 website, QR code) in a box of a fixed size (``local.html.j2``): when the placeholders are
 only in the front matter's ``contact`` and ``website`` (the local block), the shared pages
-are laid out once and each edition's block is placed on them (:mod:`leaflet.stamp`).
+are laid out once and each edition's block is placed on them (:mod:`leaflet.stamp`).  A
+contact block longer than its box holds would be cut off by the box: on either path, that
+edition fails (named with its row and fields), the others are written.
 """
 
 from __future__ import annotations
@@ -445,6 +447,16 @@ class EditionPlan:
     _scalars: tuple[_Scalar, ...] = field(repr=False, default=())
 
     @property
+    def local_fields(self) -> tuple[str, ...]:
+        """The fields whose placeholders fill the contact block (contact, website)."""
+        found: dict[str, None] = {}
+        for scalar in self._scalars:
+            if scalar.key in LOCAL_FIELDS:
+                for name, _ in _parse_placeholders(scalar.value, self.source, 1):
+                    found[name] = None
+        return tuple(found)
+
+    @property
     def copies(self) -> int | None:
         """The whole print run, when the table gives copies."""
         counts = [edition.copies for edition in self.editions]
@@ -600,6 +612,8 @@ class _Task:
     fields: Mapping[str, str]
     options: Any  # RenderOptions
     limits: Any  # limits.Limits
+    #: The fields filling the contact block (named when it is too long for its box).
+    local_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -616,13 +630,17 @@ class _Rendered:
 
 def render_task(task: _Task) -> _Rendered:
     """Render one edition in full: fill, parse, render (in any process: everything it needs
-    is in *task*).  A :class:`LeafletError` is its answer, not an exception."""
+    is in *task*).  A :class:`LeafletError` is its answer, not an exception; so is a contact
+    block longer than its box (:func:`leaflet.stamp.check_local_block`), checked on the
+    pages before they are finished (imposed, marked): the edition is never written cut off."""
     import logging
 
     from .errors import LeafletError
-    from .limits import using_limits
-    from .pipeline import render_statement
+    from .limits import current_limits, using_limits
+    from .pipeline import finish_pages, render_pages
     from .source import parse_statement
+    from .stamp import check_local_block
+    from .watchdog import time_limit
 
     seen: list[str] = []
 
@@ -637,7 +655,13 @@ def render_task(task: _Task) -> _Rendered:
     try:
         with using_limits(task.limits), using_edition(task.fields):
             statement = parse_statement(task.text, task.source)
-            result = render_statement(statement, task.options)
+            # render_statement's steps, the block checked between them, in its time limit
+            seconds = current_limits().render_seconds
+            message = f"rendering took longer than {seconds:g} s; raise it with --time-limit"
+            with time_limit(seconds, message):
+                pages = render_pages(statement, task.options)
+                check_local_block(pages, statement, task.options, task.local_fields)
+                result = finish_pages(pages, statement, task.options)
         return _Rendered(task.index, result, statement, warnings=tuple(seen))
     except LeafletError as error:
         return _Rendered(task.index, error=str(error), warnings=tuple(seen))
@@ -743,11 +767,12 @@ class EditionRun:
 
     def _fast(self, report: Any) -> set[int]:
         from .coverage import check_coverage
-        from .errors import LeafletError
+        from .errors import LeafletError, RenderError
         from .source import parse_statement
         from .stamp import (
             fast_path_formats,
             local_pages,
+            overflow_message,
             reads_edition,
             same_shared_pages,
             shared_pages,
@@ -796,7 +821,17 @@ class EditionRun:
             )
             for page, (index, statement) in enumerate(batch):
                 try:
-                    result = stamp(shared, blocks[page], statement, self.options)
+                    if blocks.overflows[page]:  # the box would cut it off: never half-printed
+                        raise RenderError(
+                            overflow_message(
+                                blocks.overflows[page],
+                                statement,
+                                self.options,
+                                shared.result.scale,
+                                plan.local_fields,
+                            )
+                        )
+                    result = stamp(shared, blocks.pages[page], statement, self.options)
                 except LeafletError as error:
                     self._finish(index, None, None, str(error), report, "fast")
                 else:
@@ -810,10 +845,19 @@ class EditionRun:
         from .limits import current_limits
 
         limits = current_limits()
+        local_fields = self.plan.local_fields
         for index in indices:
             fields = self.plan.editions[index].fields
             text = self.plan.filled(fields)
-            yield _Task(index, text, self.plan.source, dict(fields), self.options, limits)
+            yield _Task(
+                index,
+                text,
+                self.plan.source,
+                dict(fields),
+                self.options,
+                limits,
+                local_fields,
+            )
 
     def _full(self, indices: Sequence[int], report: Any) -> None:
         import os

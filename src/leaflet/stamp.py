@@ -16,15 +16,19 @@ contact block, which the template sets in a box of a fixed size (``local.html.j2
    (:func:`stamp`, :func:`leaflet.pipeline.finish_pages`).
 
 The result has the same pages, text and positions, as rendering that edition alone (tested
-with pypdfium2).  Pictures, marks and PDF variants are applied after the stamp, as after a
-render.  pypdf is used here as in :mod:`leaflet.pdf`: this module only adds a form to pages.
+with pypdfium2).  A block longer than its box would be cut off (the box hides what it cannot
+hold): its third anchor (``#local-block-fill``, where its content ends) tells, on both paths
+(:func:`local_pages`, :func:`check_local_block`), and that edition fails with a message
+(:func:`overflow_message`) instead.  Pictures, marks and PDF variants are applied after the
+stamp, as after a render.  pypdf is used here as in :mod:`leaflet.pdf`: this module only
+adds a form to pages.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -36,10 +40,28 @@ if TYPE_CHECKING:
     from .pipeline import RenderOptions, RenderResult
     from .templates import Template
 
-__all__ = ["Shared", "fast_path_formats", "local_pages", "shared_pages", "stamp"]
+__all__ = [
+    "LocalPages",
+    "Shared",
+    "check_local_block",
+    "fast_path_formats",
+    "local_pages",
+    "overflow_message",
+    "shared_pages",
+    "stamp",
+]
 
 #: The anchors of the local block's corners (local.html.j2).
 START, END = "local-block", "local-block-end"
+#: The anchor where a shown local block's content ends (local.html.j2).
+FILL = "local-block-fill"
+#: Content ending less than this (points) below the box is no overflow (rounding).
+TOLERANCE = 0.05
+#: The room (points) below the box on a block's page (edition.html.j2): a block longer than
+#: its box runs on there (measured, never stamped) rather than being broken across pages.
+ROOM = 2000.0
+#: One line of the contact block, in rem (its type is 0.85–1rem, leaded 1.38): an estimate.
+LINE_REM = 1.2
 #: The form's name in a page's resources.
 FORM = "/LeafletLocalBlock"
 
@@ -137,7 +159,7 @@ def shared_pages(
 
     with using_edition(fields, hidden=True):
         result = render_pages(statement, options)
-    found = _anchors(result.pdf)
+    found = _anchors(result.pdf, (START, END))
     if START not in found or END not in found or found[START][0] != found[END][0]:
         return None
     page, left, top = found[START]
@@ -151,26 +173,38 @@ def shared_pages(
     return Shared(result, page, (left, bottom, right, top), back_page, reader)
 
 
-def _anchors(pdf: bytes) -> dict[str, tuple[int, float, float]]:
+def _anchors(pdf: bytes | Any, names: Container[str]) -> dict[str, tuple[int, float, float]]:
+    """The page (index), left and top (points) of the anchors *names* in *pdf* (bytes or a
+    pypdf reader)."""
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(pdf))
+    reader = PdfReader(io.BytesIO(pdf)) if isinstance(pdf, bytes) else pdf
     found = {}
     for name, destination in reader.named_destinations.items():
-        if name in (START, END):
+        if name in names:
             page = reader.get_destination_page_number(destination)
             if page is not None:
                 found[name] = (page, float(destination.left or 0), float(destination.top or 0))
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class LocalPages:
+    """The local blocks of a batch of editions laid out alone: one PDF page (pypdf's) for
+    each, and how far (points) each one's content reaches below its box (0: it fits)."""
+
+    pages: list[Any]
+    overflows: list[float]
+
+
 def local_pages(
     statements: Sequence[tuple[Statement, Mapping[str, str]]],
     shared: Shared,
     options: RenderOptions,
-) -> list[Any]:
+) -> LocalPages:
     """One PDF page (pypdf's) for each (statement, fields) edition: its local block laid
-    out alone on a page the size of the shared box, as the statement sets it."""
+    out alone on a page the size of the shared box, as the statement sets it; and whether
+    it fits the box (its anchors are numbered: ``local-block-fill-N``)."""
     from pypdf import PdfReader
 
     from .compose import compose_html
@@ -183,14 +217,14 @@ def local_pages(
     template = get_template(options.template)
     parts: list[str] = []
     html = ""
-    for statement, fields in statements:
+    for number, (statement, fields) in enumerate(statements):
         with using_edition(fields):
             html = compose_html(
                 statement,
                 fmt,
                 template,
                 entry="edition.html.j2",
-                extra={"local_size": shared.size},
+                extra={"local_size": shared.size, "local_room": ROOM, "local_index": number},
                 back_page=shared.back_page,
             )
         match = _EDITION.search(html)
@@ -205,7 +239,69 @@ def local_pages(
             f"the local blocks took {laid_out.page_count} pages for {len(statements)} editions"
         )
     identifier = typesetter.fingerprint[:32].encode()
-    return list(PdfReader(io.BytesIO(write_pdf(laid_out, identifier=identifier))).pages)
+    reader = PdfReader(io.BytesIO(write_pdf(laid_out, identifier=identifier)))
+    found = _anchors(reader, _Numbered())
+    overflows = [_overflow(found, f"-{number}", number) for number in range(len(statements))]
+    return LocalPages(list(reader.pages), overflows)
+
+
+class _Numbered:
+    """The numbered anchors of blocks laid out together (``local-block-end-3`` …)."""
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and re.fullmatch(rf"({END}|{FILL})-\d+", name) is not None
+
+
+def _overflow(
+    found: Mapping[str, tuple[int, float, float]], suffix: str = "", page: int | None = None
+) -> float:
+    """How far (points) a shown block's content reaches below its box, from its anchors
+    (*suffix*: their number; *page*: a block laid out alone, on that page): 0 when it fits,
+    shows nothing (no fill anchor) or there is no block (no anchor); infinite when the box's
+    end anchor is lost (the content, longer than a page holds, was broken off at the page's
+    foot: too long for any measure)."""
+    fill, end = found.get(FILL + suffix), found.get(END + suffix)
+    if page is None and START not in found:
+        return 0.0  # no local block in this layout (a poster, a share picture)
+    if end is None or (page is not None and end[0] != page):
+        return float("inf")
+    if fill is None:
+        return 0.0  # nothing shown in the box
+    if fill[0] != end[0]:
+        return float("inf")
+    excess = end[2] - fill[2]  # the box's bottom above the content's end (PDF: y upwards)
+    return excess if excess > TOLERANCE else 0.0
+
+
+def overflow_message(
+    excess: float, statement: Statement, options: RenderOptions, scale: float, fields: Sequence[str]
+) -> str:
+    """What an edition whose contact block runs *excess* points past its box is told."""
+    import math
+
+    keys = [key for key in ("contact", "website") if getattr(statement, key, None)]
+    what = ", ".join(keys) or "contact"
+    if fields:
+        what += f"; {'field' if len(fields) == 1 else 'fields'} {', '.join(fields)}"
+    if math.isinf(excess):
+        return f"the contact block ({what}) is too long for the local box; shorten it"
+    line = LINE_REM * get_format(options.format).body_size * scale
+    lines = max(1, math.ceil(excess / line - 0.1))
+    return (
+        f"the contact block ({what}) is {'about ' if lines > 1 else ''}{lines} "
+        f"line{'s' if lines > 1 else ''} ({excess * 25.4 / 72:.1f} mm) too long for the "
+        "local box, which would cut it off; shorten it"
+    )
+
+
+def check_local_block(
+    pages: RenderResult, statement: Statement, options: RenderOptions, fields: Sequence[str]
+) -> None:
+    """Raise a :class:`RenderError` when the local block of *pages* (a render's pages before
+    they are finished, :func:`leaflet.pipeline.render_pages`) holds more than its box shows."""
+    excess = _overflow(_anchors(pages.pdf, (START, END, FILL)))
+    if excess:
+        raise RenderError(overflow_message(excess, statement, options, pages.scale, fields))
 
 
 def stamp(
@@ -239,7 +335,8 @@ def stamp(
         {
             NameObject("/Type"): NameObject("/XObject"),
             NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): RectangleObject([0, 0, right - left, top - bottom]),
+            # The block is at the top of its page, above the room below it (local_pages).
+            NameObject("/BBox"): RectangleObject([0, ROOM, right - left, ROOM + top - bottom]),
             NameObject("/Resources"): source.get("/Resources", DictionaryObject()).clone(writer),
         }
     )
@@ -253,7 +350,7 @@ def stamp(
     # default space whatever the content leaves its graphics state in.
     before, after = DecodedStreamObject(), DecodedStreamObject()
     before.set_data(b"q\n")
-    after.set_data(f"Q q 1 0 0 1 {left:.4f} {bottom:.4f} cm {FORM} Do Q\n".encode())
+    after.set_data(f"Q q 1 0 0 1 {left:.4f} {bottom - ROOM:.4f} cm {FORM} Do Q\n".encode())
     existing = page.raw_get("/Contents") if "/Contents" in page else None
     held = existing.get_object() if existing is not None else None
     streams = list(held) if isinstance(held, ArrayObject) else [existing] if existing else []
@@ -265,7 +362,8 @@ def stamp(
         rect = moved.get("/Rect")
         if rect is not None:
             x1, y1, x2, y2 = (float(value) for value in rect)
-            corners = (x1 + left, y1 + bottom, x2 + left, y2 + bottom)
+            shift = bottom - ROOM
+            corners = (x1 + left, y1 + shift, x2 + left, y2 + shift)
             moved[NameObject("/Rect")] = ArrayObject(FloatObject(value) for value in corners)
         moved.pop("/P", None)
         page.setdefault(NameObject("/Annots"), ArrayObject()).append(writer._add_object(moved))
