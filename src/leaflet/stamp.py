@@ -263,7 +263,8 @@ def _overflow(
     fill, end = found.get(FILL + suffix), found.get(END + suffix)
     if page is None and START not in found:
         return 0.0  # no local block in this layout (a poster, a share picture)
-    if end is None or (page is not None and end[0] != page):
+    start = found.get(START) if page is None else (page, 0.0, 0.0)
+    if end is None or start is None or end[0] != start[0]:
         return float("inf")
     if fill is None:
         return 0.0  # nothing shown in the box
