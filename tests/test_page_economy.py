@@ -466,6 +466,28 @@ def test_a_two_column_flyer_fills_its_page(template: str, fmt: str) -> None:
     assert all(45 <= chars <= 75 for chars in measures(pages)), measures(pages)
 
 
+@pytest.mark.parametrize("template", ["classic", "modern"])
+def test_a_two_sided_flyer_fills_its_reverse(template: str) -> None:
+    # The Spanish example takes an A6 flyer's front and most of its reverse at the normal
+    # size: both sides are seen, so the type grows to fill the reverse (not left a third
+    # empty), the measure kept.
+    statement = load_statement(EXAMPLES / "es-vivienda.md")
+    options = RenderOptions(format="a6-flyer", template=template, deliver="pages")
+    result = render_statement(statement, options)
+    document = pdfium.PdfDocument(result.pdf)
+    lines = [page_lines(page) for page in document]
+    width, height = document[0].get_size()
+    document.close()
+    sizes = Counter(line.size for page in lines for line in page if len(line.text) > 20)
+    pages = Pages(lines, sizes.most_common(1)[0][0], width, height)
+    scale = result.scale
+    assert result.page_count == len(lines) == 2
+    fill = last_page_fill(pages, "a6-flyer")
+    assert fill >= 0.85, f"the reverse {fill:.0%} full at scale {scale:.3f}"
+    assert scale > 1.01
+    assert all(45 <= chars <= 75 for chars in measures(pages)), measures(pages)
+
+
 # --- the notes set tighter --------------------------------------------------------------------
 
 SENTENCES = [

@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 from .colour import ColourMode, Inks, colour_mode
 from .errors import RenderError, UsageError
-from .fit import Fit, Law, Measure, NoFit, booklet_fit, economical_fit, fit_scale
+from .fit import (
+    Fit,
+    Law,
+    Measure,
+    NoFit,
+    booklet_fit,
+    economical,
+    economical_fit,
+    fit_scale,
+)
 from .formats import LARGER, Format, get_format
 from .inks import template_inks
 from .limits import current_limits
@@ -686,13 +695,22 @@ def _fit(
     asked = pages is not None
     if pages is None and fmt.page_rule.exact:
         pages = fmt.page_rule.exact  # a piece of so many panels: the text fills them all
-    elif pages is None and fmt.max_pages and measuring(0)(1.0).pages > fmt.max_pages:
-        pages = fmt.max_pages  # a flyer has two sides: the type shrinks to fit them
+    high = MAX_SCALE
+    if pages is None and fmt.max_pages:
+        sides = measuring(0)(1.0)
+        if sides.pages > fmt.max_pages:
+            pages = fmt.max_pages  # a flyer has two sides: the type shrinks to fit them
+        elif sides.pages == fmt.max_pages and economical(sides):
+            # Both sides are seen: a reverse at least half full is filled, the type growing
+            # as far as the natural budget grows it (a good measure kept).  One less than
+            # half full is the natural budget's (a one-sided flyer first).
+            pages = fmt.max_pages
+            high = _measured(fmt, preflight_layout(_laid_out(typesetter, fmt, 1.0)).lines)[0]
     if pages is not None:
         try:
             # The budget counts every page, the back page included.
             fit = fit_scale(
-                measuring(0, text_only=False), pages=pages, low=min(low, 1.0), high=MAX_SCALE
+                measuring(0, text_only=False), pages=pages, low=min(low, 1.0), high=high
             )
         except NoFit as error:
             raise RenderError(_no_fit_message(statement, fmt, pages, error.needed)) from None
