@@ -237,9 +237,27 @@ def test_combine_writes_all_editions_a_packing_list_and_one_ticket(tmp_path: Pat
         ["Saint-Étienne", "3", "300", "saint-etienne.pdf"],
         ["North Leeds", "4", "", "north-leeds-2.pdf"],
     ]
+    # An A5 booklet's copy is one A4 sheet, folded.
+    assert all(int(row[4]) == 4 and row[5] == "1" for row in packing[1:4]), packing
     ticket = (out / "statement-editions.job.txt").read_text()
     assert "Print job: statement-editions.pdf" in ticket
     assert "800 copies in 3 editions" in ticket
+
+
+def test_the_packing_list_counts_sheets_of_flat_pages_too(tmp_path: Path) -> None:
+    # Flat pages printed on both sides: two pages a sheet, as the job ticket counts them.
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "render", source, "-f", "a5", "--editions", table(tmp_path, ROWS), "-o", out,
+        "--combine", "--workers", "1",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    packing = list(csv.reader(io.StringIO((out / "statement-editions.packing.csv").read_text())))
+    for row in packing[1:4]:
+        pages = len(pdf_reader(out / row[3]).pages)
+        assert row[4:6] == [str(pages), str(-(-pages // 2))]
 
 
 def test_a_statement_with_braces_but_no_table_renders_as_before(tmp_path: Path) -> None:

@@ -35,13 +35,14 @@ import contextvars
 import csv
 import io
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.nodes
@@ -49,6 +50,9 @@ import jinja2.sandbox
 
 from .errors import SourceError, UsageError
 from .model import Statement
+
+if TYPE_CHECKING:
+    from .formats import Format
 
 __all__ = [
     "LOCAL_FIELDS",
@@ -924,10 +928,22 @@ class EditionRun:
         write_outputs(outputs, self.inputs)
         if self.sample is None:
             self.sample = (replace(result, html=""), statement)
-        imposed = result.imposed
-        sheets = float(imposed.sheets_per_copy) if imposed is not None else None
         notes = tuple(str(note) for note in result.notes)
+        sheets = _sheets_per_copy(get_format(self.options.format), result)
         return EditionResult(edition, path, result.page_count, sheets, None, notes)
+
+
+def _sheets_per_copy(fmt: Format, result: Any) -> float | None:
+    """Sheets one copy takes, as its job ticket counts them: the layout's yield for imposed
+    formats, a sheet a poster, two pages a sheet for flat pages printed on both sides; None
+    for a share picture (no paper)."""
+    if result.imposed is not None:
+        return float(result.imposed.sheets_per_copy)
+    if fmt.kind == "share":
+        return None
+    if fmt.kind == "poster":
+        return float(result.page_count)
+    return float(math.ceil(result.page_count / 2))
 
 
 def _in_pool(workers: int, tasks: Iterator[_Task]) -> Iterator[_Rendered]:
