@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -373,19 +374,21 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_unread(tmp_path: Path) -
     assert not out.exists()
 
 
-def test_a_template_reads_the_row_as_edition(tmp_path: Path) -> None:
-    """A template of one's own shows a field of the row (here in the masthead's kicker),
-    through ``edition``; outside a run of editions ``edition`` is none."""
-    template = tmp_path / "local-template"
+def _kicker_run(
+    tmp_path: Path, name: str, extends: str, kicker: str
+) -> tuple[Path, Path, Path, Any]:
+    """An editions run (a5) with a template of one's own, extending *extends*, whose
+    masthead's kicker shows *kicker* (Jinja2): the template, the statement, the output folder
+    and the run's result."""
+    template = tmp_path / name
     template.mkdir()
     (template / "manifest.toml").write_text(
-        'name = "local-template"\ndescription = "kicker from the row"\nextends = "classic"\n',
+        f'name = "{name}"\ndescription = "a kicker of its own"\nextends = "{extends}"\n',
         encoding="utf-8",
     )
     (template / "statement.html.j2").write_text(
-        '{% extends "base.html.j2" %}\n{% block kicker %}<p class="kicker">'
-        "{% if edition %}Branch: {{ edition.place }}{% else %}National{% endif %}"
-        "</p>{% endblock %}\n",
+        '{% extends "base.html.j2" %}\n'
+        f'{{% block kicker %}}<p class="kicker">{kicker}</p>{{% endblock %}}\n',
         encoding="utf-8",
     )
     source = tmp_path / "statement.md"
@@ -396,6 +399,14 @@ def test_a_template_reads_the_row_as_edition(tmp_path: Path) -> None:
         "render", source, "-f", "a5", "-t", template, "--editions", rows, "-o", out,
         "--workers", "1",
     )  # fmt: skip
+    return template, source, out, result
+
+
+def test_a_template_reads_the_row_as_edition(tmp_path: Path) -> None:
+    """A template of one's own shows a field of the row (here in the masthead's kicker),
+    through ``edition``; outside a run of editions ``edition`` is none."""
+    kicker = "{% if edition %}Branch: {{ edition.place }}{% else %}National{% endif %}"
+    template, source, out, result = _kicker_run(tmp_path, "local-template", "classic", kicker)
     assert result.code == 0, result.err
     assert "Branch: Salle 2" in pdfium_text((out / "saint-etienne.pdf").read_bytes())
     plain = tmp_path / "plain.pdf"
@@ -406,25 +417,7 @@ def test_a_template_reads_the_row_as_edition(tmp_path: Path) -> None:
 def test_a_template_showing_the_contact_elsewhere_renders_each_edition(tmp_path: Path) -> None:
     """The contact line repeated in the masthead: the shared pages would not be shared, so
     each edition is laid out in full (its masthead holds its own contact)."""
-    template = tmp_path / "contact-template"
-    template.mkdir()
-    (template / "manifest.toml").write_text(
-        'name = "contact-template"\ndescription = "contact in the kicker"\nextends = "modern"\n',
-        encoding="utf-8",
-    )
-    (template / "statement.html.j2").write_text(
-        '{% extends "base.html.j2" %}\n'
-        '{% block kicker %}<p class="kicker">{{ s.contact }}</p>{% endblock %}\n',
-        encoding="utf-8",
-    )
-    source = tmp_path / "statement.md"
-    source.write_text(LOCAL, encoding="utf-8")
-    out = tmp_path / "out"
-    rows = table(tmp_path, ROWS[:3])
-    result = run_cli(
-        "render", source, "-f", "a5", "-t", template, "--editions", rows, "-o", out,
-        "--workers", "1",
-    )  # fmt: skip
+    _, _, out, result = _kicker_run(tmp_path, "contact-template", "modern", "{{ s.contact }}")
     assert result.code == 0, result.err
     assert "each laid out in full" in result.err
     text = pdfium_text((out / "saint-etienne.pdf").read_bytes())

@@ -56,6 +56,7 @@ __all__ = [
     "PageBoxes",
     "Source",
     "add_marks",
+    "clone_writer",
     "copies_per_sheet",
     "finish_variant",
     "keywords",
@@ -172,6 +173,16 @@ def read_file(path: Path) -> bytes:
         return read_input(path, current_limits().pdf_bytes)
     except InputFileError as error:
         raise PDFError(f"cannot read {path}: {error.reason}") from None
+
+
+def clone_writer(reader: PdfReader, *, keep_id: bool = True) -> PdfWriter:
+    """A writer holding *reader*'s file, to change it: its PDF version kept, and (*keep_id*)
+    its ``/ID``, so that a file finished or separated is still the same document."""
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header
+    if keep_id and "/ID" in reader.trailer:
+        writer._ID = cast(ArrayObject, reader.trailer["/ID"])
+    return writer
 
 
 def open_pdf(pdf: bytes, name: str) -> PdfReader:
@@ -538,8 +549,7 @@ def add_marks(pdf: bytes) -> bytes:
     """
     with reading("input"):
         reader = open_pdf(pdf, "input")
-        writer = PdfWriter(clone_from=reader)
-        writer.pdf_header = reader.pdf_header
+        writer = clone_writer(reader, keep_id=False)
         registration = writer._add_object(_registration_colour(rgb=_rgb_intent(reader)))
         for number, page in enumerate(writer.pages, start=1):
             _add_page_marks(writer, page, page_boxes(page, number, "input"), registration)
@@ -933,10 +943,7 @@ def finish_variant(
 
     with reading("output"):
         reader = open_pdf(pdf, "output")
-        writer = PdfWriter(clone_from=reader)
-        writer.pdf_header = reader.pdf_header
-        if "/ID" in reader.trailer:
-            writer._ID = cast(ArrayObject, reader.trailer["/ID"])
+        writer = clone_writer(reader)
         if is_print_variant(variant):
             condition = condition or _file_condition(writer)
             _name_condition(writer, condition)

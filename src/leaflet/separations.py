@@ -446,14 +446,10 @@ class _Rewriter:
 def spot_pdf(pdf: bytes, mode: Inks) -> bytes:
     """*pdf* (rendered in *mode*'s marker colours) with its colours in the inks' Separation
     spaces (see the module's docstring)."""
-    from .pdf import open_pdf, reading, serialize
+    from .pdf import clone_writer, open_pdf, reading, serialize
 
     with reading("output"):
-        reader = open_pdf(pdf, "output")
-        writer = PdfWriter(clone_from=reader)
-        writer.pdf_header = reader.pdf_header
-        if "/ID" in reader.trailer:
-            writer._ID = cast(ArrayObject, reader.trailer["/ID"])
+        writer = clone_writer(open_pdf(pdf, "output"))
         _Rewriter(writer, mode.inks, mode, None).run()
         _name_inks(writer, mode.inks)
         return serialize(writer)
@@ -481,15 +477,13 @@ def ink_names_of(pdf: bytes) -> tuple[Ink, ...]:
 def plates(pdf: bytes, inks: Sequence[Ink] | None = None) -> PlateSet:
     """The plates of the spot PDF *pdf*: one greyscale PDF per ink (black = solid ink), each
     with the ink's name in its slug area when the page has one."""
-    from .pdf import open_pdf, reading, serialize
+    from .pdf import clone_writer, open_pdf, reading, serialize
 
     inks = tuple(inks) if inks is not None else ink_names_of(pdf)
     made = []
     for index, ink in enumerate(inks):
         with reading("input"):
-            reader = open_pdf(pdf, "input")
-            writer = PdfWriter(clone_from=reader)
-            writer.pdf_header = reader.pdf_header
+            writer = clone_writer(open_pdf(pdf, "input"), keep_id=False)
             _Rewriter(writer, inks, None, index).run()
             _slug_names(writer, ink, index)
             writer.add_metadata({_PLATE_KEY: ink.name})
