@@ -261,6 +261,18 @@ def test_the_packing_list_counts_sheets_of_flat_pages_too(tmp_path: Path) -> Non
         assert row[4:6] == [str(pages), str(-(-pages // 2))]
 
 
+def test_combine_is_refused_for_share_pictures_before_rendering(tmp_path: Path) -> None:
+    source = tmp_path / "statement.md"
+    source.write_text(LOCAL, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "render", source, "-f", "share-square", "--editions", table(tmp_path, ROWS), "-o", out,
+        "--combine",
+    )  # fmt: skip
+    assert_refused(result, mentions="--combine")
+    assert not out.exists()
+
+
 def test_a_statement_with_braces_but_no_table_renders_as_before(tmp_path: Path) -> None:
     source = tmp_path / "statement.md"
     source.write_text(STATEMENT, encoding="utf-8")

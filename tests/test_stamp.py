@@ -99,6 +99,8 @@ def test_stamped_pages_are_those_of_the_edition_alone(
             alone = render_statement(statement, options).pdf
         stamped = result.path.read_bytes()
         same_pages(stamped, alone)
+        # The same kind of file: its PDF version (and its small objects packed alike).
+        assert stamped[:9] == alone[:9]
         text = "".join(c for page in glyphs(stamped) for c, _ in page)
         assert f"Meet {fields['day']} at" in text
 

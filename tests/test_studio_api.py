@@ -253,6 +253,18 @@ def test_a_statement_uploaded_as_a_file_with_a_logo(client: TestClient, own_temp
     assert answer.status_code == 200, answer.text
     page = pdf_reader(answer.content).pages[0]
     assert len(page.images) >= 1
+    # A long name is shortened in its stem: it keeps saying what the image is.
+    shortened = "l" * 96 + ".png"
+    answer = client.post(
+        "/api/render",
+        data={"format": "a5"},
+        files={
+            "statement": ("statement.md", source.replace("my-logo.png", shortened).encode()),
+            "logo": ("l" * 120 + ".png", logo.getvalue(), "image/png"),
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    assert len(pdf_reader(answer.content).pages[0].images) >= 1
     assert studio_folders(own_temp) == set()  # every request's folder removed
 
 

@@ -156,3 +156,41 @@ def test_the_command_line_watches_until_ctrl_c(tmp_path: Path) -> None:
     assert "Traceback" not in "".join(lines) + rest
     assert sum("rendered in" in line for line in lines) == 2
     assert "watch stopped" in rest
+
+
+def test_a_file_gone_or_dated_in_the_future_renders_once_not_every_second(tmp_path: Path) -> None:
+    # A watched picture removed (its removal is one change), and one whose time is in the
+    # future: neither makes the watch render again and again while nothing changes.
+    source = tmp_path / "statement.md"
+    source.write_text(STATEMENT, encoding="utf-8")
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"x")
+    future = tmp_path / "future.png"
+    future.write_bytes(b"x")
+    later = time.time() + 3600
+    os.utime(future, (later, later))
+    renders_at: list[float] = []
+
+    def render() -> list[Path]:
+        renders_at.append(time.monotonic())
+        return [source, logo, future]
+
+    def remove() -> None:
+        while not renders_at:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        logo.unlink()
+
+    report = io.StringIO()
+    remover = threading.Thread(target=remove)
+    remover.start()
+    stop = threading.Event()
+    timer = threading.Timer(5, stop.set)  # five seconds of watching
+    timer.start()
+    try:
+        renders = watch(render, report, stop=stop, max_renders=10)
+    finally:
+        timer.cancel()
+        remover.join()
+    # The first render, and one for the removal at most.
+    assert renders <= 2, report.getvalue()

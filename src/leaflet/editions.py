@@ -666,7 +666,8 @@ def render_task(task: _Task) -> _Rendered:
                 pages = render_pages(statement, task.options)
                 check_local_block(pages, statement, task.options, task.local_fields)
                 result = finish_pages(pages, statement, task.options)
-        return _Rendered(task.index, result, statement, warnings=tuple(seen))
+        # The HTML is not written for editions: not sent back from a worker either.
+        return _Rendered(task.index, replace(result, html=""), statement, warnings=tuple(seen))
     except LeafletError as error:
         return _Rendered(task.index, error=str(error), warnings=tuple(seen))
     except Exception as error:  # a bug: this row fails, the others go on

@@ -313,7 +313,6 @@ def stamp(
 ) -> RenderResult:
     """The shared pages with *block* (a page of :func:`local_pages`) drawn in the local box
     (its links moved with it), imposed and finished as a render of *statement* would be."""
-    from pypdf import PdfWriter
     from pypdf.generic import (
         ArrayObject,
         DecodedStreamObject,
@@ -323,10 +322,12 @@ def stamp(
         RectangleObject,
     )
 
+    from .pdf import clone_writer, serialize
     from .pipeline import finish_pages
 
     left, bottom, right, top = shared.box
-    writer = PdfWriter(clone_from=shared.reader)
+    # The shared pages' version kept; an /ID of the edition's own (written anew).
+    writer = clone_writer(shared.reader, keep_id=False)
     source = block
     page = writer.pages[shared.page]
     form = DecodedStreamObject()
@@ -368,7 +369,5 @@ def stamp(
             moved[NameObject("/Rect")] = ArrayObject(FloatObject(value) for value in corners)
         moved.pop("/P", None)
         page.setdefault(NameObject("/Annots"), ArrayObject()).append(writer._add_object(moved))
-    out = io.BytesIO()
-    writer.write(out)
-    pages = replace(shared.result, pdf=out.getvalue())
+    pages = replace(shared.result, pdf=serialize(writer))
     return finish_pages(pages, statement, options)

@@ -89,7 +89,9 @@ def _next_change(
     ):
         if changes:
             return sorted({Path(path).name for _, path in changes})
-        late = [path.name for path in watched if _modified(path) >= since]
+        # (A time in the future, from a skewed clock or an unpacked archive, is not a change
+        # made since: the file's events still are.)
+        late = [path.name for path in watched if since <= _modified(path) <= time.time() + 1]
         if late:
             return sorted(late)
     return []
@@ -99,7 +101,9 @@ def _modified(path: Path) -> float:
     try:
         return path.stat().st_mtime
     except OSError:
-        return float("inf")  # gone: a change too
+        # Gone: its removal was an event of the watch; polling does not count it again
+        # (it would render every second until the file is back).
+        return float("-inf")
 
 
 def _render(render: Callable[[], Iterable[Path]], report: TextIO) -> list[Path]:

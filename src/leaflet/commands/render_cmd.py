@@ -311,12 +311,19 @@ def _render(
         read += render.inputs
     for render in renders:
         render.render()
+        read += _pictures(render)
     outputs = [output for render in renders for output in render.outputs]
     inputs = [path for render in renders for path in render.all_inputs]
     write_outputs(outputs, inputs)
     for render in renders:
         render.finish()
     return 0
+
+
+def _pictures(render: _Render) -> list[Path]:
+    """The files a render read beyond those known before it (the pictures its HTML names),
+    which --watch watches too."""
+    return [path for path in render.all_inputs if path not in render.inputs]
 
 
 def _is_share(name: str) -> bool:
@@ -332,6 +339,7 @@ def _render_one(args: argparse.Namespace, fmt_name: str, stdout: TextIO, read: l
     render.check()
     read += render.inputs
     render.render()
+    read += _pictures(render)
     write_outputs(render.outputs, render.all_inputs, stdout=render.binary_stdout)
     render.finish()
     return 0
@@ -497,6 +505,7 @@ SHARE_REFUSED = {
     "pdf_variant": "--pdf-variant",
     "job": "--job",
     "preview": "--preview",
+    "combine": "--combine",
 }
 
 
@@ -644,20 +653,19 @@ class _Combined:
 
     def write(self, results: list[Any], inputs: list[Path]) -> list[Path]:
         import dataclasses
-        import io
 
         from pypdf import PdfReader, PdfWriter
 
         from ..editions import packing_list
         from ..jobticket import job_ticket
         from ..output import write_outputs
+        from ..pdf import serialize
 
         writer = PdfWriter()
         written = [result for result in results if result.path is not None]
         for result in written:
             writer.append(PdfReader(result.path))
-        data = io.BytesIO()
-        writer.write(data)
+        data = serialize(writer)
         packing = packing_list(results, self.pdf).encode("utf-8")
         ticket = None
         if self.run.sample is not None:
@@ -673,7 +681,7 @@ class _Combined:
                 quantity=quantity,
                 pdf_pages=len(writer.pages),
             )
-        outputs = self.outputs(data.getvalue(), packing, ticket)
+        outputs = self.outputs(data, packing, ticket)
         write_outputs(outputs, inputs)
         return [output.path for output in outputs]
 

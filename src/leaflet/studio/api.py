@@ -584,7 +584,9 @@ def _logo(name: str, data: bytes) -> tuple[str, bytes]:
         raise ApiError(
             415, f"the logo {_shown_name(name)} is not a {LOGO_SUFFIXES[suffix].upper()} image"
         )
-    return safe[:100], data
+    # Long names are shortened in their stem: the suffix says what the image is.
+    stem = safe[: -len(suffix)][: 100 - len(suffix)]
+    return stem + suffix, data
 
 
 def _image_kind(data: bytes) -> str | None:

@@ -234,7 +234,11 @@ class _Worker:
             if not self.ready:
                 self.kill()
                 raise JobFailed(422, "a render worker could not start")
-        self.conn.send((func, args, limits))
+        try:
+            self.conn.send((func, args, limits))
+        except (EOFError, OSError):  # the worker died while idle
+            self.kill()
+            raise JobFailed(422, "the render worker had stopped; please try again") from None
         seconds = limits.render_seconds
         if not self.conn.poll(seconds + GRACE_SECONDS + seconds / 4):
             self.kill()
