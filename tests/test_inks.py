@@ -165,3 +165,11 @@ def test_a_template_says_what_overprints() -> None:
     # A tint of black does not overprint by default: only solids do.
     grey = TWO.read_marker(_marker(TWO.paint(_colour("#555")) or ""))
     assert grey is not None and not grey.overprint
+
+
+def test_a_child_template_keeps_its_parents_overprint_unless_it_says_otherwise() -> None:
+    parent = read_ink_table({"overprint": []})
+    assert parent.overprint == ()
+    assert read_ink_table({}).merged(parent).overprint == ()  # the child says nothing
+    assert read_ink_table({"overprint": ["accent"]}).merged(parent).overprint == ("accent",)
+    assert read_ink_table({}).overprint == ("black",)  # nobody says: black overprints

@@ -166,14 +166,21 @@ class InkTable:
 
     roles: tuple[tuple[str, InkUse], ...] = ()
     default: tuple[str, ...] = ()
-    overprint: tuple[str, ...] = ("black",)
+    #: None: the table does not say (a child template keeps its parent's setting).
+    overprint_set: tuple[str, ...] | None = None
+
+    @property
+    def overprint(self) -> tuple[str, ...]:
+        """The roles that overprint: the table's, else ``black`` (black text overprints)."""
+        return ("black",) if self.overprint_set is None else self.overprint_set
 
     def merged(self, parent: InkTable) -> InkTable:
-        """This table over a parent template's (roles it does not name are the parent's)."""
+        """This table over a parent template's (roles and settings it does not name are the
+        parent's)."""
         return InkTable(
             tuple(sorted({**dict(parent.roles), **dict(self.roles)}.items())),
             self.default or parent.default,
-            self.overprint,
+            self.overprint_set if self.overprint_set is not None else parent.overprint_set,
         )
 
 
@@ -196,7 +203,7 @@ def read_ink_table(value: object, colours: Iterable[str] = ()) -> InkTable:
     default = _names(value.get("default", []), "default")
     for name in default:
         get_ink(name)  # KeyError naming the known inks
-    overprint = tuple(_names(value.get("overprint", ["black"]), "overprint"))
+    overprint = tuple(_names(value["overprint"], "overprint")) if "overprint" in value else None
     roles = []
     for role, entry in value.items():
         if role in _TABLE_KEYS:
