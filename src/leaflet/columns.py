@@ -41,6 +41,7 @@ WeasyPrint is BSD-licensed:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import threading
@@ -507,6 +508,7 @@ def columns_layout(
     return box, skip_stack, next_page, [], False
 
 
+@functools.cache
 def _original_is_known() -> bool:
     try:
         source = inspect.getsource(_column.columns_layout)
@@ -515,7 +517,6 @@ def _original_is_known() -> bool:
     return hashlib.sha256(source.encode()).hexdigest() == ORIGINAL_SHA256
 
 
-_KNOWN = _original_is_known()
 _LOCK = threading.Lock()
 _USERS = 0
 
@@ -526,7 +527,7 @@ def faster_columns() -> Iterator[None]:
     (when it is the WeasyPrint this copy was made from); WeasyPrint's own function is back in
     place when the last block using it ends."""
     global _USERS
-    if not _KNOWN:
+    if not _original_is_known():
         yield
         return
     with _LOCK:

@@ -511,9 +511,13 @@ class Typesetter:
         (``:nth-child``, ``+``) matches in the part as in the document, and
         :meth:`selector` names an element of the part as it names the document's.  The
         stylesheets, fonts and images are this typesetter's (nothing is read, parsed or
-        loaded again); its layouts count in this one's :attr:`passes`."""
+        loaded again); its layouts count in this one's :attr:`passes`, and it is made once
+        for each *kept*."""
         import copy
 
+        for part in self._parts:  # asked again (the cover searched twice): the same one
+            if part._kept == kept:
+                return part
         root = copy.deepcopy(self._html.etree_element)
         body = root.find("body")
         for child in body if body is not None else ():
