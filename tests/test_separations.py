@@ -27,6 +27,7 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
+    IndirectObject,
     NameObject,
     NumberObject,
     RectangleObject,
@@ -495,3 +496,167 @@ def test_the_job_ticket_gives_coverage_masters_and_warns_of_heavy_solids(
     assert ticket.pdf_standard.startswith("PDF 1.7, spot inks")
     relaxed = job_ticket(tmp_path / "bold.pdf", statement, options, result, coverage_limit=0.9)
     assert relaxed.coverage_warnings == ()
+
+
+def _picture_boxes(pdf: bytes) -> list[list[tuple[float, float, float, float]]]:
+    """Per page, the boxes (left, bottom, right, top, in points) of the pictures it draws."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [
+            [
+                image.get_bounds()
+                for image in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=3)
+            ]
+            for page in document
+        ]
+    finally:
+        document.close()
+
+
+def _page_regions(
+    pdf: bytes, boxes: list[list[tuple[float, float, float, float]]]
+) -> list[list[Image.Image]]:
+    """The pixels (greyscale, 72 dpi) of each page of *pdf* inside each of *boxes*."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        regions = []
+        for page, page_boxes in zip(document, boxes, strict=True):
+            raster = page.render(scale=1, grayscale=True).to_pil().convert("L")
+            top = page.get_mediabox()[3]
+            regions.append(
+                [
+                    raster.crop(
+                        (
+                            round(b[0]) + 1,
+                            round(top - b[3]) + 1,
+                            round(b[2]) - 1,
+                            round(top - b[1]) - 1,
+                        )
+                    )
+                    for b in page_boxes
+                ]
+            )
+        return regions
+    finally:
+        document.close()
+
+
+def _image_objects(pdf: bytes) -> list[Any]:
+    reader = pdf_reader(pdf)
+    found = []
+    for number in range(1, len(reader.xref_objStm) + int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # a number pypdf does not know
+            continue
+        if isinstance(obj, DictionaryObject) and obj.get("/Subtype") == "/Image":
+            found.append(obj)
+    return found
+
+
+def test_pictures_of_the_second_ink_stay_on_its_plate_on_every_page(tmp_path: Path) -> None:
+    """WeasyPrint gives every page the same resources: a picture is converted once, on every
+    page its ink's plate shows it, the other ink's is white there, and the spot PDF stores one
+    image object for it."""
+    template = tmp_path / "pinkpictures"
+    template.mkdir()
+    (template / "manifest.toml").write_text(
+        'name = "pinkpictures"\nextends = "modern"\n\n[inks]\nimages = [2, 100]\n'
+    )
+    picture = Image.new("RGB", (120, 60), "white")
+    picture.paste((40, 40, 40), (0, 0, 60, 60))
+    picture.save(tmp_path / "picture.png")
+    words = "Words of a long paragraph filling the column with plain running text. " * 40
+    body = "\n\n".join(f"{words}\n\n![Picture {n}](picture.png)" for n in range(3))
+    (tmp_path / "statement.md").write_text(
+        f'---\ntitle: "Three pages"\ndate: 2025-05-01\n---\n\n{body}\n'
+    )
+    options = RenderOptions(format="a5", template=str(template), inks=("black", "fluorescent-pink"))
+    spot = render_statement(load_statement(tmp_path / "statement.md"), options).pdf
+    assert len(pdf_reader(spot).pages) >= 3
+    boxes = _picture_boxes(spot)
+    assert sum(1 for page in boxes if page) >= 3  # the picture on three pages
+    made = separation_plates(spot)
+    black, pink = (_page_regions(pdf, boxes) for pdf in made.pdfs)
+    for number, regions in enumerate(pink):
+        for region in regions:
+            left = region.crop((0, 0, region.width // 2 - 1, region.height))
+            right = region.crop((region.width // 2 + 1, 0, region.width, region.height))
+            assert _lightest(left) < 100, f"page {number + 1}: the picture is missing"
+            assert _darkest(right) > 200, f"page {number + 1}"
+    for regions in black:
+        for region in regions:
+            assert _darkest(region) > 200  # knocked out on the black plate
+    images = _image_objects(spot)
+    assert len(images) == 1
+    assert images[0]["/ColorSpace"][1] == "/Fluorescent-Pink"
+
+
+def test_a_transparent_picture_knocks_out_only_where_it_paints(tmp_path: Path) -> None:
+    """A picture of the second ink with transparent corners over a solid first-ink
+    background: the first ink's plate stays solid under the corners."""
+    from leaflet.colour import InkUse, inks_mode
+    from leaflet.separations import spot_pdf
+
+    picture = Image.new("RGBA", (40, 40), (60, 60, 60, 255))
+    for x, y in ((0, 0), (30, 0), (0, 30), (30, 30)):
+        picture.paste((0, 0, 0, 0), (x, y, x + 10, y + 10))
+    picture.save(tmp_path / "corners.png")
+    writer = pypdf.PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    rgb = Image.open(tmp_path / "corners.png")
+    mask = DecodedStreamObject()
+    mask.set_data(rgb.getchannel("A").tobytes())
+    mask.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(40),
+            NameObject("/Height"): NumberObject(40),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/ColorSpace"): NameObject("/DeviceGray"),
+        }
+    )
+    image = DecodedStreamObject()
+    image.set_data(rgb.convert("RGB").tobytes())
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(40),
+            NameObject("/Height"): NumberObject(40),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+            NameObject("/SMask"): writer._add_object(mask),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): writer._add_object(image)})}
+    )
+    contents = DecodedStreamObject()
+    # A black background over the whole page, the picture 100 pt wide in its middle.
+    contents.set_data(b"0 g 0 0 200 200 re f q 100 0 0 100 50 50 cm /Im0 Do Q")
+    page[NameObject("/Contents")] = writer._add_object(contents)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    mode = inks_mode(["black", "fluorescent-pink"], {"images": InkUse(1)})
+    spot = spot_pdf(buffer.getvalue(), mode)
+    for pdf in (spot, *separation_plates(spot).pdfs):  # a mask stays an object of its own
+        resources = pdf_reader(pdf).pages[0]["/Resources"]
+        assert isinstance(resources["/XObject"]["/Im0"].raw_get("/SMask"), IndirectObject)
+    made = separation_plates(spot)
+    corners = [(52, 52, 72, 72), (128, 52, 148, 72), (52, 128, 72, 148), (128, 128, 148, 148)]
+    centre = [(80, 80, 120, 120)]
+    black, pink = (_page_regions(pdf, [corners + centre])[0] for pdf in made.pdfs)
+    black_corners, black_centre, pink_corners, pink_centre = (
+        black[:4],
+        black[4:],
+        pink[:4],
+        pink[4:],
+    )
+    for region in black_corners:
+        assert _lightest(region) < 20  # solid black under the transparent corners
+    assert _darkest(black_centre[0]) > 235  # knocked out where the picture paints
+    for region in pink_corners:
+        assert _darkest(region) > 235  # nothing of the picture there
+    assert _lightest(pink_centre[0]) < 100

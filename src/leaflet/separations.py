@@ -118,6 +118,9 @@ class _Rewriter:
         # Objects made when first used (a plate uses none of the spot PDF's).
         self.made: dict[object, IndirectObject] = {}
         self.seen: set[int] = set()
+        # Pictures converted, by the original's object number: the same replacement wherever
+        # the picture is met again (WeasyPrint gives every page the same resources).
+        self.replaced: dict[int, Any] = {}
         self.shadings = False
         # Plates: the colour spaces each resource dictionary's streams still name (patterns).
         self.kept: dict[int, tuple[DictionaryObject, set[str]]] = {}
@@ -154,11 +157,17 @@ class _Rewriter:
             for name, reference in list(entries.items()):
                 obj = reference.get_object()
                 number = reference.idnum if isinstance(reference, IndirectObject) else id(obj)
+                if number in self.replaced:
+                    entries[NameObject(name)] = self.replaced[number]
+                    continue
                 if number in self.seen or not isinstance(obj, DictionaryObject):
                     continue
                 self.seen.add(number)
                 if obj.get("/Subtype") == "/Image":
-                    entries[NameObject(name)] = self._image(obj)
+                    made = self.replaced[number] = self._image(obj)
+                    if isinstance(made, IndirectObject):
+                        self.seen.add(made.idnum)  # converted already: never again
+                    entries[NameObject(name)] = made
                 elif isinstance(obj, StreamObject) and (
                     obj.get("/Subtype") == "/Form" or obj.get("/PatternType") == 1
                 ):
@@ -214,7 +223,8 @@ class _Rewriter:
 
             data, space = ImageOps.invert(amounts).tobytes(), NameObject("/DeviceGray")
         else:
-            return self._object("white", _white_image)  # another ink's picture knocks out
+            # Another ink's picture knocks out: white, through the picture's own mask.
+            return self.writer._add_object(_white_image(image))
         entries = {
             "/Type": NameObject("/XObject"),
             "/Subtype": NameObject("/Image"),
@@ -225,7 +235,7 @@ class _Rewriter:
         }
         for key in ("/SMask", "/Mask", "/Interpolate"):
             if key in image:
-                entries[key] = image[key]
+                entries[key] = image.raw_get(key)  # a mask stays the object it is
         return self.writer._add_object(_stream(data, entries))
 
     def _image_amounts(self, image: StreamObject) -> tuple[int, Any]:
@@ -452,6 +462,7 @@ def spot_pdf(pdf: bytes, mode: Inks) -> bytes:
         writer = clone_writer(open_pdf(pdf, "output"))
         _Rewriter(writer, mode.inks, mode, None).run()
         _name_inks(writer, mode.inks)
+        _drop_unreferenced(writer)  # the pictures as WeasyPrint stored them
         return serialize(writer)
 
 
@@ -671,18 +682,33 @@ def _overprint_state(strokes: bool, fill: bool) -> DictionaryObject:
     )
 
 
-def _white_image() -> StreamObject:
-    return _stream(
-        b"\xff",
+def _white_image(image: DictionaryObject) -> StreamObject:
+    """White where *image* paints: a white picture with *image*'s soft mask or stencil mask,
+    so that a picture with transparency leaves what is under its transparent parts (of the
+    picture's size: viewers scale a mask to its picture's pixels; 1 × 1 without a mask)."""
+    entries: dict[str, Any] = {
+        "/Type": NameObject("/XObject"),
+        "/Subtype": NameObject("/Image"),
+        "/Width": NumberObject(1),
+        "/Height": NumberObject(1),
+        "/BitsPerComponent": NumberObject(8),
+        "/ColorSpace": NameObject("/DeviceGray"),
+    }
+    # The mask's reference, never its stream (a stream is always an indirect object).
+    mask = image.raw_get("/SMask") if "/SMask" in image else None
+    if mask is None and isinstance(image.get("/Mask"), StreamObject):
+        mask = image.raw_get("/Mask")
+    if mask is None:
+        return _stream(b"\xff", entries)
+    width, height = int(cast(int, image["/Width"])), int(cast(int, image["/Height"]))
+    entries.update(
         {
-            "/Type": NameObject("/XObject"),
-            "/Subtype": NameObject("/Image"),
-            "/Width": NumberObject(1),
-            "/Height": NumberObject(1),
-            "/BitsPerComponent": NumberObject(8),
-            "/ColorSpace": NameObject("/DeviceGray"),
-        },
+            "/Width": NumberObject(width),
+            "/Height": NumberObject(height),
+            "/SMask" if "/SMask" in image else "/Mask": mask,
+        }
     )
+    return _stream(b"\xff" * (width * height), entries)
 
 
 def _stream(data: bytes, entries: dict[str, Any]) -> StreamObject:
