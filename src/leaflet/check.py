@@ -226,23 +226,31 @@ def _box_problems(facts: PdfFacts) -> list[Finding]:
     return [*_first_few(problems, rule="box-nesting"), *_first_few(room, rule="no-bleed")]
 
 
+def _pdfium_pages(facts: PdfFacts) -> list[PageFacts]:
+    """The pages the checks that load pages in pdfium may load: pages a preflight could not
+    read in full are not loaded either (a form drawn 10^8 times would take pdfium as long;
+    their own problem says so), nor pictures past :data:`EDGE_IMAGE_PIXELS`, nor more than
+    :data:`EDGE_PAGE_LIMIT` pages."""
+    return [
+        page
+        for page in facts.pages
+        if page.unchecked is None
+        and page.text_unread is None
+        and not page.malformed
+        and not facts.repairs
+        and sum(image.width * image.height for image in page.images) <= EDGE_IMAGE_PIXELS
+    ][:EDGE_PAGE_LIMIT]
+
+
 def _trim_artwork_problems(pdf: bytes, facts: PdfFacts) -> list[Finding]:
     """Pages cut at their very edge (MediaBox = TrimBox, no bleed) with artwork running to
     that edge: the commonest file a shop sends back, since a cut a hair off leaves a white
     line.  The edges are looked at rendered (pypdfium2), one pixel of :data:`EDGE_DPI` deep."""
     pages = [
         page
-        for page in facts.pages
-        # Pages a preflight could not read in full are not rendered either (a form drawn
-        # 10^8 times would take pdfium as long): their own problem says so.
-        if page.unchecked is None
-        and page.text_unread is None
-        and not page.malformed
-        and not facts.repairs
-        and sum(image.width * image.height for image in page.images) <= EDGE_IMAGE_PIXELS
-        and _bleed(page) <= _EPSILON
-        and _margin(page.media, page.trim) <= _EPSILON
-    ][:EDGE_PAGE_LIMIT]
+        for page in _pdfium_pages(facts)
+        if _bleed(page) <= _EPSILON and _margin(page.media, page.trim) <= _EPSILON
+    ]
     if not pages:
         return []
     import pypdfium2
@@ -917,9 +925,8 @@ def copier_problems(pdf: bytes, facts: PdfFacts) -> list[Finding]:
     found: dict[str, list[str]] = {rule: [] for rule in _COPIER_RULES}
     document = pypdfium2.PdfDocument(pdf)
     try:
-        for page in facts.pages:
-            if page.unchecked is None and not page.malformed:
-                _copier_page(document[page.number - 1], page.number, found)
+        for page in _pdfium_pages(facts):
+            _copier_page(document[page.number - 1], page.number, found)
     except pypdfium2.PdfiumError:
         return []  # what pypdf read and pdfium cannot: the other rules speak of it
     finally:
