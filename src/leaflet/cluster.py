@@ -52,9 +52,11 @@ def render_on_cluster(address: str, tasks: Iterable[_Task]) -> Iterator[_Rendere
         try:
             for future in distributed.as_completed(futures, loop=client.loop):
                 try:
-                    yield future.result()
+                    answer = future.result()
                 except Exception as error:  # the worker died, or the task was lost
-                    yield Rendered(index[future.key], error=f"the worker failed: {error}")
+                    answer = Rendered(index[future.key], error=f"the worker failed: {error}")
+                future.release()  # the cluster lets the answer go: a run holds no PDFs
+                yield answer
         finally:
             client.cancel(futures)
     finally:

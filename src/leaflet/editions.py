@@ -949,19 +949,31 @@ def _sheets_per_copy(fmt: Format, result: Any) -> float | None:
 
 def _in_pool(workers: int, tasks: Iterator[_Task]) -> Iterator[_Rendered]:
     """The answers of *tasks* rendered in a pool of *workers* processes (spawned, warmed once
-    by :func:`warm_worker`), as they end."""
+    by :func:`warm_worker`), as they end.  A few tasks a worker are in flight at a time, and
+    an answer is let go once given: a run of any length holds a few PDFs in memory."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=warm_worker) as pool:
-        futures = {pool.submit(render_task, task): task.index for task in tasks}
+        running: dict[Future[_Rendered], int] = {}
+        pending = iter(tasks)
         try:
-            for future in as_completed(futures):
-                try:
-                    yield future.result()
-                except Exception as error:  # the worker died (out of memory, killed …)
-                    yield _Rendered(futures[future], error=f"the worker failed: {error}")
+            while True:
+                for task in pending:
+                    running[pool.submit(render_task, task)] = task.index
+                    if len(running) >= 2 * workers:
+                        break
+                if not running:
+                    return
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index = running.pop(future)
+                    try:
+                        answer = future.result()
+                    except Exception as error:  # the worker died (out of memory, killed …)
+                        answer = _Rendered(index, error=f"the worker failed: {error}")
+                    yield answer
         finally:
-            for future in futures:
+            for future in running:
                 future.cancel()
