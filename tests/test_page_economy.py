@@ -128,6 +128,34 @@ def test_tighter_notes_come_before_a_page_is_added() -> None:
     assert (chosen.measure.pages, chosen.notes) == (2, 1)
 
 
+def test_an_odd_last_page_is_not_filled_without_fill_odd() -> None:
+    # 3.3 pages, neither two nor four in reach: the third page is filled (one search at a
+    # larger type) only when asked; asked again, the kept layouts answer all but that search.
+    calls: list[float] = []
+    kept: dict[float, Measure] = {}
+
+    def measure(scale: float) -> Measure:
+        if scale not in kept:
+            calls.append(scale)
+            kept[scale] = fake(2.3)(scale)
+        return kept[scale]
+
+    first = economical_fit(measure, Measure(3, 0.3), low=0.95, high=1.1, fill_odd=False)
+    assert (first.scale, first.measure) == (1.0, Measure(3, 0.3))
+    assert all(scale <= 1.0 for scale in calls)  # the type was never grown
+    before = len(calls)
+    again = economical_fit(measure, Measure(3, 0.3), low=0.95, high=1.1)
+    assert again == economical_fit(fake(2.3), Measure(3, 0.3), low=0.95, high=1.1)
+    assert again.measure.fill >= 0.5
+    assert calls[before:] and all(scale > 1.0 for scale in calls[before:])
+
+
+def test_a_flyer_is_filled_without_fill_odd() -> None:
+    chosen = economical_fit(fake(0.7), Measure(1, 0.7), low=0.9, high=1.2, fill_odd=False)
+    assert chosen.measure.pages == 1
+    assert chosen.measure.fill > 0.9
+
+
 def test_tighter_notes_only_when_they_could_save_the_page() -> None:
     # A page of notes would have to vanish: the tighter step is not even measured.
     calls: list[float] = []

@@ -369,6 +369,7 @@ def economical_fit(
     max_passes: int = 8,
     precision: float = PRECISION,
     full_enough: float = FULL_ENOUGH,
+    fill_odd: bool = True,
 ) -> Fit:
     """A flat leaflet's natural budget: of :func:`flat_budgets` for the *normal* measure (at
     scale 1), the first that gives an :func:`economical` leaflet.
@@ -384,7 +385,13 @@ def economical_fit(
     When no budget is economical: the first giving an even count where the normal one is odd
     (its last page more than a few lines), else the first saving a page, else the one filling
     the normal count's last page most (by a tenth of a page at least), else scale 1.
-    The type grows up to *high* only where the budget says so."""
+    The type grows up to *high* only where the budget says so.
+
+    Without *fill_odd* the last page of an odd count past the first sheet is not filled (a
+    caller that sets such a leaflet's closing block on a page of its own when the count stays
+    odd: the filling would be thrown away); the other budgets are searched alike, so asking
+    again with it, the same *measure* answering from its layouts kept, adds that search alone.
+    """
     levels = [measure, *tighter]
     normals = {0: normal}
     fits: list[Fit] = []
@@ -451,6 +458,8 @@ def economical_fit(
         if budget.pages == normal.pages:
             # Filling the last page: worth it if the type can grow by a tenth of a page.
             if law.volume(normal.volume, top) < normal.volume + 0.1:
+                continue
+            if not fill_odd and normal.pages > 1 and normal.pages % 2:
                 continue
         elif not promising(normal.volume, budget.pages, low=low, high=top, law=law):
             continue

@@ -29,6 +29,7 @@ from .fit import (
     fit_scale,
 )
 from .formats import LARGER, Format, get_format
+from .garbage import fewer_collections
 from .inks import template_inks
 from .limits import current_limits
 from .model import Statement
@@ -157,7 +158,7 @@ def render_statement(statement: Statement, options: RenderOptions | None = None)
 
     seconds = current_limits().render_seconds
     message = f"rendering took longer than {seconds:g} s; raise it with --time-limit"
-    with time_limit(seconds, message):
+    with time_limit(seconds, message), fewer_collections():
         return _render_statement(statement, options or RenderOptions())
 
 
@@ -170,7 +171,7 @@ def render_pages(statement: Statement, options: RenderOptions) -> RenderResult:
 
     seconds = current_limits().render_seconds
     message = f"rendering took longer than {seconds:g} s; raise it with --time-limit"
-    with time_limit(seconds, message):
+    with time_limit(seconds, message), fewer_collections():
         return _render_statement(statement, options, finish=False)
 
 
@@ -234,7 +235,10 @@ def _render_leaflet(
     back_page = fmt.back_page
     html = compose_html(statement, fmt, template, bleed=options.bleed_width, back_page=back_page)
     typesetter = _typesetter(statement, template, html, options)
-    fit = _fit(typesetter, fmt, options.pages, statement, back_page=back_page)
+    # An odd count is set with a back page below when that makes it even: filling its
+    # last page first would be wasted (it is filled below when the back page does not help).
+    turns = _may_turn_back(fmt, options, statement)
+    fit = _fit(typesetter, fmt, options.pages, statement, back_page=back_page, fill_odd=not turns)
     if _odd_flat_leaflet(fit, fmt, options, statement):
         # Flat pages printed double-sided: an odd count leaves a blank side.  With the
         # closing block as a last side of its own — a back page, as on a booklet — the text
@@ -246,6 +250,8 @@ def _render_leaflet(
         fit_back = _fit(typesetter_back, fmt, None, statement, back_page=True)
         if fit_back.measure.pages % 2 == 1:  # text pages, the back page left out
             html, typesetter, fit, back_page = html_back, typesetter_back, fit_back, True
+        else:  # the search again, its layouts kept: only the filling is new
+            fit = _fit(typesetter, fmt, options.pages, statement, back_page=back_page)
     if back_page and statement.slogans:
         laid_out = _back_page_poster(typesetter, fmt, fit.scale, statement.slogans)
     else:
@@ -669,11 +675,12 @@ def _fit(
     statement: Statement,
     *,
     back_page: bool = False,
+    fill_odd: bool = True,
 ) -> Fit:
     """Choose the type scale: the budget asked for, or the format's natural budget (with the
     notes set tighter when that saves a page, see :data:`NOTES_TWO_COLUMNS`).  With a
     *back_page* (the closing block on a last page of its own) flat pages come in front/back
-    pairs."""
+    pairs.  *fill_odd*: as :func:`fit.economical_fit` takes it."""
     from .render import preflight_layout
 
     # A back page is a page of its own whatever the scale: the natural budget counts the
@@ -733,7 +740,15 @@ def _fit(
     if multiple == 1:
         notes = _notes_volume(fmt, lines)
         fit = economical_fit(
-            measure, normal, low=low, high=high, tighter=tighter, notes=notes, law=law, **NATURAL
+            measure,
+            normal,
+            low=low,
+            high=high,
+            tighter=tighter,
+            notes=notes,
+            law=law,
+            fill_odd=fill_odd,
+            **NATURAL,
         )
     else:
         fit = booklet_fit(
@@ -828,12 +843,16 @@ def _odd_flat_leaflet(fit: Fit, fmt: Format, options: RenderOptions, statement: 
     """A flat leaflet of the natural budget ending on an odd page past the first sheet, with
     slogans to set as a back page."""
     pages = fit.measure.pages
+    return _may_turn_back(fmt, options, statement) and pages >= 3 and pages % 2 == 1
+
+
+def _may_turn_back(fmt: Format, options: RenderOptions, statement: Statement) -> bool:
+    """A flat leaflet of the natural budget with slogans: when it ends on an odd page past
+    the first sheet, its closing block may become a back page (:func:`_odd_flat_leaflet`)."""
     return (
         fmt.page_multiple == 1
         and fmt.kind == "leaflet"
         and options.pages is None
-        and pages >= 3
-        and pages % 2 == 1
         and bool(statement.slogans)
     )
 
