@@ -156,6 +156,25 @@ def test_a_flyer_is_filled_without_fill_odd() -> None:
     assert chosen.measure.fill > 0.9
 
 
+def test_the_tightest_notes_at_the_smallest_type_answer_for_every_step() -> None:
+    # Three pages, 2.1 at the smallest type: the notes' halving could save the odd page on
+    # paper, but even set tightest at the smallest type the text takes three: one layout says
+    # so, and the other step is not measured.
+    loose: list[float] = []
+    tightest: list[float] = []
+    chosen = economical_fit(
+        fake(2.6),
+        Measure(3, 0.6),
+        low=0.9,
+        high=1.0,
+        tighter=[counted(2.58, loose), counted(2.55, tightest)],
+        notes=0.5,
+    )
+    assert loose == []
+    assert tightest == [0.9]
+    assert chosen.notes == 0
+
+
 def test_tighter_notes_only_when_they_could_save_the_page() -> None:
     # A page of notes would have to vanish: the tighter step is not even measured.
     calls: list[float] = []

@@ -431,13 +431,17 @@ def economical_fit(
     def tightened() -> Fit | None:
         """Fewer pages with the notes set tighter, when that can be: the least the text
         takes (measured at the smallest scale, else predicted) less half its notes must
-        come within the page before, then less what each step saves at scale 1."""
+        come within the page before, then less what each step saves at scale 1.  With
+        several steps, the tightest is measured at the smallest scale first: when even it
+        needs more pages, no step can save one (one layout, not one for each step)."""
         if normal.pages == 1:
             return None
         pages = normal.pages - 1 - (normal.pages - 1) % 2 if normal.pages > 2 else 1
         least = smallest[0] if smallest else law.volume(normal.volume, low)
         shrink = least / normal.volume
         if least - notes / 2 * shrink > pages * (1 + SLACK):
+            return None
+        if len(levels) > 2 and levels[-1](low).pages > pages:
             return None
         for step in range(1, len(levels)):
             if economical(base(step)):
