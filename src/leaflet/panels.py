@@ -359,7 +359,7 @@ def _render(
         MAX_SCALE,
         MIN_BODY_SIZE,
         RenderResult,
-        _back_page_poster,
+        _back_page_css,
         _repaired,
         _write,
     )
@@ -398,18 +398,21 @@ def _render(
             fmt.name,
         )
     # Every layout from here on carries the cover title's size: the fitting's last layout is
-    # reused, and so is the back page's when nothing is added to it.
-    if statement.slogans and plan.signup != "back":
-        laid_out = _back_page_poster(
-            typesetter, fmt, fit.scale, statement.slogans, extra_css=title_css
-        )
-    else:
-        laid_out = _layout(typesetter, fmt, fit.scale, title_css)
+    # reused when nothing is added to it.  The back page's slogans are sized on it, and the
+    # document laid out once with them and the rest (blank pages shown, the cover's lead down).
     shown = "\n".join(
         f"#panel-blank-{n} {{ display: block !important; }}" for n in range(1, blanks + 1)
     )
-    base = "\n".join(filter(None, [laid_out.css, shown]))
     lead_down = _lead_down(typesetter, fmt, plan, fit.scale, title_css)
+    if statement.slogans and plan.signup != "back":
+        css, natural, alone = _back_page_css(
+            typesetter, fmt, fit.scale, statement.slogans, extra_css=title_css
+        )
+        if not (shown or lead_down):  # the back page alone is new
+            typesetter.layout_last_page(css, natural, alone)
+    else:
+        css = _layout(typesetter, fmt, fit.scale, title_css).css
+    base = "\n".join(filter(None, [css, shown]))
     laid_out = typesetter.layout(f"{base}\n{lead_down}" if lead_down else base)
     if lead_down and _sections(laid_out).overflows:  # the lead pushed a hair too far
         laid_out = typesetter.layout(base)

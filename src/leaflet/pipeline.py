@@ -488,6 +488,22 @@ def _back_page_poster(
     then centred in that area, which the slogans' panel fills.  *extra_css* (rules for other
     pages, such as a cover title's size) is part of every layout, so that the fitting's last
     layout is reused and the result is the document's final one."""
+    css, natural, alone = _back_page_css(typesetter, fmt, scale, slogans, extra_css=extra_css)
+    # The text pages are those of the layout at this scale: only the back page is set anew.
+    return typesetter.layout_last_page(css, natural, alone)
+
+
+def _back_page_css(
+    typesetter: Typesetter,
+    fmt: Format,
+    scale: float,
+    slogans: Sequence[str],
+    *,
+    extra_css: str = "",
+) -> tuple[str, LaidOut, Typesetter]:
+    """The stylesheet of :func:`_back_page_poster` (the back page's slogans sized), found
+    without laying the whole document out with it, for a caller that adds rules of its own
+    first; with the layout at *scale* it was found on and the back page's excerpt."""
     from .posters import PosterMeasure, fit_stack
 
     base_css = f"{_scale_css(fmt, scale)}\n{extra_css}" if extra_css else _scale_css(fmt, scale)
@@ -538,8 +554,7 @@ def _back_page_poster(
 
     chosen = fit_stack(slogans, measure, width, height)
     top = max(0.0, (height - sum(chosen.heights)) / 2)
-    # The text pages are those of the layout at this scale: only the back page is set anew.
-    return typesetter.layout_last_page(css(chosen.sizes, chosen.widths, top), natural, alone)
+    return css(chosen.sizes, chosen.widths, top), natural, alone
 
 
 def _check_budget(pages: int | None, fmt: Format) -> None:
