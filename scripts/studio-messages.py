@@ -1,7 +1,8 @@
 """Update the studio's message catalogues after the page's text changed.
 
 Extracts the messages (the page's template through Jinja2's i18n extension, the script's
-messages in ``leaflet.studio.i18n.SCRIPT_MESSAGES``, the format and template descriptions the
+messages in ``leaflet.studio.i18n.SCRIPT_MESSAGES``, the library's messages the studio
+translates in ``leaflet.studio.messages.LIBRARY_MESSAGES``, the format and template descriptions the
 API sends) into ``src/leaflet/studio/locale/studio.pot``, then merges them into every
 ``<lang>/LC_MESSAGES/studio.po``: translations are kept, new messages come in untranslated
 (``tests/test_studio_page.py`` fails until each has its translation), messages no longer used
@@ -21,6 +22,7 @@ from babel.messages.pofile import read_po, write_po
 from leaflet.formats import FORMATS
 from leaflet.studio.api import describe_format
 from leaflet.studio.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, SCRIPT_MESSAGES
+from leaflet.studio.messages import LIBRARY_MESSAGES
 from leaflet.studio.page import TEMPLATES_DIR
 from leaflet.templates import builtin_templates
 
@@ -36,6 +38,7 @@ def messages() -> list[tuple[str, str]]:
         )
         found += [(str(item[1]), f"{PACKAGE}/templates/{template.name}") for item in extracted]
     found += [(message, f"{PACKAGE}/i18n.py") for message in SCRIPT_MESSAGES.values()]
+    found += [(message, f"{PACKAGE}/messages.py") for message in LIBRARY_MESSAGES.values()]
     found += [(describe_format(fmt), f"{PACKAGE}/api.py") for fmt in FORMATS.values()]
     found += [
         (template.description, "leaflet/templates/manifest.toml")

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from leaflet.fonts import font_face_css
 from leaflet.preflight import (
+    NOTE_CODES,
     QUOTE,
     Layout,
     Line,
@@ -173,6 +175,9 @@ def test_rule_finds_its_fault_and_only_it(case: str) -> None:
     found = rule(lay_out(breaking))
     assert found, case
     assert words in found[0].message, found
+    # each note says what kind it is, and the pieces its message quotes
+    assert found[0].code in NOTE_CODES, found[0].code
+    assert all(str(value) in found[0].message for value in found[0].args.values())
     assert rule(lay_out(sound)) == [], case
 
 
@@ -183,6 +188,10 @@ def test_notes_name_the_page_and_quote_at_most_40_characters() -> None:
     assert str(note).startswith("page 1: a note call starts a line")
     quoted = note.message.split("“")[1].rstrip("”")
     assert len(quoted) <= QUOTE and quoted.endswith("…")
+    # the code and pieces are extra: the note compares, sorts and prints as before
+    assert (note.code, note.args) == ("call_starts_line", {"text": quoted})
+    assert note == replace(note, code="", args={})
+    assert "code" not in repr(note)
 
 
 def test_page_numbers_follow_the_pages() -> None:

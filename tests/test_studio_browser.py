@@ -271,6 +271,33 @@ def test_broken_front_matter_shows_its_line(browser: Browser, studio_url: str) -
     context.close()
 
 
+def test_library_messages_are_shown_in_the_pages_language(
+    browser: Browser, studio_url: str
+) -> None:
+    """On the Spanish page, an error and a layout note the studio knows are in Spanish; a
+    message it cannot translate stays in English, marked ``lang="en"`` for screen readers."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(studio_url + "?lang=es")
+    text = page.locator("#statement-text")
+    text.fill("---\nsubtitle: x\n---\n\nTexto.\n")
+    problem = page.locator("#problems .problem.error")
+    expect(problem).to_contain_text(
+        "la cabecera de datos no tiene «title:» (es obligatorio)", timeout=60_000
+    )
+    expect(problem.locator("[lang]")).to_have_count(0)
+    text.fill(f"---\ntitle: {'x' * 2001}\n---\n\nTexto.\n")
+    english = page.locator("#problems .problem.error [lang=en]")
+    expect(english).to_contain_text("characters long", timeout=60_000)
+    # a zine of eight pages holding a few lines: a page mostly empty, said in Spanish
+    page.locator("#format").select_option("a5-zine")
+    text.fill("---\ntitle: Vivienda\n---\n\nEl ayuntamiento sube los alquileres.\n")
+    note = page.locator("#preview-pages .note").first
+    expect(note).to_contain_text("la página solo está ocupada en", timeout=60_000)
+    expect(note.locator("[lang]")).to_have_count(0)
+    context.close()
+
+
 def test_the_token_in_the_address_is_sent_with_every_request(browser: Browser) -> None:
     server = serve_in_thread(StudioSettings(workers=1, token="s3cret-token"))
     url = next(server)

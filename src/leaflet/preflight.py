@@ -22,12 +22,13 @@ knows WeasyPrint or PDF.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
 __all__ = [
+    "NOTE_CODES",
     "RULES",
     "Layout",
     "Line",
@@ -101,6 +102,31 @@ class Layout:
     lines: tuple[Line, ...]
 
 
+#: What each kind of note is, by a stable code (one of :data:`NOTE_CODES`), so that a reader
+#: of the notes (the studio, in other languages) can tell them apart without parsing the
+#: English: the code and the pieces the message is made of (:attr:`Note.args`).
+NOTE_CODES = (
+    "call_starts_line",
+    "touching_calls",
+    "hyphen_ladder",
+    "fragment_short_word",
+    "fragment_hyphen_end",
+    "hyphen_across_pages",
+    "lonely_last_word_heading",
+    "lonely_last_word_slogan",
+    "short_lines",
+    "long_lines",
+    "mostly_empty_page",
+    "heading_at_page_foot",
+    "line_out_of_column",
+    "line_below_text_area",
+    "hyphenated_name",
+)
+
+#: A note's parameters: the quoted text (unquoted, shortened as quoted) and numbers.
+NoteArgs = Mapping[str, str | int]
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Note:
     """One finding: the page it is on and what is wrong, quoting the text."""
@@ -109,6 +135,10 @@ class Note:
     message: str
     #: The line at fault, where one is (what :mod:`leaflet.repair` mends).
     line: Line | None = field(default=None, compare=False, repr=False)
+    #: What kind of note it is (one of :data:`NOTE_CODES`; empty for a note made elsewhere).
+    code: str = field(default="", compare=False, repr=False)
+    #: The pieces :attr:`message` quotes, by name (``text``: the quoted text, unquoted).
+    args: NoteArgs = field(default_factory=dict, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"page {self.page}: {self.message}"
@@ -131,12 +161,12 @@ def preflight(layout: Layout) -> tuple[Note, ...]:
     return tuple(sorted(notes, key=lambda note: note.page))
 
 
-def _quote(text: str, *, end: bool = False) -> str:
-    """A short piece of *text* (its start, or its *end*) in quotes."""
+def _piece(text: str, *, end: bool = False) -> str:
+    """A short piece of *text*: its start, or its *end*, at most :data:`QUOTE` characters."""
     text = " ".join(text.split())
     if len(text) > QUOTE:
         text = "…" + text[-(QUOTE - 1) :] if end else text[: QUOTE - 1] + "…"
-    return f"“{text}”"
+    return text
 
 
 def _paragraphs(lines: Sequence[Line]) -> Iterator[list[Line]]:
@@ -162,10 +192,13 @@ def call_starts_line(layout: Layout) -> list[Note]:
         for line in paragraph[1:]:
             start = len(line.text) - len(line.text.lstrip())
             if line.calls and line.calls[0][0] <= start:
+                text = _piece(line.text)
                 notes.append(
                     Note(
                         line.page,
-                        f"a note call starts a line, parted from its word: {_quote(line.text)}",
+                        f"a note call starts a line, parted from its word: “{text}”",
+                        code="call_starts_line",
+                        args={"text": text},
                     )
                 )
     return notes
@@ -177,12 +210,14 @@ def touching_calls(layout: Layout) -> list[Note]:
     for line in layout.lines:
         for (begin, end), (start, stop) in pairwise(line.calls):
             if start == end:
-                calls = line.text[begin:stop]
+                calls, text = line.text[begin:stop], _piece(line.text[:stop], end=True)
                 notes.append(
                     Note(
                         line.page,
                         f"note calls touch with no separator ({calls} reads as one "
-                        f"number): {_quote(line.text[:stop], end=True)}",
+                        f"number): “{text}”",
+                        code="touching_calls",
+                        args={"calls": calls, "text": text},
                     )
                 )
     return notes
@@ -196,11 +231,14 @@ def hyphen_ladder(layout: Layout) -> list[Note]:
             run.append(line)
             continue
         if len(run) >= LADDER:
+            text = _piece(run[0].text, end=True)
             notes.append(
                 Note(
                     run[0].page,
-                    f"{len(run)} hyphenated lines in a row, from {_quote(run[0].text, end=True)}",
+                    f"{len(run)} hyphenated lines in a row, from “{text}”",
                     run[0],
+                    code="hyphen_ladder",
+                    args={"count": len(run), "text": text},
                 )
             )
         run = []
@@ -220,11 +258,13 @@ def fragment_last_line(layout: Layout) -> list[Note]:
             continue  # the end of a web address, broken anywhere as addresses are
         if len(words) == 1 and (before.hyphenated or _letters(words[0]) < MIN_LAST_LINE):
             what = "the end of a hyphenated word" if before.hyphenated else "a short word"
+            text = _piece(before.text + " / " + last.text, end=True)
             notes.append(
                 Note(
                     last.page,
-                    f"a paragraph ends on {what} alone: "
-                    f"{_quote(before.text + ' / ' + last.text, end=True)}",
+                    f"a paragraph ends on {what} alone: “{text}”",
+                    code="fragment_hyphen_end" if before.hyphenated else "fragment_short_word",
+                    args={"text": text},
                 )
             )
     return notes
@@ -236,11 +276,14 @@ def hyphen_across_pages(layout: Layout) -> list[Note]:
     return [
         Note(
             line.page,
-            f"a word is hyphenated across the page turn: {_quote(line.text, end=True)}",
+            f"a word is hyphenated across the page turn: “{text}”",
             line,
+            code="hyphen_across_pages",
+            args={"text": text},
         )
         for line, following in pairwise(lines)
         if line.hyphenated and following.page != line.page
+        for text in (_piece(line.text, end=True),)
     ]
 
 
@@ -254,12 +297,14 @@ def lonely_last_word(layout: Layout) -> list[Note]:
             and last.role in ("heading", "slogan")
             and len(last.text.split()) == 1
         ):
+            text = _piece(paragraph[-2].text + " / " + last.text, end=True)
             notes.append(
                 Note(
                     last.page,
-                    f"one word alone on the last line of a {last.role}: "
-                    f"{_quote(paragraph[-2].text + ' / ' + last.text, end=True)}",
+                    f"one word alone on the last line of a {last.role}: “{text}”",
                     last,
+                    code=f"lonely_last_word_{last.role}",
+                    args={"text": text},
                 )
             )
     return notes
@@ -281,18 +326,26 @@ def line_length(layout: Layout) -> list[Note]:
             elif count > MAX_CHARACTERS:
                 long.setdefault(line.page, []).append(line)
     notes = []
-    for found, limit, worst in (
-        (short, f"fewer than {MIN_CHARACTERS}", min),
-        (long, f"more than {MAX_CHARACTERS}", max),
+    for found, code, limit, worst in (
+        (short, "short_lines", f"fewer than {MIN_CHARACTERS}", min),
+        (long, "long_lines", f"more than {MAX_CHARACTERS}", max),
     ):
         for page, lines in found.items():
             line = worst(lines, key=lambda line: len(line.text.strip()))
+            count, characters, text = len(lines), len(line.text.strip()), _piece(line.text)
             notes.append(
                 Note(
                     page,
-                    f"{len(lines)} body line{'s' * (len(lines) > 1)} of {limit} "
+                    f"{count} body line{'s' * (count > 1)} of {limit} "
                     f"characters (full lines of body paragraphs counted; e.g. "
-                    f"{len(line.text.strip())}: {_quote(line.text)})",
+                    f"{characters}: “{text}”)",
+                    code=code,
+                    args={
+                        "count": count,
+                        "limit": MIN_CHARACTERS if code == "short_lines" else MAX_CHARACTERS,
+                        "characters": characters,
+                        "text": text,
+                    },
                 )
             )
     return notes
@@ -303,9 +356,15 @@ def mostly_empty_page(layout: Layout) -> list[Note]:
     if len(layout.pages) < 2:
         return []
     return [
-        Note(page.number, f"the page is only {page.fill:.0%} full")
+        Note(
+            page.number,
+            f"the page is only {percent}% full",
+            code="mostly_empty_page",
+            args={"percent": percent},
+        )
         for page in layout.pages
         if not page.designed and page.fill < MIN_FILL
+        for percent in (int(f"{page.fill:.0%}".rstrip("%")),)
     ]
 
 
@@ -329,11 +388,14 @@ def heading_at_page_foot(layout: Layout) -> list[Note]:
         else:
             continue  # the document ends on this page: nothing is parted
         if below < HEADING_KEEP:
+            text = _piece(line.text)
             notes.append(
                 Note(
                     line.page,
                     f"a heading in the last {HEADING_KEEP} lines of the page or column, "
-                    f"its text following after the turn: {_quote(line.text)}",
+                    f"its text following after the turn: “{text}”",
+                    code="heading_at_page_foot",
+                    args={"lines": HEADING_KEEP, "text": text},
                 )
             )
     return notes
@@ -344,11 +406,24 @@ def overflow(layout: Layout) -> list[Note]:
     bottoms = {page.number: page.bottom for page in layout.pages}
     notes = []
     for line in layout.lines:
+        text = _piece(line.text)
         if line.right > line.box_right + EPSILON or line.left < line.box_left - EPSILON:
-            notes.append(Note(line.page, f"a line runs out of its column: {_quote(line.text)}"))
+            notes.append(
+                Note(
+                    line.page,
+                    f"a line runs out of its column: “{text}”",
+                    code="line_out_of_column",
+                    args={"text": text},
+                )
+            )
         elif line.bottom > bottoms.get(line.page, line.bottom) + EPSILON:
             notes.append(
-                Note(line.page, f"a line runs below the page's text area: {_quote(line.text)}")
+                Note(
+                    line.page,
+                    f"a line runs below the page's text area: “{text}”",
+                    code="line_below_text_area",
+                    args={"text": text},
+                )
             )
     return notes
 
@@ -370,8 +445,15 @@ def hyphenated_name(layout: Layout) -> list[Note]:
             continue
         words = line.text.split()
         if len(words) >= 2 and words[-1][:1].isupper() and words[-2][-1:] not in _SENTENCE_END:
+            text = _piece(line.text, end=True)
             notes.append(
-                Note(line.page, f"a proper name is hyphenated: {_quote(line.text, end=True)}", line)
+                Note(
+                    line.page,
+                    f"a proper name is hyphenated: “{text}”",
+                    line,
+                    code="hyphenated_name",
+                    args={"text": text},
+                )
             )
     return notes
 

@@ -40,6 +40,8 @@ from ..pdfx import PAPERS, PDF_VARIANTS
 from ..pipeline import DELIVERIES, MAX_PAGES, RenderOptions
 from ..units import parse_length
 from . import jobs
+from .i18n import choose_language
+from .messages import ERRORS, GUESSES, WARNINGS, Known, described, described_guess
 from .pool import JobFailed, JobTimeout, Pool, PoolFull
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "formats",
     "import_statement",
     "job_ticket",
+    "language",
     "preview",
     "render",
     "templates",
@@ -77,7 +80,8 @@ FIELDS = ("source", "format", "template", "options", "logo", "width", "first_pag
 
 
 class ApiError(Exception):
-    """An answer other than success: *status*, one line, the statement's line when known."""
+    """An answer other than success: *status*, one line, the statement's line when known;
+    the message's *code* and *args* when the studio knows it (see :mod:`.messages`)."""
 
     def __init__(
         self,
@@ -87,6 +91,8 @@ class ApiError(Exception):
         *,
         headers: dict[str, str] | None = None,
         warnings: list[dict[str, Any]] | None = None,
+        code: str | None = None,
+        args: dict[str, Any] | None = None,
     ):
         super().__init__(message)
         self.status = status
@@ -94,12 +100,35 @@ class ApiError(Exception):
         self.line = line
         self.headers = headers or {}
         self.warnings = warnings
+        self.code = code
+        self.message_args = args
 
-    def response(self) -> JSONResponse:
-        body: dict[str, Any] = {"error": self.message, "line": self.line}
+    def response(self, language: str = "en") -> JSONResponse:
+        """The answer, the message also in *language* where the studio has it."""
+        shown = described(
+            self.message, language, code=self.code, args=self.message_args, known=_ERROR_MESSAGES
+        )
+        body: dict[str, Any] = {
+            "error": self.message,
+            "line": self.line,
+            "code": shown["code"],
+            "args": shown["args"],
+        }
+        if "translation" in shown:
+            body["translation"] = shown["translation"]
         if self.warnings:
             body["warnings"] = self.warnings
         return JSONResponse(body, self.status, headers=self.headers)
+
+
+#: The messages an error may be: a statement's errors, and a warning made an error (strict).
+_ERROR_MESSAGES: tuple[Known, ...] = (*ERRORS, *WARNINGS)
+
+
+def language(request: Request) -> str:
+    """The language of a request's messages: ``?lang=``, else its ``Accept-Language``, else
+    English (the library's messages are given in English, with their translation)."""
+    return choose_language(request.headers.get("accept-language"), request.query_params.get("lang"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +224,18 @@ async def preview(request: Request) -> Response:
             submission.width,
             submission.first_page_only,
         )
-    return JSONResponse({**value, "warnings": _warnings(warnings, folder)})
+    shown = language(request)
+    notes = [
+        {
+            "page": note["page"],
+            **described(note["text"], shown, code=note["code"] or None, args=note["args"]),
+        }
+        for note in value["notes"]
+    ]
+    return JSONResponse(
+        {**value, "notes": notes, "warnings": _warnings(warnings, folder, shown)},
+        headers={"Vary": "Accept-Language"},
+    )
 
 
 async def render(request: Request) -> Response:
@@ -241,7 +281,15 @@ async def import_statement(request: Request) -> Response:
     submission = Submission(statement=upload)
     with _folder(submission) as (folder, name):
         value, warnings = await _run(request, folder, jobs.import_statement, name)
-    return JSONResponse({**value, "warnings": _warnings(warnings, folder)})
+    shown = language(request)
+    return JSONResponse(
+        {
+            **value,
+            "guess_messages": [described_guess(guess, shown) for guess in value["guesses"]],
+            "warnings": _warnings(warnings, folder, shown, (*WARNINGS, *GUESSES)),
+        },
+        headers={"Vary": "Accept-Language"},
+    )
 
 
 async def _run(
@@ -266,7 +314,7 @@ async def _run(
             failed.status,
             _scrubbed(failed.message, folder),
             failed.line,
-            warnings=_warnings(failed.warnings, folder),
+            warnings=_warnings(failed.warnings, folder, language(request)),
         ) from None
 
 
@@ -280,17 +328,20 @@ def _scrubbed(text: str, folder: Path) -> str:
 _LINE = re.compile(r"^(?:[\w.-]+):(\d+): (.*)$", re.DOTALL)
 
 
-def _warnings(messages: tuple[str, ...], folder: Path) -> list[dict[str, Any]]:
-    """The library's warnings as ``{"text", "line"}``: a message starting ``statement.md:N:``
-    gives its line."""
+def _warnings(
+    messages: tuple[str, ...],
+    folder: Path,
+    language: str,
+    known: tuple[Known, ...] = WARNINGS,
+) -> list[dict[str, Any]]:
+    """The library's warnings as ``{"text", "line"}`` with their code and translation
+    (:func:`.messages.described`): a message starting ``statement.md:N:`` gives its line."""
     shown = []
     for message in messages:
         text = _scrubbed(message, folder)
         match = _LINE.match(text)
-        if match:
-            shown.append({"text": match.group(2), "line": int(match.group(1))})
-        else:
-            shown.append({"text": text, "line": None})
+        text, line = (match.group(2), int(match.group(1))) if match else (text, None)
+        shown.append({**described(text, language, known=known), "line": line})
     return shown
 
 
@@ -444,7 +495,13 @@ def _check_size(what: str, size: int, limit: int) -> None:
 
 def _format_name(value: Any) -> str:
     if not isinstance(value, str) or value.lower() not in FORMATS:
-        raise ApiError(400, f"unknown format {value!r} (known: {', '.join(FORMATS)})")
+        known = ", ".join(FORMATS)
+        raise ApiError(
+            400,
+            f"unknown format {value!r} (known: {known})",
+            code="unknown_format",
+            args={"name": str(value), "known": known},
+        )
     return value.lower()
 
 
@@ -452,9 +509,14 @@ def _template_name(value: Any) -> str:
     """A built-in template's name: a request never names a folder of the server."""
     from ..templates import builtin_templates
 
-    known = builtin_templates()
-    if not isinstance(value, str) or value not in known:
-        raise ApiError(400, f"unknown template {value!r} (known: {', '.join(known)})")
+    known = ", ".join(builtin_templates())
+    if not isinstance(value, str) or value not in builtin_templates():
+        raise ApiError(
+            400,
+            f"unknown template {value!r} (known: {known})",
+            code="unknown_template",
+            args={"name": str(value), "known": known},
+        )
     return value
 
 

@@ -165,7 +165,7 @@ def api_routes() -> list[BaseRoute]:
 
 async def _api_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, api.ApiError)
-    return error.response()
+    return error.response(api.language(request))
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

@@ -99,7 +99,10 @@ def preview(
         "format": fmt.name,
         "template": render_options.template,
         "spreads": reader_spreads(result.page_count) if fmt.booklet else None,
-        "notes": [{"page": note.page, "text": note.message} for note in result.notes],
+        "notes": [
+            {"page": note.page, "text": note.message, "code": note.code, "args": dict(note.args)}
+            for note in result.notes
+        ],
     }
 
 

@@ -29,6 +29,25 @@
   const $ = (id) => document.getElementById(id);
   const describe = (text) => descriptions[text] || text;
 
+  /* The library's messages (notes, warnings, errors, the importer's guesses) come from the API
+   * in English with their translation into the page's language when the studio has one
+   * (asked with ?lang=); one without stays in English, marked lang="en" for screen readers. */
+  const pageLang = document.documentElement.lang;
+
+  function local(message) {
+    const translation = message && message.translation;
+    if (translation && translation.lang === pageLang) return { text: translation.text, lang: "" };
+    return { text: (message && message.text) || "", lang: pageLang === "en" ? "" : "en" };
+  }
+
+  /* an element (span by default) holding a message shown with local() */
+  function messageElement(shown, tag) {
+    const element = document.createElement(tag || "span");
+    element.textContent = shown.text;
+    if (shown.lang) element.lang = shown.lang;
+    return element;
+  }
+
   function t(key, fields) {
     let text = messages[key] || key;
     for (const [name, value] of Object.entries(fields || {})) {
@@ -42,15 +61,23 @@
   const token = new URLSearchParams(location.hash.replace(/^#/, "")).get("token");
 
   class ApiError extends Error {
-    constructor(status, message, line, retryAfter) {
+    constructor(status, message, line, retryAfter, shown) {
       super(message);
       this.status = status;
       this.line = line;
       this.retryAfter = retryAfter;
+      /* the message as the page shows it: {text, lang} (see local()) */
+      this.shown = shown || { text: message, lang: "" };
     }
   }
 
+  /* any error as a message the page shows ({text, lang}) */
+  function shownError(error) {
+    return error.shown || { text: String(error.message || t("render_failed")), lang: "" };
+  }
+
   async function api(path, { json, form, signal } = {}) {
+    path += (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(pageLang);
     const headers = {};
     if (token) headers["X-Leaflet-Token"] = token;
     const init = { method: json || form ? "POST" : "GET", headers, signal, credentials: "omit" };
@@ -69,18 +96,24 @@
     }
     if (!response.ok) {
       let message = t("render_failed");
+      let shown = null;
       let line = null;
       try {
         const answer = await response.json();
-        if (answer && answer.error) message = answer.error;
+        if (answer && answer.error) {
+          message = answer.error;
+          shown = local({ text: answer.error, translation: answer.translation });
+        }
         if (answer && Number.isInteger(answer.line)) line = answer.line;
       } catch (error) {
         /* not JSON: keep the general message */
       }
       if (response.status === 503) message = t("busy");
       if (response.status === 504) message = t("timeout");
+      if (response.status === 503 || response.status === 504) shown = null;
       const retry = parseInt(response.headers.get("Retry-After") || "", 10);
-      throw new ApiError(response.status, message, line, Number.isFinite(retry) ? retry : null);
+      throw new ApiError(response.status, message, line, Number.isFinite(retry) ? retry : null,
+        shown);
     }
     return response;
   }
@@ -397,14 +430,24 @@
         button.addEventListener("click", () => goToLine(problem.line));
         item.append(button);
       }
-      item.append(document.createTextNode(problem.text));
+      item.append(messageElement(problem.shown));
       problems.append(item);
     }
   }
 
+  /* *message*: text in the page's language, or a message shown with local() */
   function setStatus(message, kind) {
-    status.textContent = message;
+    showStatus(status, message);
     status.className = "status" + (kind ? " " + kind : "");
+  }
+
+  function showStatus(element, ...parts) {
+    element.replaceChildren(...parts.map((part, index) => {
+      const separated = index ? " " : "";
+      if (typeof part === "string") return separated + part;
+      const shown = messageElement(part);
+      return index ? [separated, shown] : [shown];
+    }).flat());
   }
 
   /* ---------- what is sent ---------- */
@@ -458,7 +501,7 @@
       preview = answer;
       showPreview(answer);
       showProblems((answer.warnings || []).map((warning) => ({
-        kind: "warning", text: warning.text, line: warning.line,
+        kind: "warning", shown: local(warning), line: warning.line,
       })));
       setStatus(t("rendered", { pages: answer.page_count }), "");
     } catch (error) {
@@ -469,7 +512,7 @@
         return;
       }
       setStatus(t("render_failed"), "failed");
-      showProblems([{ kind: "error", text: error.message, line: error.line }]);
+      showProblems([{ kind: "error", shown: shownError(error), line: error.line }]);
     } finally {
       if (controller === previewController) {
         previewBusy = false;
@@ -489,7 +532,8 @@
     for (const note of notes) {
       const item = document.createElement("li");
       item.className = "note";
-      item.textContent = note.text;
+      if (note.prefix) item.append(note.prefix + ": ");
+      item.append(messageElement(local(note)));
       list.append(item);
     }
     return list;
@@ -541,7 +585,7 @@
         heading.textContent = t("notes_for_page", { page: spread.join("–") });
         /* in a spread, each note says which of its pages it is about */
         const named = spread.length > 1
-          ? own.map((note) => ({ text: t("page", { page: note.page }) + ": " + note.text }))
+          ? own.map((note) => Object.assign({ prefix: t("page", { page: note.page }) }, note))
           : own;
         caption.append(heading, noteList(named));
         figure.append(caption);
@@ -759,8 +803,8 @@
     try {
       await work();
     } catch (error) {
-      setStatus(error.message || t("render_failed"), "failed");
-      if (error.message) showProblems([{ kind: "error", text: error.message, line: error.line }]);
+      setStatus(shownError(error), "failed");
+      if (error.message) showProblems([{ kind: "error", shown: shownError(error), line: error.line }]);
     } finally {
       button.disabled = false;
     }
@@ -814,17 +858,20 @@
     $("import-accept").hidden = !answer;
     $("import-status").textContent = answer ? t("imported") : "";
     if (answer) {
+      /* items: texts in the page's language, or messages shown with local() */
       const list = (id, items, empty) => {
         const element = $(id);
         element.replaceChildren();
         for (const entry of items.length ? items : empty ? [empty] : []) {
-          const item = document.createElement("li");
-          item.textContent = entry;
+          const item = typeof entry === "string" ? document.createElement("li")
+            : messageElement(entry, "li");
+          if (typeof entry === "string") item.textContent = entry;
           element.append(item);
         }
       };
-      list("import-guesses", answer.guesses || [], t("nothing_guessed"));
-      list("import-report", answer.report || [], null);
+      const guesses = answer.guess_messages || (answer.guesses || []).map((text) => ({ text }));
+      list("import-guesses", guesses.map(local), t("nothing_guessed"));
+      list("import-report", (answer.report || []).map((text) => local({ text })), null);
       $("import-source").value = answer.source;
     }
     if (!dialog.open) dialog.showModal();
@@ -846,7 +893,7 @@
       const response = await api("api/import", { json: { text: pasted, kind: "txt" } });
       openImport(await response.json());
     } catch (error) {
-      $("import-status").textContent = t("import_failed") + " " + error.message;
+      showStatus($("import-status"), t("import_failed"), shownError(error));
     }
   });
 
@@ -883,7 +930,8 @@
       setStatus("", "");
       openImport(await response.json());
     } catch (error) {
-      setStatus(t("import_failed") + " " + error.message, "failed");
+      showStatus(status, t("import_failed"), shownError(error));
+      status.className = "status failed";
     }
   });
 
@@ -957,7 +1005,7 @@
       formats = formatAnswer;
       templates = templateAnswer;
     } catch (error) {
-      setStatus(error.message, "failed");
+      setStatus(shownError(error), "failed");
       return;
     }
     if (!templates.some((template) => template.name === state.template) && templates.length) {
