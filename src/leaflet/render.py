@@ -102,6 +102,8 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
 
     def __init__(self, roots: Iterable[Path | Root]):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        #: The files served so far, in order.
+        self.read: list[Path] = []
         self.roots = tuple(
             Root(root.folder.resolve(), root.suffixes)
             if isinstance(root, Root)
@@ -122,6 +124,7 @@ class SafeFetcher(URLFetcher):  # type: ignore[misc]
             serving = tuple(root for root in self.roots if root.serves(path))
             if serving and path.is_file():
                 body = self._read(url, path)
+                self.read.append(path)
                 self._check_svg(url, body, serving)
                 mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 headers = {"Content-Type": mime_type}
@@ -445,6 +448,104 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+_Parsed = tuple[FontConfiguration, CounterStyle, dict[str, Any], list[Any]]
+
+
+class _StyleCache:
+    """Parsed stylesheets, with the fonts they load, kept for the next document that has
+    the same ones: a warm process (``--watch``, the studio's workers, editions, a gallery, a
+    fitting that composes a second document) parses a template's stylesheets and loads its
+    fonts once, not once a document (about 60 ms each time).
+
+    An entry serves a document whose :meth:`Typesetter._stylesheet_key` is the same and whose
+    files read while parsing (stylesheets, fonts) have not changed since (their size and
+    modification time); one whose parsing reported anything (a warning, a refused file) is
+    not kept, so that every document reports it, nor one declaring a colour profile (its
+    object records the PDF it was written into).  The :data:`SIZE` most recently used are
+    kept.  WeasyPrint's font configuration and stylesheets are made to be shared by
+    documents."""
+
+    SIZE = 8
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[Any, tuple[_Parsed, tuple[tuple[Path, int, int], ...]]] = {}
+
+    def get(self, typesetter: Typesetter) -> _Parsed:
+        """The parsed stylesheets of *typesetter*'s document, from the cache or parsed."""
+        try:
+            key = typesetter._stylesheet_key()
+            hash(key)
+        except TypeError:  # a colour mode holding something unhashable: parse every time
+            key = None
+        with self._lock:
+            entry = self._entries.pop(key, None) if key is not None else None
+            if entry is not None and _unchanged(entry[1]):
+                self._entries[key] = entry  # the most recently used goes last
+                typesetter._retype()
+                return entry[0]
+        warnings = _Counting()
+        leaflet_logger = logging.getLogger("leaflet")
+        leaflet_logger.addHandler(warnings)
+        logging.getLogger("weasyprint").addHandler(warnings)
+        try:
+            first = len(typesetter._fetcher.read)
+            sheets = typesetter._read_stylesheets()
+            files = typesetter._fetcher.read[first:]
+        finally:
+            leaflet_logger.removeHandler(warnings)
+            logging.getLogger("weasyprint").removeHandler(warnings)
+        parsed: _Parsed = (
+            typesetter._fonts,
+            typesetter._counter_style,
+            typesetter._colour_profiles,
+            sheets,
+        )
+        # A colour profile (PDF/X's output profile) is written into each PDF from the
+        # object the stylesheet made, which keeps where it was written: never shared.
+        if key is not None and not warnings.count and not typesetter._colour_profiles:
+            with self._lock:
+                self._entries[key] = (parsed, _signatures(files))
+                while len(self._entries) > self.SIZE:
+                    del self._entries[next(iter(self._entries))]
+        return parsed
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class _Counting(logging.Handler):
+    """Counts the reports of this thread at WARNING or above."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.count += 1
+
+
+def _signatures(files: Iterable[Path]) -> tuple[tuple[Path, int, int], ...]:
+    found = []
+    for path in dict.fromkeys(files):
+        stat = path.stat()
+        found.append((path, stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+def _unchanged(signatures: tuple[tuple[Path, int, int], ...]) -> bool:
+    try:
+        return _signatures(path for path, _, _ in signatures) == signatures
+    except OSError:
+        return False
+
+
+_STYLES = _StyleCache()
+
+
 class Typesetter:
     """One HTML document laid out as often as a search needs: the HTML is parsed once, and the
     fonts are loaded once (WeasyPrint's font configuration is reused between layouts).
@@ -490,13 +591,10 @@ class Typesetter:
             string=html, base_url=self._names.folder(base_url), url_fetcher=self._fetcher
         )
         _prepare(self._html.etree_element, self._names, colours)
-        self._fonts = _BundledFonts()
         self._layouts: dict[str, LaidOut] = {}
         self._reported: set[str] = set()  # once per document, not once per layout pass
         self.passes = 0
-        self._counter_style = CounterStyle()
-        self._colour_profiles: dict[str, Any] = {}
-        self._sheets = self._read_stylesheets()
+        self._fonts, self._counter_style, self._colour_profiles, self._sheets = _STYLES.get(self)
         self._parents: dict[Any, Any] | None = None
         #: The typesetter whose :attr:`passes` count this one's layouts (an excerpt's parent).
         self._counted = self
@@ -567,13 +665,17 @@ class Typesetter:
 
     def _read_stylesheets(self) -> list[Any]:
         """The document's own stylesheets, parsed once for every layout pass (WeasyPrint
-        would parse them anew for each, a third of a pass's time).  They are handed to each
-        layout as user stylesheets, in document order, and the ``<style>`` and ``<link>``
-        elements are retyped so that WeasyPrint does not read them again.  The cascade is the
-        same: the sheets keep their order, a ``style`` attribute still beats them, and their
-        ``!important`` rules still beat it."""
+        would parse them anew for each, a third of a pass's time), into this typesetter's
+        fonts, counter styles and colour profiles.  They are handed to each layout as user
+        stylesheets, in document order, and the ``<style>`` and ``<link>`` elements are
+        retyped (:meth:`_retype`) so that WeasyPrint does not read them again.  The cascade
+        is the same: the sheets keep their order, a ``style`` attribute still beats them, and
+        their ``!important`` rules still beat it."""
         from weasyprint.css import find_stylesheets
 
+        self._fonts = _BundledFonts()
+        self._counter_style = CounterStyle()
+        self._colour_profiles = {}
         with _forwarded_warnings(self._reported):
             sheets = list(
                 find_stylesheets(
@@ -588,12 +690,31 @@ class Typesetter:
                     [],  # WeasyPrint shares them
                 )
             )
-        for wrapper in self._html.wrapper_element.query_all("style", "link"):
-            wrapper.etree_element.set("type", PARSED_STYLESHEET)
+        self._retype()
         preamble = self.colours.preamble()
         if preamble:  # the colour mode's output profile, declared before any colour
             sheets.insert(0, self._stylesheet(preamble))
         return sheets
+
+    def _retype(self) -> None:
+        for wrapper in self._html.wrapper_element.query_all("style", "link"):
+            wrapper.etree_element.set("type", PARSED_STYLESHEET)
+
+    def _stylesheet_key(self) -> tuple[Any, ...]:
+        """What the stylesheets :meth:`_read_stylesheets` parses depend on, but the files
+        they read: the ``<style>`` and ``<link>`` elements, the folders' names, the roots
+        served, the colour mode and the limits in force."""
+        elements = tuple(
+            (
+                wrapper.etree_element.tag,
+                tuple(sorted(wrapper.etree_element.attrib.items())),
+                wrapper.etree_element.text,
+            )
+            for wrapper in self._html.wrapper_element.query_all("style", "link")
+        )
+        names = tuple(self._names.mapping())
+        return (elements, self._html.base_url, names, self._fetcher.roots, self.colours,
+                self._html.media_type, current_limits())  # fmt: skip
 
     def _stylesheet(self, text: str) -> Any:
         return weasyprint.CSS(
@@ -749,6 +870,10 @@ class _PortableNames:
             if real in text:
                 text = text.replace(real, self._to_portable[real])
         return text
+
+    def mapping(self) -> Iterator[tuple[str, str]]:
+        """Each real folder URL (as found or as given) and its portable name."""
+        yield from sorted(self._to_portable.items())
 
     def real(self, url: str) -> str:
         """The real URL a portable *url* stands for (other URLs as they are)."""
