@@ -17,7 +17,6 @@ import time
 import warnings
 from collections.abc import Iterator
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,6 +31,7 @@ from leaflet.commands.serve_cmd import (
 )
 from leaflet.formats import FORMATS
 from leaflet.share import pixel_size
+from leaflet.studio.api import RequestFolders
 from leaflet.studio.app import (
     CONTENT_SECURITY_POLICY,
     LOOPBACK_HOSTS,
@@ -72,16 +72,28 @@ def client() -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-def own_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Requests' temporary folders made in this test's own folder (others may run the studio
-    at the same time)."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    return tmp_path
+def folders_left(client: TestClient) -> list[str]:
+    """What is left of the requests' folders (each is removed when its answer is ready)."""
+    folders: RequestFolders = client.app.state.folders  # type: ignore[attr-defined]
+    return sorted(path.name for path in folders.parent.iterdir())
 
 
-def studio_folders(folder: Path) -> set[str]:
-    return {path.name for path in folder.iterdir() if path.name.startswith("leaflet-studio")}
+def test_request_folders_are_made_empty_named_again_and_removed() -> None:
+    folders = RequestFolders()
+    with folders.folder() as first:
+        (first / "statement.md").write_text("one request's text")
+        with folders.folder() as second:  # requests side by side: folders of their own
+            assert second != first and list(second.iterdir()) == []
+        assert first.exists() and not second.exists()
+    assert not first.exists()
+    with folders.folder() as again:  # the name is used again, never the files
+        assert again == first and list(again.iterdir()) == []
+    parent = folders.parent
+    assert parent.name.startswith("leaflet-studio-")
+    assert parent.stat().st_mode & 0o777 == 0o700
+    assert list(parent.iterdir()) == []
+    folders.close()
+    assert not parent.exists()
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -228,7 +240,7 @@ def test_options_reach_the_render(client: TestClient) -> None:
     assert "/OutputIntents" in reader.trailer["/Root"]
 
 
-def test_a_statement_uploaded_as_a_file_with_a_logo(client: TestClient, own_temp: Path) -> None:
+def test_a_statement_uploaded_as_a_file_with_a_logo(client: TestClient) -> None:
     logo = io.BytesIO()
     Image.new("RGB", (40, 20), (200, 0, 0)).save(logo, format="PNG")
     source = STATEMENT.replace("---\n\n", "logo: my-logo.png\n---\n\n", 1)
@@ -265,7 +277,7 @@ def test_a_statement_uploaded_as_a_file_with_a_logo(client: TestClient, own_temp
     )
     assert answer.status_code == 200, answer.text
     assert len(pdf_reader(answer.content).pages[0].images) >= 1
-    assert studio_folders(own_temp) == set()  # every request's folder removed
+    assert folders_left(client) == []  # every request's folder removed
 
 
 def test_plain_text_and_web_pages_are_imported(client: TestClient) -> None:
@@ -346,7 +358,7 @@ REFUSED: list[tuple[str, dict[str, Any], int, str]] = [
     ids=[case[0] for case in REFUSED],
 )
 def test_bad_requests_are_refused_with_one_line(
-    client: TestClient, own_temp: Path, request_args: dict[str, Any], status: int, mentions: str
+    client: TestClient, request_args: dict[str, Any], status: int, mentions: str
 ) -> None:
     answer = client.post("/api/render", **request_args)
     assert answer.status_code == status, answer.text
@@ -354,7 +366,7 @@ def test_bad_requests_are_refused_with_one_line(
     assert set(error) >= {"error", "line"} and "\n" not in error["error"]
     assert mentions in error["error"]
     assert "Traceback" not in answer.text and tempfile.gettempdir() not in answer.text
-    assert studio_folders(own_temp) == set()
+    assert folders_left(client) == []
 
 
 def test_a_statement_error_names_its_line(client: TestClient) -> None:

@@ -119,6 +119,7 @@ def create_app(settings: StudioSettings | None = None) -> Starlette:
     started with the application and stopped with it (``app.state.pool``)."""
     settings = settings or StudioSettings()
     pool = Pool(settings.pool)
+    folders = api.RequestFolders()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -127,6 +128,7 @@ def create_app(settings: StudioSettings | None = None) -> Starlette:
             yield
         finally:
             pool.close()
+            folders.close()
 
     limits = api.Limits(settings.text_bytes, settings.image_bytes)
     app = Starlette(
@@ -149,6 +151,7 @@ def create_app(settings: StudioSettings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.limits = limits
     app.state.pool = pool
+    app.state.folders = folders
     return app
 
 

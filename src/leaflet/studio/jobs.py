@@ -14,13 +14,18 @@ import base64
 import io
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..formats import get_format
 from ..model import Statement
 from ..pipeline import RenderOptions, RenderResult
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = [
     "STATEMENT",
@@ -116,10 +121,28 @@ def reader_spreads(pages: int) -> list[list[int]]:
     return spreads
 
 
+@cache
+def _encoders() -> ThreadPoolExecutor:
+    """Threads of a worker that encode its preview pictures: Pillow's PNG encoder leaves the
+    interpreter while it compresses, so the pages of a preview are encoded side by side."""
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="leaflet-png")
+
+
+def _page_png(image: Image.Image) -> dict[str, Any]:
+    """*image* as a PNG data URL with its size."""
+    buffer = io.BytesIO()
+    # Fast compression: a preview is sent once, to a browser that shows it at once.
+    image.save(buffer, format="PNG", compress_level=1)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return {"png": f"data:image/png;base64,{data}", "width": image.width, "height": image.height}
+
+
 def _page_pngs(pdf: bytes, width: int, *, first_only: bool) -> list[dict[str, Any]]:
+    """The pages of *pdf* as PNG pictures *width* pixels wide: rasterized one after another
+    (PDFium is not thread-safe), each encoded in a thread of its own as soon as it is drawn."""
     import pypdfium2
 
-    pages = []
+    encoded = []
     document = pypdfium2.PdfDocument(pdf)
     try:
         for index in range(1 if first_only else len(document)):
@@ -128,20 +151,10 @@ def _page_pngs(pdf: bytes, width: int, *, first_only: bool) -> list[dict[str, An
             image = bitmap.to_pil()
             if image.mode != "RGB":
                 image = image.convert("RGB")
-            buffer = io.BytesIO()
-            # Fast compression: a preview is sent once, to a browser that shows it at once.
-            image.save(buffer, format="PNG", compress_level=1)
-            data = base64.b64encode(buffer.getvalue()).decode("ascii")
-            pages.append(
-                {
-                    "png": f"data:image/png;base64,{data}",
-                    "width": image.width,
-                    "height": image.height,
-                }
-            )
+            encoded.append(_encoders().submit(_page_png, image))
     finally:
         document.close()
-    return pages
+    return [future.result() for future in encoded]
 
 
 def render(folder: str, name: str, options: dict[str, Any]) -> tuple[bytes, str, str, int]:
