@@ -340,8 +340,7 @@ def columns_layout(
             if balancing:
                 # leaflet: WeasyPrint grows the height by the room the next
                 # box lacks, or by one pixel when that is unknown (a break rule
-                # holds the box back), again and again: the room known stays the
-                # least seen, often a pixel or two.  Those steps double here, and
+                # holds the box back).  Those one-pixel steps double here, and
                 # once a height holds the content, a bisection between it and
                 # the last height that did not finds the lowest one to a pixel.
                 if column_skip_stack is None:
@@ -359,12 +358,13 @@ def columns_layout(
                         break
                     height = (low + high) / 2
                     continue
-                # leaflet: a step of the room the next box lacks (WeasyPrint's
-                # step; one pixel when unknown) that does not make it fit is
-                # followed by steps twice as long, then the bisection above.
-                height += gallop * (1 if lost_space == inf else lost_space)
-                galloped = gallop > 1
-                gallop *= 2
+                if lost_space == inf:
+                    height += gallop
+                    galloped = gallop > 1
+                    gallop *= 2
+                else:
+                    height += lost_space
+                    galloped = False
                 if height > max_height:
                     if galloped:
                         high = max_height
