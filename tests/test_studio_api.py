@@ -17,6 +17,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,16 +30,16 @@ from leaflet.commands.serve_cmd import (
     should_open_browser,
     studio_url,
 )
+from leaflet.errors import SourceError
 from leaflet.formats import FORMATS
 from leaflet.share import pixel_size
-from leaflet.studio.api import RequestFolders
 from leaflet.studio.app import (
     CONTENT_SECURITY_POLICY,
     LOOPBACK_HOSTS,
     StudioSettings,
     create_app,
 )
-from leaflet.studio.pool import JobFailed, JobTimeout
+from leaflet.studio.pool import JobFailed, JobTimeout, Pool, PoolSettings
 from studio_fixtures import studio_server  # noqa: F401  (a fixture)
 
 from conftest import LOOPBACK_BODY, LOOPBACK_HITS, pdf_reader, pdfium_text, run_cli
@@ -73,27 +74,42 @@ def client() -> Iterator[TestClient]:
 
 
 def folders_left(client: TestClient) -> list[str]:
-    """What is left of the requests' folders (each is removed when its answer is ready)."""
-    folders: RequestFolders = client.app.state.folders  # type: ignore[attr-defined]
-    return sorted(path.name for path in folders.parent.iterdir())
+    """What is left of the requests' files (each job's folder is removed when it ends)."""
+    pool: Pool = client.app.state.pool  # type: ignore[attr-defined]
+    assert pool.folders is not None
+    return sorted(path.name for path in pool.folders.iterdir())
 
 
-def test_request_folders_are_made_empty_named_again_and_removed() -> None:
-    folders = RequestFolders()
-    with folders.folder() as first:
-        (first / "statement.md").write_text("one request's text")
-        with folders.folder() as second:  # requests side by side: folders of their own
-            assert second != first and list(second.iterdir()) == []
-        assert first.exists() and not second.exists()
-    assert not first.exists()
-    with folders.folder() as again:  # the name is used again, never the files
-        assert again == first and list(again.iterdir()) == []
-    parent = folders.parent
-    assert parent.name.startswith("leaflet-studio-")
-    assert parent.stat().st_mode & 0o777 == 0o700
-    assert list(parent.iterdir()) == []
-    folders.close()
-    assert not parent.exists()
+def listed(folder: str) -> tuple[str, list[str], int]:
+    """A job run in a pool's worker folder: that folder, its files, its mode."""
+    path = Path(folder)
+    return folder, sorted(item.name for item in path.iterdir()), path.stat().st_mode & 0o777
+
+
+def failing(folder: str) -> None:
+    raise SourceError(f"cannot read {folder}/statement.md", None, 2)
+
+
+def test_a_jobs_files_are_in_a_fresh_folder_of_its_workers_and_removed() -> None:
+    pool = Pool(PoolSettings(workers=1, queue=0, warm_up=None))
+    try:
+        files = {"statement.md": b"---\ntitle: x\n---\n", "logo.png": b"\x89PNG"}
+        (first, names, mode), _ = asyncio.run(pool.run(listed, files=files))
+        assert names == ["logo.png", "statement.md"] and mode == 0o700
+        assert pool.folders is not None and Path(first).parent == pool.folders
+        assert pool.folders.stat().st_mode & 0o777 == 0o700
+        assert list(pool.folders.iterdir()) == []  # removed when the job ended
+        # the worker's next job: a folder of the same name, made anew (no file of the last)
+        (again, names, _), _ = asyncio.run(pool.run(listed, files={"statement.md": b"x"}))
+        assert again == first and names == ["statement.md"]
+        # the folder's path is never in what a job says
+        with pytest.raises(JobFailed) as failed:
+            asyncio.run(pool.run(failing, files={"statement.md": b"x"}))
+        assert failed.value.message == "cannot read statement.md"
+        folders = pool.folders
+    finally:
+        pool.close()
+    assert not folders.exists()
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -139,7 +139,7 @@ def shown_warnings(caplog: pytest.LogCaptureFixture, language: str = "es") -> li
     """The library's warnings as the API gives them, from the messages a worker collects
     (``statement.md:N: …``)."""
     found = tuple(record.getMessage() for record in caplog.records)
-    return _warnings(found, Path("/nowhere"), language)
+    return _warnings(found, language)
 
 
 def test_the_readers_warnings_are_recognized(caplog: pytest.LogCaptureFixture) -> None:

@@ -2,10 +2,10 @@
 
 A request to render is read whole into a :class:`Submission` (JSON, or a multipart form with
 files), checked field by field (unknown fields and options are refused, so a typo is not
-silently ignored), and written into a temporary folder of its own — the statement as
-``statement.md`` (or the uploaded file, imported first), the logo beside it under a safe
-name — which a worker renders like the command line renders a file, and which is removed
-when the answer is ready.  Nothing of the request is kept or logged.
+silently ignored), and sent to a worker, which writes it into a folder made anew for it —
+the statement as ``statement.md`` (or the uploaded file, imported first), the logo beside it
+under a safe name — renders it like the command line renders a file, and removes the folder
+when the job ends (:mod:`.pool`).  Nothing of the request is kept or logged.
 
 Every failure is a JSON answer ``{"error": "one line", "line": N | null}``: 400 a bad
 request, 401 no token, 403 a cross-site request, 413 too large, 415 a wrong kind of upload,
@@ -17,17 +17,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import heapq
 import json
-import os
 import re
-import shutil
-import tempfile
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
@@ -48,7 +43,6 @@ from .pool import JobFailed, JobTimeout, Pool, PoolFull
 
 __all__ = [
     "ApiError",
-    "RequestFolders",
     "Submission",
     "describe_format",
     "formats",
@@ -217,16 +211,14 @@ async def templates(request: Request) -> Response:
 async def preview(request: Request) -> Response:
     """``POST /api/preview``: the pages as PNG pictures, notes and warnings."""
     submission = await read_submission(request)
-    with _folder(request, submission) as (folder, name):
-        value, warnings = await _run(
-            request,
-            folder,
-            jobs.preview,
-            name,
-            submission.options,
-            submission.width,
-            submission.first_page_only,
-        )
+    value, warnings = await _run(
+        request,
+        submission,
+        jobs.preview,
+        submission.options,
+        submission.width,
+        submission.first_page_only,
+    )
     shown = language(request)
     notes = [
         {
@@ -236,7 +228,7 @@ async def preview(request: Request) -> Response:
         for note in value["notes"]
     ]
     return JSONResponse(
-        {**value, "notes": notes, "warnings": _warnings(warnings, folder, shown)},
+        {**value, "notes": notes, "warnings": _warnings(warnings, shown)},
         headers={"Vary": "Accept-Language"},
     )
 
@@ -245,10 +237,9 @@ async def render(request: Request) -> Response:
     """``POST /api/render``: the PDF (a PNG for the share formats) as a download; the
     statement's page count in ``X-Leaflet-Pages``."""
     submission = await read_submission(request)
-    with _folder(request, submission) as (folder, name):
-        (data, media_type, filename, pages), _ = await _run(
-            request, folder, jobs.render, name, submission.options
-        )
+    (data, media_type, filename, pages), _ = await _run(
+        request, submission, jobs.render, submission.options
+    )
     headers = {"Content-Disposition": _attachment(filename), "X-Leaflet-Pages": str(pages)}
     return Response(data, media_type=media_type, headers=headers)
 
@@ -256,8 +247,7 @@ async def render(request: Request) -> Response:
 async def job_ticket(request: Request) -> Response:
     """``POST /api/job``: the job ticket for the print shop, as text and as fields."""
     submission = await read_submission(request)
-    with _folder(request, submission) as (folder, name):
-        value, _ = await _run(request, folder, jobs.ticket, name, submission.options)
+    value, _ = await _run(request, submission, jobs.ticket, submission.options)
     return JSONResponse(value)
 
 
@@ -281,28 +271,32 @@ async def import_statement(request: Request) -> Response:
             if not isinstance(statement, UploadFile):
                 raise ApiError(400, "send the file to import as 'statement'")
             upload = await _statement_upload(statement, limits, suffix_name="pasted")
-    submission = Submission(statement=upload)
-    with _folder(request, submission) as (folder, name):
-        value, warnings = await _run(request, folder, jobs.import_statement, name)
+    value, warnings = await _run(request, Submission(statement=upload), jobs.import_statement)
     shown = language(request)
     return JSONResponse(
         {
             **value,
             "guess_messages": [described_guess(guess, shown) for guess in value["guesses"]],
-            "warnings": _warnings(warnings, folder, shown, (*WARNINGS, *GUESSES)),
+            "warnings": _warnings(warnings, shown, (*WARNINGS, *GUESSES)),
         },
         headers={"Vary": "Accept-Language"},
     )
 
 
 async def _run(
-    request: Request, folder: Path, func: Callable[..., Any], *args: Any
+    request: Request, submission: Submission, func: Callable[..., Any], *args: Any
 ) -> tuple[Any, tuple[str, ...]]:
-    """``func(str(folder), *args)`` in the pool; its failures as :class:`ApiError`, with the
-    folder's path taken out of every message."""
+    """``func(folder, statement name, *args)`` in the pool, the request's files written in
+    the worker's folder (the statement, the logo beside it); its failures as
+    :class:`ApiError`."""
     pool: Pool = request.app.state.pool
+    name, data = submission.statement
+    files = {name: data}
+    if submission.logo is not None:
+        logo_name, logo = submission.logo
+        files[logo_name] = logo
     try:
-        return await pool.run(func, str(folder), *args)
+        return await pool.run(func, name, *args, files=files)
     except PoolFull:
         raise ApiError(
             503,
@@ -315,103 +309,26 @@ async def _run(
     except JobFailed as failed:
         raise ApiError(
             failed.status,
-            _scrubbed(failed.message, folder),
+            failed.message,
             failed.line,
-            warnings=_warnings(failed.warnings, folder, language(request)),
+            warnings=_warnings(failed.warnings, language(request)),
         ) from None
-
-
-def _scrubbed(text: str, folder: Path) -> str:
-    """*text* without the request folder's path (``statement.md:3: …`` stays)."""
-    for path in {str(folder), os.path.realpath(folder)}:
-        text = text.replace(path + os.sep, "").replace(path, "")
-    return text
 
 
 _LINE = re.compile(r"^(?:[\w.-]+):(\d+): (.*)$", re.DOTALL)
 
 
 def _warnings(
-    messages: tuple[str, ...],
-    folder: Path,
-    language: str,
-    known: tuple[Known, ...] = WARNINGS,
+    messages: tuple[str, ...], language: str, known: tuple[Known, ...] = WARNINGS
 ) -> list[dict[str, Any]]:
     """The library's warnings as ``{"text", "line"}`` with their code and translation
     (:func:`.messages.described`): a message starting ``statement.md:N:`` gives its line."""
     shown = []
-    for message in messages:
-        text = _scrubbed(message, folder)
+    for text in messages:
         match = _LINE.match(text)
         text, line = (match.group(2), int(match.group(1))) if match else (text, None)
         shown.append({**described(text, language, known=known), "line": line})
     return shown
-
-
-class RequestFolders:
-    """The requests' temporary folders: each request's files in a folder of its own, made
-    empty for it and removed when its answer is ready, inside one private folder of the
-    studio's (``leaflet-studio-…``, removed when the studio stops).
-
-    A folder's *name* is used again by a later request (the first name free, ``r0`` while
-    requests come one at a time): the workers keep what they parsed of a template's
-    stylesheets and fonts for documents whose folders have the same names
-    (:class:`leaflet.render.Typesetter`), so a preview after an edit does not parse them
-    again (about 50 ms).  Only the name is shared, never a file: each folder is made anew,
-    empty, for one request at a time.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._parent: Path | None = None
-        self._free: list[int] = []
-        self._made = 0
-
-    @property
-    def parent(self) -> Path:
-        """The folder holding the requests' folders (made on first use)."""
-        with self._lock:
-            if self._parent is None or not self._parent.is_dir():
-                self._parent = Path(tempfile.mkdtemp(prefix="leaflet-studio-"))
-            return self._parent
-
-    @contextmanager
-    def folder(self) -> Iterator[Path]:
-        """An empty folder for one request, removed on leaving."""
-        parent = self.parent
-        with self._lock:
-            slot = heapq.heappop(self._free) if self._free else self._made
-            self._made = max(self._made, slot + 1)
-        folder = parent / f"r{slot}"
-        try:
-            shutil.rmtree(folder, ignore_errors=True)  # left by a request that was stopped
-            folder.mkdir(mode=0o700)
-            yield folder
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-            with self._lock:
-                heapq.heappush(self._free, slot)
-
-    def close(self) -> None:
-        """Remove the studio's folder and everything in it."""
-        with self._lock:
-            parent, self._parent = self._parent, None
-        if parent is not None:
-            shutil.rmtree(parent, ignore_errors=True)
-
-
-@contextmanager
-def _folder(request: Request, submission: Submission) -> Iterator[tuple[Path, str]]:
-    """A temporary folder holding the request's files (removed on leaving), and the name of
-    the statement file in it."""
-    folders: RequestFolders = request.app.state.folders
-    with folders.folder() as folder:
-        name, data = submission.statement
-        (folder / name).write_bytes(data)
-        if submission.logo is not None:
-            logo_name, logo = submission.logo
-            (folder / logo_name).write_bytes(logo)
-        yield folder, name
 
 
 def _attachment(filename: str) -> str:

@@ -119,7 +119,6 @@ def create_app(settings: StudioSettings | None = None) -> Starlette:
     started with the application and stopped with it (``app.state.pool``)."""
     settings = settings or StudioSettings()
     pool = Pool(settings.pool)
-    folders = api.RequestFolders()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -128,7 +127,6 @@ def create_app(settings: StudioSettings | None = None) -> Starlette:
             yield
         finally:
             pool.close()
-            folders.close()
 
     limits = api.Limits(settings.text_bytes, settings.image_bytes)
     app = Starlette(
@@ -151,7 +149,6 @@ def create_app(settings: StudioSettings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.limits = limits
     app.state.pool = pool
-    app.state.folders = folders
     return app
 
 

@@ -21,6 +21,16 @@ the limit and a grace period the worker is killed (:class:`JobTimeout` either wa
 Workers capture the library's warnings (``leaflet.*`` logging records and Python warnings)
 of each job and send them back with its outcome; nothing a job sees is logged.  The pool keeps
 no state between jobs: a worker is the same after a job as before it.
+
+A job may come with files (a request's statement and logo): its worker writes them into a
+folder of its own, made anew and empty for the job and removed when it ends, and runs the job
+with that folder's path first; the folder's path is taken out of the job's messages (the
+statement is ``statement.md``, never a path of the server).  The folders are inside one
+private folder of the pool's (``leaflet-studio-…``, removed when the pool closes), and each
+worker uses the *same name* for its folder from job to job: what the library keeps of a
+template's parsed stylesheets and fonts for documents whose folders have the same names
+(:class:`leaflet.render.Typesetter`) serves the worker's next job, which does not parse them
+again (about 50 ms a job).  Only the name is shared, never a file.
 """
 
 from __future__ import annotations
@@ -30,15 +40,19 @@ import contextlib
 import io
 import logging
 import multiprocessing
+import os
 import pickle
+import shutil
 import signal
+import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from queue import SimpleQueue
 from typing import Any
 
@@ -139,7 +153,48 @@ def _failure(error: BaseException) -> tuple[int, str, int | None] | None:
     return 422, f"unexpected failure ({type(error).__name__}: {error})", None
 
 
-def _run_job(func: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> _Outcome:
+#: A job's files: names (no folder) and their bytes.
+Files = Mapping[str, bytes]
+
+
+def _run_job(
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    limits: Limits,
+    files: Files | None = None,
+    folder: str | None = None,
+) -> _Outcome:
+    """The outcome of ``func(*args)``; with *files*, written into *folder* (made anew, and
+    removed after), of ``func(folder, *args)``, the folder's path taken out of its messages."""
+    if files is None or folder is None:
+        return _run_in_process(func, args, limits)
+    path = Path(folder)
+    try:
+        shutil.rmtree(path, ignore_errors=True)  # what a job stopped midway left
+        path.mkdir(mode=0o700)
+        for name, data in files.items():
+            (path / name).write_bytes(data)
+        outcome = _run_in_process(func, (folder, *args), limits)
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+    failure = outcome.failure
+    if failure is not None:
+        failure = (failure[0], scrubbed(failure[1], folder), failure[2])
+    return replace(
+        outcome,
+        failure=failure,
+        warnings=tuple(scrubbed(text, folder) for text in outcome.warnings),
+    )
+
+
+def scrubbed(text: str, folder: str) -> str:
+    """*text* without *folder*'s path (``statement.md:3: …`` stays)."""
+    for path in {folder, os.path.realpath(folder)}:
+        text = text.replace(path + os.sep, "").replace(path, "")
+    return text
+
+
+def _run_in_process(func: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> _Outcome:
     collector = _Collector()
     logger = logging.getLogger("leaflet")
     logger.addHandler(collector)
@@ -164,10 +219,13 @@ def _warnings(collector: _Collector, caught: list[warnings.WarningMessage]) -> t
 
 
 def _worker_main(
-    conn: Connection, warm_up: Callable[[], None] | None, memory_bytes: int | None
+    conn: Connection,
+    warm_up: Callable[[], None] | None,
+    memory_bytes: int | None,
+    folder: str | None = None,
 ) -> None:
     """A worker's life: bound its memory, warm up, say so, then run jobs until the pipe
-    closes."""
+    closes (a job's files in *folder*)."""
     # Ctrl+C in the terminal reaches the whole process group: the server stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_bytes is not None:
@@ -185,8 +243,8 @@ def _worker_main(
     try:
         conn.send_bytes(b"ready")
         while True:
-            func, args, limits = conn.recv()
-            outcome = _run_job(func, args, limits)
+            func, files, args, limits = conn.recv()
+            outcome = _run_job(func, args, limits, files, folder)
             try:
                 data = pickle.dumps(outcome.plain())
             except Exception as error:  # a value that is not plain data: a bug of the job
@@ -209,14 +267,15 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 class _Worker:
-    """One worker process and the server's end of its pipe."""
+    """One worker process, the server's end of its pipe, and the folder of its jobs' files."""
 
-    def __init__(self, settings: PoolSettings):
+    def __init__(self, settings: PoolSettings, folder: Path):
         context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+        self.folder = folder
         self.conn, child = context.Pipe()
         self.process: BaseProcess = context.Process(
             target=_worker_main,
-            args=(child, settings.warm_up, settings.memory_bytes),
+            args=(child, settings.warm_up, settings.memory_bytes, str(folder)),
             daemon=True,
             name="leaflet-studio-worker",
         )
@@ -224,8 +283,15 @@ class _Worker:
         child.close()
         self.ready = False
 
-    def call(self, func: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> _Outcome:
-        """Run one job, blocking; a worker that does not answer in time is killed."""
+    def call(
+        self,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        limits: Limits,
+        files: Files | None = None,
+    ) -> _Outcome:
+        """Run one job (with *files*: in the worker's folder), blocking; a worker that does
+        not answer in time is killed."""
         if not self.ready:
             try:
                 self.ready = self.conn.poll(START_SECONDS) and self.conn.recv_bytes() == b"ready"
@@ -235,7 +301,7 @@ class _Worker:
                 self.kill()
                 raise JobFailed(422, "a render worker could not start")
         try:
-            self.conn.send((func, args, limits))
+            self.conn.send((func, files, args, limits))
         except (EOFError, OSError):  # the worker died while idle
             self.kill()
             raise JobFailed(422, "the render worker had stopped; please try again") from None
@@ -263,6 +329,7 @@ class _Worker:
             self.process.kill()
         self.process.join(5)
         self.conn.close()
+        shutil.rmtree(self.folder, ignore_errors=True)  # a job's files, left by a kill
 
     def stop(self) -> None:
         """Close the pipe (the worker ends by itself), then make sure it has."""
@@ -272,6 +339,7 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
             self.process.join(5)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Pool:
@@ -290,6 +358,9 @@ class Pool:
         self._idle: SimpleQueue[_Worker | None] = SimpleQueue()
         self._workers: list[_Worker] = []
         self._threads: ThreadPoolExecutor | None = None
+        #: The private folder holding the workers' folders, and how many were named.
+        self._folders: Path | None = None
+        self._named = 0
 
     @property
     def capacity(self) -> int:
@@ -306,16 +377,32 @@ class Pool:
             if self._threads is not None:
                 return
             self._threads = ThreadPoolExecutor(self.capacity, thread_name_prefix="leaflet-pool")
+            self._folders = Path(tempfile.mkdtemp(prefix="leaflet-studio-"))
             for _ in range(self.settings.workers):
                 self._add_worker()
 
+    @property
+    def folders(self) -> Path | None:
+        """The private folder of the jobs' files (None before :meth:`start`, after
+        :meth:`close`)."""
+        return self._folders
+
     def _add_worker(self) -> None:
-        worker = _Worker(self.settings)
+        assert self._folders is not None
+        # A worker taking the place of another gets a name of its own: the one before may
+        # still be removing its folder.
+        folder = self._folders / f"w{self._named}"
+        self._named += 1
+        worker = _Worker(self.settings, folder)
         self._workers.append(worker)
         self._idle.put(worker)
 
-    async def run(self, func: Callable[..., Any], *args: Any) -> tuple[Any, tuple[str, ...]]:
-        """The value of ``func(*args)`` run in a worker, and the warnings it gave.
+    async def run(
+        self, func: Callable[..., Any], *args: Any, files: Files | None = None
+    ) -> tuple[Any, tuple[str, ...]]:
+        """The value of ``func(*args)`` run in a worker, and the warnings it gave; with
+        *files*, of ``func(folder, *args)``, the files written in the worker's folder (see
+        the module's docstring).
 
         Raises :class:`PoolFull` at once when ``workers + queue`` jobs are in flight,
         :class:`JobTimeout` past the time limit, :class:`JobFailed` for an error users can
@@ -325,7 +412,7 @@ class Pool:
         self.start()
         assert self._threads is not None
         with self._slot():
-            future = self._threads.submit(self._call, func, args)
+            future = self._threads.submit(self._call, func, args, files)
             outcome = await asyncio.wrap_future(future)
         if outcome.timeout:
             raise JobTimeout()
@@ -347,14 +434,16 @@ class Pool:
             with self._lock:
                 self._in_flight -= 1
 
-    def _call(self, func: Callable[..., Any], args: tuple[Any, ...]) -> _Outcome:
+    def _call(
+        self, func: Callable[..., Any], args: tuple[Any, ...], files: Files | None
+    ) -> _Outcome:
         idle = self._idle
         worker = idle.get()
         if worker is None:  # the pool was closed while this job waited
             idle.put(None)
             raise PoolFull()
         try:
-            return worker.call(func, args, self.settings.limits)
+            return worker.call(func, args, self.settings.limits, files)
         finally:
             with self._lock:
                 # (A worker no longer listed was stopped with the pool, closed meanwhile.)
@@ -370,8 +459,11 @@ class Pool:
             workers, self._workers = self._workers, []
             threads, self._threads = self._threads, None
             idle, self._idle = self._idle, SimpleQueue()
+            folders, self._folders = self._folders, None
         idle.put(None)  # jobs waiting for a worker give up (each passes it on)
         for worker in workers:
             worker.stop()
         if threads is not None:
             threads.shutdown(wait=False, cancel_futures=True)
+        if folders is not None:
+            shutil.rmtree(folders, ignore_errors=True)
