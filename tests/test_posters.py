@@ -241,3 +241,72 @@ def test_at_five_percent_larger_the_series_would_not_fit() -> None:
             )
             fitting.append(fits)
         assert all(fitting) == should_all_fit, (fitting, scale)
+
+
+def _greedy_words(words: list[str], size: float, width: float) -> tuple[int, ...]:
+    """The words on each line of :func:`greedy_lines`."""
+    counts: list[int] = []
+    current, count = 0.0, 0
+    for word in words:
+        word_width = len(word) * 0.5 * size
+        if current and current + 0.25 * size + word_width <= width:
+            current, count = current + 0.25 * size + word_width, count + 1
+        else:
+            if current:
+                counts.append(count)
+            current, count = word_width, 1
+    counts.append(count)
+    return tuple(counts)
+
+
+def counting_measure(texts: list[str], box_height: float):  # type: ignore[no-untyped-def]
+    """:func:`fake_measure` that counts each line's words too."""
+
+    def measure(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        results = []
+        for text, size, width in zip(texts, sizes, widths, strict=True):
+            lines = greedy_lines(text.split(), size, width)
+            height = len(lines) * size * 1.1
+            counts = _greedy_words(text.split(), size, width)
+            results.append(
+                PosterMeasure(1 if height <= box_height else 2, height, tuple(lines), counts)
+            )
+        return results
+
+    return measure
+
+
+STACK = [
+    "Pas un enfant le ventre vide!",
+    "Du local dans les assiettes, de la dignité dans les écoles!",
+]
+
+
+@pytest.mark.parametrize(("width", "height"), [(210, 300), (210, 450), (200, 600)])
+def test_a_stack_leaves_no_word_alone_on_a_line(
+    width: float, height: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At the largest size that fits, a word of the second slogan stands alone on a line; a
+    # few per cent smaller, it joins the line before or after.
+    measure = counting_measure(STACK, height)
+
+    def lonely(layout) -> bool:  # type: ignore[no-untyped-def]
+        return any(result.lonely for result in measure(list(layout.sizes), list(layout.widths)))
+
+    chosen = fit_stack(STACK, measure, width, height)
+    assert not lonely(chosen)
+    found = PosterMeasure.lonely
+    monkeypatch.setattr(PosterMeasure, "lonely", property(lambda _: False))
+    largest = fit_stack(STACK, measure, width, height)
+    monkeypatch.setattr(PosterMeasure, "lonely", found)
+    assert lonely(largest)  # the case the rule is for
+    assert largest.sizes[0] * 0.95**7 <= chosen.sizes[0] < largest.sizes[0]
+    assert all(result.pages == 1 for result in measure(list(chosen.sizes), list(chosen.widths)))
+
+
+def test_lonely_counts_a_short_line_of_one_word_among_several() -> None:
+    assert PosterMeasure(1, 10, (2, 5), (1, 3)).lonely
+    assert not PosterMeasure(1, 10, (4, 5), (1, 3)).lonely  # a long word fills its line
+    assert not PosterMeasure(1, 10, (5,), (1,)).lonely  # a one-word slogan
+    assert not PosterMeasure(1, 10, (2, 5), (2, 2)).lonely
+    assert not PosterMeasure(1, 10, (2, 5)).lonely  # words not counted

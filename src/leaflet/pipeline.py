@@ -456,7 +456,9 @@ def _render_posters(
         for number in range(1, len(texts) + 1):
             blocks = laid_out.blocks(f"poster-text-{number}")
             lines = tuple(line for block in blocks for line in block.line_widths)
-            measures.append(PosterMeasure(len(blocks), sum(b.height for b in blocks), lines))
+            words = tuple(count for block in blocks for count in block.line_words)
+            height = sum(block.height for block in blocks)
+            measures.append(PosterMeasure(len(blocks), height, lines, words))
         return measures
 
     chosen = fit_series(texts, measure, width_px, height_px)
@@ -548,8 +550,9 @@ def _back_page_css(
             blocks = laid_out.blocks(f"slogan-{number}")
             gap = SLOGAN_GAP * size if number > 1 else 0.0
             lines = tuple(line for block in blocks for line in block.line_widths)
+            words = tuple(count for block in blocks for count in block.line_words)
             height = gap + sum(block.height for block in blocks)
-            measures.append(PosterMeasure(1, height, lines))
+            measures.append(PosterMeasure(1, height, lines, words))
         return measures
 
     chosen = fit_stack(slogans, measure, width, height)

@@ -49,6 +49,10 @@ BALANCE_AIM = 1.04
 TIGHT = 3.0
 #: Width tolerance for line boxes (px): rounding in the layout engine.
 SLACK = 0.5
+#: A stack with a word alone on a line tries the type this much smaller, so many times at most.
+LONELY_STEP, LONELY_STEPS = 0.95, 7
+#: A word alone on a line narrower than this share of the widest line is a lonely word.
+LONELY_WIDTH = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +62,24 @@ class PosterMeasure:
     pages: int
     height: float
     line_widths: tuple[float, ...]
+    #: The words on each line, when the measure counts them (empty: not counted).
+    line_words: tuple[int, ...] = ()
 
     @property
     def lines(self) -> int:
         return len(self.line_widths)
+
+    @property
+    def lonely(self) -> bool:
+        """A line holds one short word alone (less than :data:`LONELY_WIDTH` of the widest
+        line: a long word may fill a line of its own), among lines holding more."""
+        if len(self.line_words) < 2 or len(self.line_words) != len(self.line_widths):
+            return False
+        widest = max(self.line_widths)
+        return any(
+            words == 1 and width < LONELY_WIDTH * widest
+            for words, width in zip(self.line_words, self.line_widths, strict=True)
+        )
 
     def fits(self, width: float, height: float) -> bool:
         return (
@@ -167,6 +185,16 @@ def fit_stack(
     (size,), passes = _fit_sizes(
         [" ".join(texts)], stacked, width, height, max_passes - 5, precision
     )
+    # A word alone on a line of a slogan ("… DIGNITY / IN / OUR SCHOOLS!"): a step smaller
+    # at a time, the word may join a line (the size kept when none of the steps helps).
+    if any(result.lonely for result in kept([size] * count, [width] * count)):
+        for step in range(1, LONELY_STEPS + 1):
+            smaller = size * LONELY_STEP**step
+            passes += 1
+            if not any(result.lonely for result in kept([smaller] * count, [width] * count)):
+                size = smaller
+                break
+        passes += 1
     widths, _, balance_passes = _balance([size] * count, kept, width, height, precision)
     found = [whole.get((index, size, across)) for index, across in enumerate(widths)]
     heights = [tall for tall in found if tall is not None]
@@ -254,6 +282,9 @@ def _balance(
     results = measure(sizes, [width] * len(sizes))
     lines = [result.lines for result in results]
     heights = [result.height for result in results]
+    # A measure that leaves a short word alone on a line is too narrow (unless the widest
+    # does too).
+    lonely = [result.lonely for result in results]
     # No narrower than the text would need if its lines were perfectly even.
     narrow = [sum(result.line_widths) / max(result.lines, 1) for result in results]
     wide = [width] * len(sizes)
@@ -268,6 +299,8 @@ def _balance(
         for index, result in enumerate(measure(sizes, trial)):
             if lines[index] < 2:
                 narrow[index] = wide[index]
+            elif result.lonely and not lonely[index]:
+                narrow[index] = trial[index]
             elif result.lines == lines[index] and result.fits(trial[index], height):
                 wide[index], heights[index] = trial[index], result.height
                 trial[index] = max(result.line_widths, default=0.0) + TIGHT

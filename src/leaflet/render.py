@@ -281,15 +281,26 @@ class Block:
     width: float
     height: float
     line_widths: tuple[float, ...]
+    #: The words on each line (runs of characters holding a letter or digit).
+    line_words: tuple[int, ...] = ()
 
 
 def _block(box: Any, page: int) -> Block:
-    lines = tuple(
-        sum(child.margin_width() for child in line.children)
-        for line in box.descendants()
-        if isinstance(line, boxes.LineBox)
-    )
-    return Block(page, box.width, box.height, lines)
+    lines = [line for line in box.descendants() if isinstance(line, boxes.LineBox)]
+    widths = tuple(sum(child.margin_width() for child in line.children) for line in lines)
+    words = tuple(_words(" ".join(_line_texts(line))) for line in lines)
+    return Block(page, box.width, box.height, widths, words)
+
+
+def _line_texts(line: Any) -> Iterator[str]:
+    for box in line.descendants():
+        if isinstance(box, boxes.TextBox):
+            yield box.text
+
+
+def _words(text: str) -> int:
+    """Words in *text*: runs between spaces holding a letter or a digit ("!" is none)."""
+    return sum(any(ch.isalnum() for ch in run) for run in text.split())
 
 
 #: CSS named pages set as designed pages, not filled by the text's flow: a back page, the
