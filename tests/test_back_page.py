@@ -10,6 +10,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
+from leaflet.repair import UNEVEN
+
 from conftest import assert_refused, run_cli
 
 SLOGANS = (
@@ -256,3 +258,37 @@ def test_no_word_stands_alone_on_a_line_of_the_back_panel(tmp_path: Path) -> Non
             taken += line
             position += 1
         assert taken == words
+
+
+def _line_widths(page: Chars, start: int, end: int) -> list[float]:
+    """The width of each line of the characters start … end (the text's line breaks)."""
+    rows: list[list[tuple[float, float, float, float]]] = [[]]
+    for index in range(start, end):
+        if page.text[index] in "\r\n":
+            if rows[-1]:
+                rows.append([])
+        elif page.boxes[index][2] > page.boxes[index][0]:
+            rows[-1].append(page.boxes[index])
+    return [max(b[2] for b in row) - min(b[0] for b in row) for row in rows if row]
+
+
+@pytest.mark.parametrize("template", ["classic", "modern", "bold"])
+def test_a_flat_leaflet_s_slogans_are_even(tmp_path: Path, template: str) -> None:
+    # The closing block of a flat A5 leaflet: the long slogan's two lines come out even,
+    # not "… de la dignité dans / les écoles !".
+    source = tmp_path / "cantines.md"
+    slogans = "\n".join(f'  - "{slogan}"' for slogan in TRIFOLD_SLOGANS)
+    body = " ".join(["Le prix du repas a encore augmenté dans nos communes cette année."] * 30)
+    source.write_text(
+        f'---\ntitle: "Des cantines gratuites"\nlang: fr\nslogans:\n{slogans}\n'
+        f'contact: "{CONTACT}"\n---\n\n{body}\n',
+        encoding="utf-8",
+    )
+    output = render(source, "-f", "a5", "-t", template)
+    document = pdfium.PdfDocument(output)
+    page = Chars(document[len(document) - 1])
+    start = page.find("Du local")
+    end = page.find("écoles") + len("écoles")
+    widths = _line_widths(page, start, end)
+    assert len(widths) == 2, widths
+    assert min(widths) >= UNEVEN * max(widths), widths

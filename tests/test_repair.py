@@ -17,7 +17,7 @@ from leaflet.fonts import font_face_css
 from leaflet.pipeline import RenderOptions, RenderResult, render_statement
 from leaflet.preflight import Line, hyphen_across_pages, hyphen_ladder, lonely_last_word
 from leaflet.render import Typesetter, walk_lines
-from leaflet.repair import _greedy, balanced_measure, repair_css
+from leaflet.repair import EVEN_MARGIN, _greedy, balanced_measure, even_measure, repair_css
 from leaflet.source import parse_statement
 from leaflet.templates import PACKAGE_DIR
 
@@ -43,6 +43,28 @@ def test_balanced_measure_ends_on_two_words_in_as_many_lines() -> None:
     assert (lines_made, last_words >= 2) == (2, True)
     # A heading whose words cannot move keeps its width.
     assert balanced_measure([line("Solidarity", 80.0), line("now", 30.0)], 300.0) == 300.0
+
+
+def test_even_measure_keeps_the_lines_and_evens_them() -> None:
+    # "Local food on every plate, dignity in all our" / "schools!": two lines, the second
+    # short.  At the even measure the words still make two lines, the last of two words or
+    # more (the last two are tied), and the measure is about half the text's width.
+    per_char = 8.0
+    first = "Local food on every plate, dignity in all our"
+    lines = [
+        line(first, len(first) * per_char, role="slogan"),
+        line("schools!", 64.0, role="slogan"),
+    ]
+    measure = even_measure(lines, 400.0)
+    assert measure < 400.0
+    words = [len(word) * per_char for word in f"{first} schools!".split()]
+    words[-2:] = [words[-2] + per_char + words[-1]]
+    count, last = _greedy(words, measure / EVEN_MARGIN, per_char)
+    assert count == 2 and last >= 2
+    total = sum(words) + per_char * (len(words) - 1)
+    assert measure / EVEN_MARGIN < total * 0.6
+    # Too few words to move: the width stays.
+    assert even_measure([line("Bread", 40.0), line("now!", 32.0)], 300.0) == 300.0
 
 
 HEADING_STYLE = """

@@ -332,20 +332,23 @@ def _repaired(
     as many pages; then ``strict_layout`` applies."""
     from .preflight import preflight
     from .render import walk_lines
-    from .repair import repair_css
+    from .repair import balance_css, repair_css
 
     walk = walk_lines(laid_out)
     notes = preflight(walk.layout)
     strong = False
+    # Slogans in the text's flow evened out, in the same layout as the repairs.
+    balance = balance_css(walk, typesetter.selector)
     for _ in range(REPAIR_ROUNDS):
         css = repair_css(walk, typesetter.selector, strong=strong) if notes else ""
-        if not css:
+        if not (css or balance):
             break
-        again = typesetter.layout(f"{laid_out.css}\n{css}")
+        again = typesetter.layout("\n".join(filter(None, [laid_out.css, css, balance])))
         again_walk = walk_lines(again)
         again_notes = preflight(again_walk.layout)
-        if again.page_count == laid_out.page_count and _better(again_notes, notes):
-            laid_out, walk, notes, strong = again, again_walk, again_notes, False
+        better = _better(again_notes, notes) or (not css and _no_worse(again_notes, notes))
+        if again.page_count == laid_out.page_count and better:
+            laid_out, walk, notes, strong, balance = again, again_walk, again_notes, False, ""
         elif strong:
             break
         else:
@@ -365,6 +368,15 @@ def _better(notes: tuple[Note, ...], before: tuple[Note, ...]) -> bool:
 
     return len(notes) < len(before) and all(
         counted(notes, words) <= counted(before, words) for words in _NEVER_ADDED
+    )
+
+
+def _no_worse(notes: tuple[Note, ...], before: tuple[Note, ...]) -> bool:
+    """No more notes, and none of the faults a reader cannot get past added."""
+    return len(notes) <= len(before) and all(
+        sum(words in note.message for note in notes)
+        <= sum(words in note.message for note in before)
+        for words in _NEVER_ADDED
     )
 
 
@@ -456,9 +468,9 @@ def _render_posters(
         for number in range(1, len(texts) + 1):
             blocks = laid_out.blocks(f"poster-text-{number}")
             lines = tuple(line for block in blocks for line in block.line_widths)
-            words = tuple(count for block in blocks for count in block.line_words)
+            lonely = sum(block.lonely_lines for block in blocks)
             height = sum(block.height for block in blocks)
-            measures.append(PosterMeasure(len(blocks), height, lines, words))
+            measures.append(PosterMeasure(len(blocks), height, lines, lonely))
         return measures
 
     chosen = fit_series(texts, measure, width_px, height_px)
@@ -550,9 +562,9 @@ def _back_page_css(
             blocks = laid_out.blocks(f"slogan-{number}")
             gap = SLOGAN_GAP * size if number > 1 else 0.0
             lines = tuple(line for block in blocks for line in block.line_widths)
-            words = tuple(count for block in blocks for count in block.line_words)
+            lonely = sum(block.lonely_lines for block in blocks)
             height = gap + sum(block.height for block in blocks)
-            measures.append(PosterMeasure(1, height, lines, words))
+            measures.append(PosterMeasure(1, height, lines, lonely))
         return measures
 
     chosen = fit_stack(slogans, measure, width, height)

@@ -50,9 +50,7 @@ TIGHT = 3.0
 #: Width tolerance for line boxes (px): rounding in the layout engine.
 SLACK = 0.5
 #: A stack with a word alone on a line tries the type this much smaller, so many times at most.
-LONELY_STEP, LONELY_STEPS = 0.95, 7
-#: A word alone on a line narrower than this share of the widest line is a lonely word.
-LONELY_WIDTH = 0.6
+LONELY_STEP, LONELY_STEPS = 0.95, 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +60,8 @@ class PosterMeasure:
     pages: int
     height: float
     line_widths: tuple[float, ...]
-    #: The words on each line, when the measure counts them (empty: not counted).
-    line_words: tuple[int, ...] = ()
+    #: Lines holding one short word alone, among lines holding more (render.LONELY_LETTERS).
+    lonely_lines: int = 0
 
     @property
     def lines(self) -> int:
@@ -71,15 +69,8 @@ class PosterMeasure:
 
     @property
     def lonely(self) -> bool:
-        """A line holds one short word alone (less than :data:`LONELY_WIDTH` of the widest
-        line: a long word may fill a line of its own), among lines holding more."""
-        if len(self.line_words) < 2 or len(self.line_words) != len(self.line_widths):
-            return False
-        widest = max(self.line_widths)
-        return any(
-            words == 1 and width < LONELY_WIDTH * widest
-            for words, width in zip(self.line_words, self.line_widths, strict=True)
-        )
+        """A line holds one short word alone."""
+        return self.lonely_lines > 0
 
     def fits(self, width: float, height: float) -> bool:
         return (

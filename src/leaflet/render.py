@@ -281,15 +281,22 @@ class Block:
     width: float
     height: float
     line_widths: tuple[float, ...]
-    #: The words on each line (runs of characters holding a letter or digit).
-    line_words: tuple[int, ...] = ()
+    #: Lines holding one short word alone (:data:`LONELY_LETTERS` letters at most) among
+    #: lines holding more.
+    lonely_lines: int = 0
+
+
+#: A word of this many letters or fewer alone on a line of a slogan is a lonely word ("no",
+#: "in", "dans"); a longer one fills its line ("solidarity").
+LONELY_LETTERS = 4
 
 
 def _block(box: Any, page: int) -> Block:
     lines = [line for line in box.descendants() if isinstance(line, boxes.LineBox)]
     widths = tuple(sum(child.margin_width() for child in line.children) for line in lines)
-    words = tuple(_words(" ".join(_line_texts(line))) for line in lines)
-    return Block(page, box.width, box.height, widths, words)
+    words = [_words(" ".join(_line_texts(line))) for line in lines]
+    lonely = sum(len(found) == 1 and len(found[0]) <= LONELY_LETTERS for found in words)
+    return Block(page, box.width, box.height, widths, lonely if len(lines) > 1 else 0)
 
 
 def _line_texts(line: Any) -> Iterator[str]:
@@ -298,9 +305,10 @@ def _line_texts(line: Any) -> Iterator[str]:
             yield box.text
 
 
-def _words(text: str) -> int:
-    """Words in *text*: runs between spaces holding a letter or a digit ("!" is none)."""
-    return sum(any(ch.isalnum() for ch in run) for run in text.split())
+def _words(text: str) -> list[str]:
+    """The words of *text*, their letters and digits only ("!" is none)."""
+    found = ("".join(ch for ch in run if ch.isalnum()) for run in text.split())
+    return [word for word in found if word]
 
 
 #: CSS named pages set as designed pages, not filled by the text's flow: a back page, the

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .preflight import (
     Note,
+    _paragraphs,
     hyphen_across_pages,
     hyphen_ladder,
     hyphenated_name,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from .preflight import Line
     from .render import Walk
 
-__all__ = ["LADDER_ZONE", "balanced_measure", "repair_css"]
+__all__ = ["LADDER_ZONE", "balance_css", "balanced_measure", "even_measure", "repair_css"]
 
 #: The hyphenation zone of a paragraph that made a ladder (base.css sets 16 % for all text).
 LADDER_ZONE = "40%"
@@ -122,3 +123,67 @@ def _greedy(sizes: list[float], measure: float, space: float) -> tuple[int, int]
         else:
             used, last = used + space + size, last + 1
     return count, last
+
+
+#: A slogan whose last line is shorter than this share of its longest is evened out.
+UNEVEN = 0.6
+#: The even measure estimated from character counts is widened this much: the estimate errs
+#: by a few per cent, and a measure a little too narrow would add a line.
+EVEN_MARGIN = 1.04
+
+
+def balance_css(walk: Walk, selector: Callable[[Any], str]) -> str:
+    """CSS rules evening out the lines of each slogan set in the text's flow (a flat
+    leaflet's closing block) whose last line is much shorter than its longest ("… DIGNITY
+    IN OUR / SCHOOLS!"): a narrower measure (:func:`even_measure`), the slogan still centred
+    when its text is.  A slogan broken by its own line breaks (after a phrase's "!") is left
+    as it is; so are headings (:func:`repair_css` mends a one-word last line).  Empty when
+    every slogan is even."""
+    layout, holders = walk.layout, walk.holders
+    index = {id(line): number for number, line in enumerate(layout.lines)}
+    rules = []
+    for lines in _paragraphs(layout.lines):
+        widths = [line.right - line.left for line in lines]
+        if (
+            len(lines) < 2
+            or lines[-1].role != "slogan"
+            or widths[-1] >= UNEVEN * max(widths)
+            or any(line.text.rstrip().endswith("!") for line in lines[:-1])
+        ):
+            continue
+        box = holders[index[id(lines[-1])]]
+        if box is None or box.element is None:
+            continue
+        measure = even_measure(lines, box.width)
+        if measure >= box.width - 1:
+            continue
+        centred = box.style["text_align_all"] == "center"
+        margins = " margin-left: auto !important; margin-right: auto !important;"
+        rules.append(
+            f"{selector(box.element)} {{ max-width: {measure:.2f}px !important;"
+            f"{margins if centred else ''} }}"
+        )
+    return "\n".join(rules)
+
+
+def even_measure(lines: tuple[Line, ...] | list[Line], width: float) -> float:
+    """The narrowest measure (at most *width*) at which *lines* of a slogan, broken greedily
+    with each word as wide as its characters are on average on its line and the last two
+    words tied (the slogan's markup ties them), keep their count with two words or more on
+    the last line; widened by :data:`EVEN_MARGIN`.  *width* when none is found."""
+    words: list[float] = []
+    space = 0.0
+    for line in lines:
+        per_char = (line.right - line.left) / max(len(line.text.strip()), 1)
+        words += [len(word) * per_char for word in line.text.split()]
+        space = max(space, per_char)
+    if len(words) < 3:
+        return width
+    words[-2:] = [words[-2] + space + words[-1]]  # the tie
+    measure = max(max(words), sum(words) / len(lines))
+    while measure < width:
+        count, last = _greedy(words, measure, space)
+        if count <= len(lines) and (last >= 2 or count == 1):
+            return min(width, measure * EVEN_MARGIN)
+        measure += space / 2
+    return width
