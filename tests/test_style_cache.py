@@ -118,3 +118,12 @@ def test_the_cache_keeps_a_few_templates(monkeypatch: pytest.MonkeyPatch) -> Non
     for template in ("classic", "modern", "bold"):
         render_statement(STATEMENT, RenderOptions(format="a5", template=template))
     assert len(render._STYLES._entries) == 2
+
+
+def test_a_pdf_a_render_leaves_the_next_render_s_colours_alone() -> None:
+    # Writing PDF/A adds an sRGB profile to the document's colour profiles; the next plain
+    # render with the same stylesheets keeps CMYK marks.
+    marks = RenderOptions(format="a5", marks=True, bleed=8.5)
+    before = render_statement(STATEMENT, marks).pdf
+    render_statement(STATEMENT, RenderOptions(format="a5", marks=True, pdf_variant="pdf/a-3b"))
+    assert render_statement(STATEMENT, marks).pdf == before

@@ -502,7 +502,10 @@ class _StyleCache:
             if entry is not None and _unchanged(entry[1]):
                 self._entries[key] = entry  # the most recently used goes last
                 typesetter._retype()
-                return entry[0]
+                fonts, counters, profiles, sheets = entry[0]
+                # Writing a PDF may add to a document's colour profiles (PDF/A's sRGB
+                # intent): each document gets its own dictionary.
+                return fonts, counters, dict(profiles), sheets
         warnings = _Counting()
         leaflet_logger = logging.getLogger("leaflet")
         leaflet_logger.addHandler(warnings)
@@ -524,7 +527,8 @@ class _StyleCache:
         # object the stylesheet made, which keeps where it was written: never shared.
         if key is not None and not warnings.count and not typesetter._colour_profiles:
             with self._lock:
-                self._entries[key] = (parsed, _signatures(files))
+                kept = (parsed[0], parsed[1], dict(parsed[2]), parsed[3])
+                self._entries[key] = (kept, _signatures(files))
                 while len(self._entries) > self.SIZE:
                     del self._entries[next(iter(self._entries))]
         return parsed
