@@ -233,17 +233,23 @@ TRIFOLD_SLOGANS = (
 )
 
 
+def cantines(folder: Path, *, sentences: int) -> Path:
+    """A French statement of *sentences* sentences closing on :data:`TRIFOLD_SLOGANS`."""
+    source = folder / "cantines.md"
+    slogans = "\n".join(f'  - "{slogan}"' for slogan in TRIFOLD_SLOGANS)
+    sentence = "Le prix du repas a encore augmenté dans nos communes cette année."
+    source.write_text(
+        f'---\ntitle: "Des cantines gratuites"\nlang: fr\nslogans:\n{slogans}\n'
+        f'contact: "{CONTACT}"\n---\n\n{" ".join([sentence] * sentences)}\n',
+        encoding="utf-8",
+    )
+    return source
+
+
 def test_no_word_stands_alone_on_a_line_of_the_back_panel(tmp_path: Path) -> None:
     # At the largest size the panel takes, "dans" of the third slogan stood on a line of
     # its own; a little smaller, every line holds two words or more.
-    source = tmp_path / "cantines.md"
-    slogans = "\n".join(f'  - "{slogan}"' for slogan in TRIFOLD_SLOGANS)
-    body = " ".join(["Le prix du repas a encore augmenté dans nos communes cette année."] * 14)
-    source.write_text(
-        f'---\ntitle: "Des cantines gratuites"\nlang: fr\nslogans:\n{slogans}\n'
-        f'contact: "{CONTACT}"\n---\n\n{body}\n',
-        encoding="utf-8",
-    )
+    source = cantines(tmp_path, sentences=14)
     output = render(source, "-f", "dl-trifold", "--deliver", "pages")
     page = Chars(pdfium.PdfDocument(output)[4])  # cover, three inside panels, the back
     lines = [fold(line) for line in page.lines()]
@@ -276,14 +282,7 @@ def _line_widths(page: Chars, start: int, end: int) -> list[float]:
 def test_a_flat_leaflet_s_slogans_are_even(tmp_path: Path, template: str) -> None:
     # The closing block of a flat A5 leaflet: the long slogan's two lines come out even,
     # not "… de la dignité dans / les écoles !".
-    source = tmp_path / "cantines.md"
-    slogans = "\n".join(f'  - "{slogan}"' for slogan in TRIFOLD_SLOGANS)
-    body = " ".join(["Le prix du repas a encore augmenté dans nos communes cette année."] * 30)
-    source.write_text(
-        f'---\ntitle: "Des cantines gratuites"\nlang: fr\nslogans:\n{slogans}\n'
-        f'contact: "{CONTACT}"\n---\n\n{body}\n',
-        encoding="utf-8",
-    )
+    source = cantines(tmp_path, sentences=30)
     output = render(source, "-f", "a5", "-t", template)
     document = pdfium.PdfDocument(output)
     page = Chars(document[len(document) - 1])

@@ -346,7 +346,7 @@ def _repaired(
         again = typesetter.layout("\n".join(filter(None, [laid_out.css, css, balance])))
         again_walk = walk_lines(again)
         again_notes = preflight(again_walk.layout)
-        better = _better(again_notes, notes) or (not css and _no_worse(again_notes, notes))
+        better = _better(again_notes, notes, fewer=bool(css))
         if again.page_count == laid_out.page_count and better:
             laid_out, walk, notes, strong, balance = again, again_walk, again_notes, False, ""
         elif strong:
@@ -360,24 +360,15 @@ def _repaired(
 _NEVER_ADDED = ("runs out of its column", "runs below the page", "a note call starts a line")
 
 
-def _better(notes: tuple[Note, ...], before: tuple[Note, ...]) -> bool:
-    """Fewer notes, and none of the faults a reader cannot get past added."""
+def _better(notes: tuple[Note, ...], before: tuple[Note, ...], *, fewer: bool = True) -> bool:
+    """Fewer notes (as many, without *fewer*), and none of the faults a reader cannot get
+    past added."""
 
     def counted(found: tuple[Note, ...], words: str) -> int:
         return sum(words in note.message for note in found)
 
-    return len(notes) < len(before) and all(
-        counted(notes, words) <= counted(before, words) for words in _NEVER_ADDED
-    )
-
-
-def _no_worse(notes: tuple[Note, ...], before: tuple[Note, ...]) -> bool:
-    """No more notes, and none of the faults a reader cannot get past added."""
-    return len(notes) <= len(before) and all(
-        sum(words in note.message for note in notes)
-        <= sum(words in note.message for note in before)
-        for words in _NEVER_ADDED
-    )
+    count = len(notes) < len(before) if fewer else len(notes) <= len(before)
+    return count and all(counted(notes, words) <= counted(before, words) for words in _NEVER_ADDED)
 
 
 def _add_marks(result: RenderResult) -> RenderResult:

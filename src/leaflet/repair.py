@@ -88,12 +88,7 @@ def balanced_measure(lines: tuple[Line, ...] | list[Line], width: float) -> floa
     chars = sum(len(line.text.strip()) for line in lines)
     if not chars or len(lines) < 2:
         return width
-    words: list[float] = []
-    space = 0.0
-    for line in lines:
-        per_char = (line.right - line.left) / max(len(line.text.strip()), 1)
-        words += [len(word) * per_char for word in line.text.split()]
-        space = max(space, per_char)
+    words, space = _word_widths(lines)
     if len(words) < 3:
         return width
     step = space / 2
@@ -112,6 +107,18 @@ def balanced_measure(lines: tuple[Line, ...] | list[Line], width: float) -> floa
             low, high = max(ranges, key=lambda found: found[1] - found[0])
             return (low + high) / 2
     return width
+
+
+def _word_widths(lines: tuple[Line, ...] | list[Line]) -> tuple[list[float], float]:
+    """Each word's width on *lines*, estimated as its characters times their average width
+    on its line, and a space's (the widest character's average)."""
+    words: list[float] = []
+    space = 0.0
+    for line in lines:
+        per_char = (line.right - line.left) / max(len(line.text.strip()), 1)
+        words += [len(word) * per_char for word in line.text.split()]
+        space = max(space, per_char)
+    return words, space
 
 
 def _greedy(sizes: list[float], measure: float, space: float) -> tuple[int, int]:
@@ -171,12 +178,7 @@ def even_measure(lines: tuple[Line, ...] | list[Line], width: float) -> float:
     with each word as wide as its characters are on average on its line and the last two
     words tied (the slogan's markup ties them), keep their count with two words or more on
     the last line; widened by :data:`EVEN_MARGIN`.  *width* when none is found."""
-    words: list[float] = []
-    space = 0.0
-    for line in lines:
-        per_char = (line.right - line.left) / max(len(line.text.strip()), 1)
-        words += [len(word) * per_char for word in line.text.split()]
-        space = max(space, per_char)
+    words, space = _word_widths(lines)
     if len(words) < 3:
         return width
     words[-2:] = [words[-2] + space + words[-1]]  # the tie
