@@ -219,6 +219,33 @@ def test_preview_of_the_first_page_only_and_of_a_flat_format(client: TestClient)
     assert abs(page["height"] / page["width"] - 297 / 210) > 0.02
 
 
+def test_preview_pictures_are_the_pages_as_the_library_renders_them(client: TestClient) -> None:
+    import pypdfium2
+    from PIL import ImageChops, ImageStat
+
+    from leaflet.pipeline import RenderOptions, render_statement
+    from leaflet.source import parse_statement
+
+    answer = client.post("/api/preview", json={"source": STATEMENT, "format": "a5", "width": 400})
+    assert answer.status_code == 200, answer.text
+    pages = answer.json()["pages"]
+    pdf = render_statement(parse_statement(STATEMENT), RenderOptions(format="a5")).pdf
+    document = pypdfium2.PdfDocument(pdf)
+    assert len(document) == len(pages)
+    for index, page in enumerate(pages):
+        data = data_url_png(page["png"])
+        with Image.open(io.BytesIO(data)) as picture:
+            assert picture.mode == "P"  # a palette: a third of an RGB picture's bytes
+            shown = picture.convert("RGB")
+        drawn = document[index]
+        expected = drawn.render(scale=400 / drawn.get_width()).to_pil().convert("RGB")
+        assert shown.size == expected.size
+        difference = ImageStat.Stat(ImageChops.difference(shown, expected))
+        assert max(difference.mean) < 1.0  # levels of 255, on average over the page
+        assert shown.getpixel((2, 2)) == expected.getpixel((2, 2)) == (255, 255, 255)
+    document.close()
+
+
 def test_preview_gives_warnings_with_their_line_and_notes_with_their_page(
     client: TestClient,
 ) -> None:

@@ -138,3 +138,19 @@ def test_a_pdf_a_render_leaves_the_next_render_s_colours_alone() -> None:
 
     assert alternate("pdf/a-3b") == "/DeviceRGB"
     assert alternate(None) == "/DeviceCMYK"
+
+
+def test_a_pdf_written_without_compression_shows_the_same_pages() -> None:
+    """``compress=False`` (the studio's previews): streams as they are, the same pages."""
+    import pypdfium2
+
+    packed = render_statement(STATEMENT, RenderOptions(format="a5")).pdf
+    plain = render_statement(STATEMENT, RenderOptions(format="a5", compress=False)).pdf
+    assert b"/FlateDecode" in packed and b"/FlateDecode" not in plain
+    assert len(plain) > len(packed)
+    pictures = []
+    for pdf in (packed, plain):
+        document = pypdfium2.PdfDocument(pdf)
+        pictures.append([page.render(scale=1).to_pil().tobytes() for page in document])
+        document.close()
+    assert pictures[0] == pictures[1] and pictures[0]

@@ -108,6 +108,9 @@ class RenderOptions:
     #: document is printed in these inks, a ``/Separation`` each (:mod:`leaflet.separations`).
     #: Empty: the template's own inks with ``--pdf-variant spot``, else none.
     inks: tuple[str, ...] = ()
+    #: Compress the PDF's streams.  A PDF rasterized at once and never kept (the studio's
+    #: previews) is written faster without: the same pages, a larger file.
+    compress: bool = True
 
     @property
     def colours(self) -> ColourMode:
@@ -398,7 +401,9 @@ def _write(
     identifier = hashlib.sha256(key.encode()).hexdigest()[:32].encode()
     date = statement.date.isoformat() if statement.date else UNDATED
     variant = None if options.pdf_variant == SPOT else options.pdf_variant  # not WeasyPrint's
-    return write_pdf(laid_out, identifier=identifier, variant=variant, date=date)
+    return write_pdf(
+        laid_out, identifier=identifier, variant=variant, date=date, compress=options.compress
+    )
 
 
 #: Room kept at the foot of a poster for the ``--poster-footer`` line (in body sizes).

