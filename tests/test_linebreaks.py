@@ -1,10 +1,13 @@
-"""Line breaking remembered within a layout (:mod:`leaflet.linebreaks`): the same pages to the
-byte, far fewer Pango layouts on balanced columns, nothing shared between threads or layouts."""
+"""Line breaking remembered (:mod:`leaflet.linebreaks`): within a layout by the style object,
+across layouts by the style's values — the same pages to the byte, far fewer Pango layouts on
+balanced columns and on the next render of a statement, nothing mixed up between threads,
+styles or fonts."""
 
 from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,14 @@ from leaflet.pipeline import RenderOptions, render_statement
 from leaflet.source import load_statement
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture(autouse=True)
+def forgotten() -> Iterator[None]:
+    """Each test starts with nothing remembered across layouts."""
+    linebreaks._SHARED.clear()
+    yield
+    linebreaks._SHARED.clear()
 
 
 def _pango_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -117,3 +128,66 @@ def test_a_layout_in_another_thread_keeps_its_own_memo() -> None:
         thread.join()
     assert results == [alone] * 3
     assert inline.split_first_line is line_break.split_first_line
+
+
+def test_the_next_render_breaks_its_lines_as_the_last_did() -> None:
+    """A second render of a statement (a watch loop, a preview after an edit) makes almost no
+    Pango layout; one in another template, another language or another size, its own."""
+    assert linebreaks._shared_known()
+    statement = load_statement(EXAMPLES / "en-free-transit.md")
+    options = RenderOptions(format="a5", template="classic")
+    with pytest.MonkeyPatch.context() as patch:
+        made = _pango_layouts(patch)
+        first = render_statement(statement, options).pdf
+        cold = len(made)
+        made.clear()
+        again = render_statement(statement, options).pdf
+        warm = len(made)
+    assert again == first
+    assert warm < 0.05 * cold
+    # Renders in other styles after it: the same bytes as without any memo.
+    others = [
+        (statement, RenderOptions(format="a5", template="zine")),  # another font
+        (statement, RenderOptions(format="a4", template="classic")),  # other sizes
+        (load_statement(EXAMPLES / "uk-labour-rights.md"), options),  # another language
+    ]
+    remembered = [render_statement(each, choice).pdf for each, choice in others]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "remembered_lines", contextlib.nullcontext)
+        plain = [render_statement(each, choice).pdf for each, choice in others]
+    assert remembered == plain
+
+
+def test_another_weasyprint_remembers_within_a_layout_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    statement = load_statement(EXAMPLES / "uk-labour-rights.md")
+    options = RenderOptions(format="a5", template="classic")
+    monkeypatch.setattr(linebreaks, "_shared_known", lambda: False)
+    made = _pango_layouts(monkeypatch)
+    render_statement(statement, options)
+    cold = len(made)
+    made.clear()
+    render_statement(statement, options)
+    assert len(made) == cold > 0
+    assert not linebreaks._SHARED.answers
+
+
+def test_the_shared_memo_drops_its_oldest_answers_and_never_reuses_a_number() -> None:
+    shared = linebreaks._Shared(characters=10, styles=2, answers=3)
+    one, two = shared.number(("a",)), shared.number(("b",))
+    assert shared.number(("a",)) == one and one != two
+    config = object()
+    shared.put(("abcdef", one), config, ("first",))
+    shared.put(("ghijkl", one), config, ("second",))  # 12 characters: the oldest goes
+    assert shared.get(("abcdef", one), config) is None
+    assert shared.get(("ghijkl", one), config) == ("second",)
+    assert shared.get(("ghijkl", one), object()) is None  # another font configuration
+    for text in "wxyz":
+        shared.put((text, two), config, (text,))
+    assert [key[0] for key in shared.answers] == ["x", "y", "z"]  # three answers at most
+    three = shared.number(("c",))  # a third style: numbers and answers start over
+    assert three not in (one, two) and not shared.answers
+    assert shared.number(("a",)) not in (one, two, three)
+    with pytest.raises(TypeError):
+        shared.number(([],))
