@@ -1,7 +1,9 @@
 """Benchmark: the typography work (layout preflight, page economy, back page as a poster)
 against the render before it, side by side.
 
-Each side runs in a process of its own, warm (a first render of each case is left out), with
+Each side runs in a process of its own, warm (a first render of each case is left out: fonts
+and stylesheets loaded), yet each render as of a statement not rendered before (the line breaks
+the working tree remembers across renders are forgotten before each), with
 leaflet imported from its own source tree: the working tree, and a git worktree of BASELINE (the
 commit before the typography work).  The two processes alternate round by round and each case's
 ratio is the median of the per-round ratios (these machines are noisy: compare the ratios).
@@ -40,6 +42,11 @@ sys.path.insert(0, sys.argv[1])
 import leaflet
 from leaflet.pipeline import RenderOptions, render_statement
 from leaflet.source import load_statement
+try:  # line breaks remembered across renders: each render here is as of a new statement
+    from leaflet.linebreaks import _SHARED
+    forget = _SHARED.clear
+except ImportError:  # (the baseline remembers none)
+    forget = lambda: None
 cases, runs, examples = json.loads(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 out = {}
 for name, template, fmt in cases:
@@ -48,6 +55,7 @@ for name, template, fmt in cases:
     result = render_statement(statement, options)
     times = []
     for _ in range(runs):
+        forget()
         start = time.perf_counter()
         result = render_statement(statement, options)
         times.append(time.perf_counter() - start)
