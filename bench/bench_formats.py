@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from leaflet.errors import LeafletError  # noqa: E402
-from leaflet.linebreaks import _SHARED  # noqa: E402
 from leaflet.pipeline import RenderOptions, render_statement  # noqa: E402
+from leaflet.render import forget_layouts  # noqa: E402
 from leaflet.source import load_statement  # noqa: E402
 
 STATEMENTS = ["en-free-transit", "es-vivienda", "uk-labour-rights"]
@@ -31,10 +31,10 @@ BASE = "a5"
 
 
 def timed(statement: object, fmt: str) -> tuple[float, int]:
-    """One render, as of a statement not rendered before: the line breaks the process
-    remembers across renders are forgotten first (fonts and stylesheets stay loaded)."""
+    """One render, as of a statement not rendered before: what the process keeps from one
+    render for the next is forgotten first (fonts and stylesheets stay loaded)."""
     options = RenderOptions(format=fmt)
-    _SHARED.clear()
+    forget_layouts()
     start = time.perf_counter()
     result = render_statement(statement, options)  # type: ignore[arg-type]
     return time.perf_counter() - start, result.passes

@@ -2,8 +2,9 @@
 against the render before it, side by side.
 
 Each side runs in a process of its own, warm (a first render of each case is left out: fonts
-and stylesheets loaded), yet each render as of a statement not rendered before (the line breaks
-the working tree remembers across renders are forgotten before each), with
+and stylesheets loaded), yet each render as of a statement not rendered before (what the
+working tree keeps from one render for the next — line breaks, excerpts' layouts — is
+forgotten before each), with
 leaflet imported from its own source tree: the working tree, and a git worktree of BASELINE (the
 commit before the typography work).  The two processes alternate round by round and each case's
 ratio is the median of the per-round ratios (these machines are noisy: compare the ratios).
@@ -42,10 +43,9 @@ sys.path.insert(0, sys.argv[1])
 import leaflet
 from leaflet.pipeline import RenderOptions, render_statement
 from leaflet.source import load_statement
-try:  # line breaks remembered across renders: each render here is as of a new statement
-    from leaflet.linebreaks import _SHARED
-    forget = _SHARED.clear
-except ImportError:  # (the baseline remembers none)
+try:  # what a render keeps for the next: each render here is as of a new statement
+    from leaflet.render import forget_layouts as forget
+except ImportError:  # (the baseline keeps nothing)
     forget = lambda: None
 cases, runs, examples = json.loads(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 out = {}

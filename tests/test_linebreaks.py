@@ -24,10 +24,10 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 @pytest.fixture(autouse=True)
 def forgotten() -> Iterator[None]:
-    """Each test starts with nothing remembered across layouts."""
-    linebreaks._SHARED.clear()
+    """Each test starts with nothing remembered across layouts (nor excerpts' layouts)."""
+    render.forget_layouts()
     yield
-    linebreaks._SHARED.clear()
+    render.forget_layouts()
 
 
 def _pango_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -60,6 +60,7 @@ def test_the_same_bytes_with_fewer_line_layouts(
     remembered = render_statement(statement, options).pdf
     with_memo = len(made)
     made.clear()
+    render.forget_layouts()
     monkeypatch.setattr(render, "remembered_lines", contextlib.nullcontext)
     plain = render_statement(statement, options).pdf
     assert remembered == plain
@@ -152,6 +153,7 @@ def test_the_next_render_breaks_its_lines_as_the_last_did() -> None:
         (load_statement(EXAMPLES / "uk-labour-rights.md"), options),  # another language
     ]
     remembered = [render_statement(each, choice).pdf for each, choice in others]
+    render.forget_layouts()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(render, "remembered_lines", contextlib.nullcontext)
         plain = [render_statement(each, choice).pdf for each, choice in others]
@@ -168,6 +170,7 @@ def test_another_weasyprint_remembers_within_a_layout_only(
     render_statement(statement, options)
     cold = len(made)
     made.clear()
+    render.forget_layouts()
     render_statement(statement, options)
     assert len(made) == cold > 0
     assert not linebreaks._SHARED.answers

@@ -48,7 +48,7 @@ from weasyprint.layout import preferred as _preferred
 from weasyprint.text import fonts as _fonts
 from weasyprint.text import line_break as _line_break
 
-__all__ = ["remembered_lines"]
+__all__ = ["forget", "remembered_lines"]
 
 #: The parameters of WeasyPrint's ``split_first_line`` this module was made for.
 PARAMETERS = (
@@ -184,6 +184,11 @@ def _style_number(style: Any, memo: dict[Any, Any]) -> int | None:
         number = None
     memo[id(style)] = (style, number)
     return number
+
+
+def forget() -> None:
+    """Forget the answers remembered across layouts (a benchmark of first renders)."""
+    _SHARED.clear()
 
 
 @functools.cache

@@ -534,6 +534,11 @@ class _StyleCache:
                     del self._entries[next(iter(self._entries))]
         return parsed
 
+    def holds(self, sheets: Any) -> bool:
+        """Whether *sheets* are an entry's (shared by the documents with its key)."""
+        with self._lock:
+            return any(entry[0][3] is sheets for entry in self._entries.values())
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -568,6 +573,73 @@ def _unchanged(signatures: tuple[tuple[Path, int, int], ...]) -> bool:
 
 
 _STYLES = _StyleCache()
+
+
+class _ExcerptCache:
+    """Layouts of excerpts (:meth:`Typesetter.excerpt`: a booklet's back page, a tri-fold's
+    cover) kept for the next documents of this process: an edit of a statement's body leaves
+    its back page and cover as they were, and their searches (the slogans' size, the cover
+    title's) lay them out as the last render did (``--watch``, the studio's previews).
+
+    A layout serves an excerpt of the same tree (its markup, the portable folder names in it)
+    with the same extra stylesheet, laid out with the same parsed stylesheets and fonts (the
+    same :data:`_STYLES` entry: same style elements, folders, roots, colours and limits, their
+    files unchanged), when no file read while laying it out (images) has changed since (size
+    and modification time).  One during which anything was reported (a warning, a refused or
+    failed image) is not kept, so that every document reports it.  The :data:`SIZE` most
+    recently used are kept."""
+
+    SIZE = 48
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[Any, ...], tuple[Any, LaidOut, Any]] = {}
+
+    def layout(self, part: Typesetter, extra_css: str) -> LaidOut:
+        """*part*'s layout with *extra_css*: kept, or laid out (and kept when it can be)."""
+        key = (id(part._sheets), part._tree(), extra_css)
+        with self._lock:
+            entry = self._entries.pop(key, None)
+            if entry is not None and entry[0] is part._sheets:
+                self._entries[key] = entry  # the most recently used goes last
+        if entry is not None and entry[0] is part._sheets and _unchanged(entry[2]):
+            return entry[1]
+        first = len(part._fetcher.read)
+        told = _Counting()
+        leaflet_logger = logging.getLogger("leaflet")
+        leaflet_logger.addHandler(told)
+        try:
+            laid_out = part._layout(extra_css)
+        finally:
+            leaflet_logger.removeHandler(told)
+        if told.count or part._reports or not _STYLES.holds(part._sheets):
+            return laid_out
+        try:
+            files = _signatures(part._fetcher.read[first:])
+        except OSError:
+            return laid_out
+        with self._lock:
+            self._entries[key] = (part._sheets, laid_out, files)
+            while len(self._entries) > self.SIZE:
+                del self._entries[next(iter(self._entries))]
+        return laid_out
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_EXCERPTS = _ExcerptCache()
+
+
+def forget_layouts() -> None:
+    """Forget what this process keeps from one render for the next (excerpts' layouts, line
+    breaks), not the parsed stylesheets and fonts: the next render costs what a first render
+    of a statement costs in a warm process (benchmarks)."""
+    from .linebreaks import forget
+
+    _EXCERPTS.clear()
+    forget()
 
 
 class Typesetter:
@@ -624,6 +696,8 @@ class Typesetter:
         self._counted = self
         self._parts: list[Typesetter] = []  # excerpts, whose elements :meth:`selector` names
         self._kept = ""  # an excerpt's: the class of the body's children it holds
+        self._serialized: str | None = None  # see _tree()
+        self._reports = 0  # what the last layout reported (warnings, failed images)
 
     def excerpt(self, kept: str) -> Typesetter:
         """This document with only the body's children of class *kept* holding anything, for
@@ -657,9 +731,18 @@ class Typesetter:
         part._counted = self._counted
         part._parts = []
         part._kept = kept
+        part._serialized = None
         self._parts.append(part)
         self._parents = None
         return part
+
+    def _tree(self) -> str:
+        """The document's tree as WeasyPrint lays it out (portable folder names), as text."""
+        if self._serialized is None:
+            from xml.etree import ElementTree
+
+            self._serialized = ElementTree.tostring(self._html.etree_element, encoding="unicode")
+        return self._serialized
 
     def layout_last_page(self, extra_css: str, base: LaidOut, part: Typesetter) -> LaidOut:
         """:meth:`layout` with *extra_css*, which must differ from *base*'s stylesheet only
@@ -752,10 +835,14 @@ class Typesetter:
     def layout(self, extra_css: str = "") -> LaidOut:
         """Lay the document out, with *extra_css* (e.g. a type size) overriding its styles.
 
-        Layouts are kept: asking again for the same styles costs nothing.
+        Layouts are kept: asking again for the same styles costs nothing.  An excerpt's are
+        also kept for the next documents (:class:`_ExcerptCache`).
         """
         if extra_css not in self._layouts:
-            self._layouts[extra_css] = self._layout(extra_css)
+            if self._kept:
+                self._layouts[extra_css] = _EXCERPTS.layout(self, extra_css)
+            else:
+                self._layouts[extra_css] = self._layout(extra_css)
         return self._layouts[extra_css]
 
     def _layout(self, extra_css: str) -> LaidOut:
@@ -776,6 +863,7 @@ class Typesetter:
                 color_profiles=self._colour_profiles,
                 stylesheets=stylesheets,
             )
+        self._reports = forward.count + len(forward.failed_images)
         for url, reason in forward.failed_images.items():
             self._failed_image(url, reason)
         return LaidOut(document, extra_css)
@@ -1208,10 +1296,13 @@ class _Forward(logging.Handler):
         self.thread = threading.get_ident()
         self.seen = seen
         self.failed_images: dict[str, str] = {}
+        #: Everything WeasyPrint reported, told or not.
+        self.count = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.thread != self.thread:
             return
+        self.count += 1
         if record.msg.startswith("Failed to load image at") and len(record.args or ()) == 2:
             url, error = record.args  # type: ignore[misc]
             self.failed_images.setdefault(str(url), _reason(error))
