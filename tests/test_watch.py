@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from leaflet.errors import SourceError
 from leaflet.pipeline import RenderOptions, render_statement
 from leaflet.source import load_statement
@@ -108,6 +110,10 @@ def test_the_stop_event_ends_the_watch(tmp_path: Path) -> None:
     assert "watch stopped" in report.getvalue()
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_the_command_line_watches_until_ctrl_c(tmp_path: Path) -> None:
     source = tmp_path / "statement.md"
     source.write_text(STATEMENT, encoding="utf-8")
@@ -120,8 +126,14 @@ def test_the_command_line_watches_until_ctrl_c(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
-        env={**os.environ, "PYTHONFAULTHANDLER": ""},
+        # A hung watch shows where it hangs (faulthandler, on the SIGABRT below).
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+        # Ctrl-C as a terminal sends it, whatever this process does with SIGINT (a process
+        # started with SIGINT ignored keeps ignoring it, and Python then never raises
+        # KeyboardInterrupt).
+        preexec_fn=_default_sigint,
     )
+    inherited = signal.getsignal(signal.SIGINT)
     lines: list[str] = []
     guard = threading.Timer(90, child.kill)  # a hung watch fails the test, never the suite
     guard.start()
@@ -144,7 +156,15 @@ def test_the_command_line_watches_until_ctrl_c(tmp_path: Path) -> None:
         assert "second version" in pdfium_text((tmp_path / "out.pdf").read_bytes())
         assert (previews / "out-1.png").stat().st_mtime_ns != first
         child.send_signal(signal.SIGINT)
-        assert child.wait(timeout=30) == 0
+        try:
+            code = child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGABRT)  # its threads' stacks on stderr
+            child.wait(10)
+            assert child.stderr is not None
+            pytest.fail(f"Ctrl-C did not stop the watch (SIGINT here: {inherited}): "
+                        f"{''.join(lines)}{child.stderr.read()}")  # fmt: skip
+        assert code == 0
     finally:
         guard.cancel()
         if child.poll() is None:
