@@ -159,7 +159,12 @@ def _page_pngs(pdf: bytes, width: int, *, first_only: bool) -> list[dict[str, An
     try:
         for index in range(1 if first_only else len(document)):
             page = document[index]
-            bitmap = page.render(scale=width / page.get_width(), fill_color=(255, 255, 255, 255))
+            # In RGB order (PDFium's own is BGR): the picture needs no conversion.
+            bitmap = page.render(
+                scale=width / page.get_width(),
+                fill_color=(255, 255, 255, 255),
+                rev_byteorder=True,
+            )
             image = bitmap.to_pil()
             if image.mode != "RGB":
                 image = image.convert("RGB")
