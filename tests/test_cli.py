@@ -207,6 +207,26 @@ def test_preview_writes_one_picture_per_page(tmp_path: Path) -> None:
         width, height = image.size
         assert height / width == pytest.approx(210 / 148, rel=0.02)
         assert image.convert("L").getextrema()[0] < 100  # something dark is drawn
+    # Each picture is its page (a palette of 256 colours: white and black exact).
+    import pypdfium2
+    from PIL import ImageChops, ImageStat
+
+    from leaflet.gallery import PREVIEW_WIDTH_PX
+
+    document = pypdfium2.PdfDocument(tmp_path / "x.pdf")
+    try:
+        for index, path in enumerate(pictures):
+            with Image.open(path) as image:
+                assert image.mode == "P"
+                shown = image.convert("RGB")
+            page = document[index]
+            scale = PREVIEW_WIDTH_PX / page.get_width()
+            drawn = page.render(scale=scale).to_pil().convert("RGB")
+            assert shown.size == drawn.size
+            assert max(ImageStat.Stat(ImageChops.difference(shown, drawn)).mean) < 1.0
+            assert shown.getpixel((1, 1)) == (255, 255, 255)
+    finally:
+        document.close()
 
 
 def test_output_to_a_device_writes_into_it(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import io
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +34,8 @@ from .pipeline import RenderOptions, render_statement
 from .templates import PACKAGE_DIR, builtin_templates, get_template
 
 if TYPE_CHECKING:
+    from PIL import Image
+
     from .inks import Ink
 
 __all__ = [
@@ -42,7 +44,9 @@ __all__ = [
     "gallery_inks",
     "gallery_outputs",
     "grid_columns",
+    "page_pictures",
     "page_png",
+    "palette_png",
     "preview_outputs",
     "remove_stale_previews",
     "render_gallery",
@@ -93,18 +97,55 @@ def preview_mark(stem: str) -> str:
 
 
 def preview_outputs(pdf: bytes, folder: Path, stem: str) -> list[Output]:
-    """The preview pictures of *pdf*, to write with the run's other files: each replaces only
-    a picture leaflet wrote as the same preview."""
+    """The preview pictures of *pdf* (:func:`page_pictures`, :data:`PREVIEW_WIDTH_PX` wide),
+    to write with the run's other files: each replaces only a picture leaflet wrote as the
+    same preview."""
+    mark = preview_mark(stem)
+    return [
+        owned_png(folder / f"{stem}-{index + 1}.png", palette_png(picture), mark)
+        for index, picture in enumerate(page_pictures(pdf, PREVIEW_WIDTH_PX))
+    ]
+
+
+def page_pictures(pdf: bytes, width_px: int, pages: int | None = None) -> Iterator[Image.Image]:
+    """The pages of *pdf* (the first *pages* of them) as RGB pictures *width_px* wide, on
+    white, one after another (PDFium is not thread-safe: one document at a time)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
-    count = len(document)
-    document.close()
-    mark = preview_mark(stem)
-    return [
-        owned_png(folder / f"{stem}-{index + 1}.png", page_png(pdf, page=index)[0], mark)
-        for index in range(count)
-    ]
+    try:
+        for index in range(len(document) if pages is None else min(pages, len(document))):
+            page = document[index]
+            # In RGB order (PDFium's own is BGR): the picture needs no conversion.
+            bitmap = page.render(
+                scale=width_px / page.get_width(),
+                fill_color=(255, 255, 255, 255),
+                rev_byteorder=True,
+            )
+            picture = bitmap.to_pil()
+            yield picture if picture.mode == "RGB" else picture.convert("RGB")
+    finally:
+        document.close()
+
+
+def palette_png(picture: Image.Image) -> bytes:
+    """*picture* as a PNG of 256 colours, fast (a preview: written or sent at once).
+
+    The palette is a fast octree's of the picture at half its size (type, rules and pictures
+    look the same at a preview's size), the octree's averages of the paper's white and the
+    text's black made exact again; fast compression.  A tenth of the time of a median-cut
+    palette with the smallest file, a third of the bytes of an RGB PNG."""
+    from PIL import Image
+
+    sample = picture.reduce(2) if min(picture.size) >= 2 else picture
+    octree = sample.quantize(256, method=Image.Quantize.FASTOCTREE)
+    levels = octree.getpalette() or []
+    octree.putpalette([255 if level >= 252 else 0 if level <= 3 else level for level in levels])
+    buffer = io.BytesIO()
+    picture.quantize(palette=octree, dither=Image.Dither.NONE).save(
+        buffer, format="PNG", compress_level=1
+    )
+    return buffer.getvalue()
 
 
 def owned_png(path: Path, png: bytes, mark: str) -> Output:

@@ -11,7 +11,6 @@ server sends on; errors are the library's (the pool turns them into HTTP statuse
 from __future__ import annotations
 
 import base64
-import io
 import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -125,52 +124,28 @@ def reader_spreads(pages: int) -> list[list[int]]:
 
 @cache
 def _encoders() -> ThreadPoolExecutor:
-    """Threads of a worker that encode its preview pictures: Pillow's PNG encoder leaves the
-    interpreter while it compresses, so the pages of a preview are encoded side by side."""
+    """Threads of a worker that encode its preview pictures: Pillow leaves the interpreter
+    while it compresses, so one page is encoded while the next is drawn."""
     return ThreadPoolExecutor(max_workers=4, thread_name_prefix="leaflet-png")
 
 
 def _page_png(image: Image.Image) -> dict[str, Any]:
-    """*image* as a PNG data URL with its size."""
-    from PIL import Image
+    """*image* as a PNG data URL (:func:`gallery.palette_png`) with its size."""
+    from ..gallery import palette_png
 
-    buffer = io.BytesIO()
-    # A palette of 256 colours and fast compression: a third of the time of an RGB PNG, a
-    # third of its size.  The palette is a fast octree's of the picture at half its size
-    # (text, rules and pictures look the same at a preview's size), the octree's averages
-    # of the paper's white and the text's black made exact again.
-    sample = image.reduce(2) if min(image.size) >= 2 else image
-    octree = sample.quantize(256, method=Image.Quantize.FASTOCTREE)
-    levels = octree.getpalette() or []
-    octree.putpalette([255 if level >= 252 else 0 if level <= 3 else level for level in levels])
-    palette = image.quantize(palette=octree, dither=Image.Dither.NONE)
-    palette.save(buffer, format="PNG", compress_level=1)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    data = base64.b64encode(palette_png(image)).decode("ascii")
     return {"png": f"data:image/png;base64,{data}", "width": image.width, "height": image.height}
 
 
 def _page_pngs(pdf: bytes, width: int, *, first_only: bool) -> list[dict[str, Any]]:
-    """The pages of *pdf* as PNG pictures *width* pixels wide: rasterized one after another
-    (PDFium is not thread-safe), each encoded in a thread of its own as soon as it is drawn."""
-    import pypdfium2
+    """The pages of *pdf* as PNG pictures *width* pixels wide, each encoded in a thread of its
+    own as soon as it is drawn."""
+    from ..gallery import page_pictures
 
-    encoded = []
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        for index in range(1 if first_only else len(document)):
-            page = document[index]
-            # In RGB order (PDFium's own is BGR): the picture needs no conversion.
-            bitmap = page.render(
-                scale=width / page.get_width(),
-                fill_color=(255, 255, 255, 255),
-                rev_byteorder=True,
-            )
-            image = bitmap.to_pil()
-            if image.mode != "RGB":
-                image = image.convert("RGB")
-            encoded.append(_encoders().submit(_page_png, image))
-    finally:
-        document.close()
+    encoded = [
+        _encoders().submit(_page_png, picture)
+        for picture in page_pictures(pdf, width, 1 if first_only else None)
+    ]
     return [future.result() for future in encoded]
 
 
