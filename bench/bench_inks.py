@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from leaflet.pipeline import RenderOptions, render_statement  # noqa: E402
+from leaflet.render import forget_layouts  # noqa: E402
 from leaflet.separations import composite_pngs, plates  # noqa: E402
 from leaflet.source import load_statement  # noqa: E402
 
@@ -30,6 +31,7 @@ CASES = ("plain", "inks", "inks+plates+preview")
 
 def timed(statement: object, fmt: str, case: str) -> float:
     options = RenderOptions(format=fmt, inks=INKS if case != "plain" else ())
+    forget_layouts()  # as of a statement not rendered before (fonts and stylesheets warm)
     start = time.perf_counter()
     result = render_statement(statement, options)  # type: ignore[arg-type]
     if case == "inks+plates+preview":

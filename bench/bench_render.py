@@ -75,7 +75,10 @@ def main() -> int:
     args = parser.parse_args()
 
     from leaflet.pipeline import RenderOptions, render_statement
-    from leaflet.render import weasyprint  # the same WeasyPrint, fonts configured the same way
+    from leaflet.render import (
+        forget_layouts,
+        weasyprint,  # the same WeasyPrint, fonts configured the same way
+    )
     from leaflet.source import load_statement
 
     compile_package()
@@ -96,6 +99,9 @@ def main() -> int:
             base_url = example.parent.as_uri() + "/"
 
             def ours(example: Path = example) -> bytes:
+                # As of a statement not rendered before: nothing kept from the last render
+                # (line breaks, excerpts' layouts; the clearing is timed too).
+                forget_layouts()
                 return render_statement(load_statement(example), options).pdf
 
             def plain(html: str = html, base_url: str = base_url) -> bytes:
