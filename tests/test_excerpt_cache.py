@@ -122,3 +122,24 @@ def test_other_stylesheets_do_not_share_layouts() -> None:
     assert kept > 0
     other = RenderOptions(format="a5-fold", template="bold")
     assert render_statement(statement, other).pdf == _first_render(statement, other)
+
+
+def test_layouts_showing_large_pictures_are_not_all_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layouts kept hold their pictures: what the files they read weigh is bounded."""
+    html = '<body><div class="part"><img src="{}"></div><div class="other">x</div></body>'
+    for name in ("one.png", "two.png"):
+        Image.new("RGB", (40, 20), "red").save(tmp_path / name)
+    weight = (tmp_path / "one.png").stat().st_size
+    monkeypatch.setattr(render._ExcerptCache, "FILE_BYTES", weight + weight // 2)
+
+    def part(name: str) -> render.Typesetter:
+        typesetter = render.Typesetter(html.format(name), base_url=tmp_path, roots=[tmp_path])
+        return typesetter.excerpt("part")
+
+    first = part("one.png").layout("")
+    assert part("one.png").layout("") is first
+    part("two.png").layout("")  # the two pictures weigh more than the bound: the first goes
+    assert part("one.png").layout("") is not first
+    assert len(render._EXCERPTS._entries) == 1

@@ -587,9 +587,11 @@ class _ExcerptCache:
     files unchanged), when no file read while laying it out (images) has changed since (size
     and modification time).  One during which anything was reported (a warning, a refused or
     failed image) is not kept, so that every document reports it.  The :data:`SIZE` most
-    recently used are kept."""
+    recently used are kept, as long as the files they read (their pictures, held decoded)
+    come to :data:`FILE_BYTES` at most."""
 
     SIZE = 48
+    FILE_BYTES = 32 * 1024 * 1024
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -618,11 +620,16 @@ class _ExcerptCache:
             files = _signatures(part._fetcher.read[first:])
         except OSError:
             return laid_out
+        if sum(size for _, _, size in files) > self.FILE_BYTES:
+            return laid_out
         with self._lock:
             self._entries[key] = (part._sheets, laid_out, files)
-            while len(self._entries) > self.SIZE:
+            while len(self._entries) > self.SIZE or self._file_bytes() > self.FILE_BYTES:
                 del self._entries[next(iter(self._entries))]
         return laid_out
+
+    def _file_bytes(self) -> int:
+        return sum(size for _, _, files in self._entries.values() for _, _, size in files)
 
     def clear(self) -> None:
         with self._lock:
