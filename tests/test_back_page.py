@@ -291,3 +291,39 @@ def test_a_flat_leaflet_s_slogans_are_even(tmp_path: Path, template: str) -> Non
     widths = _line_widths(page, start, end)
     assert len(widths) == 2, widths
     assert min(widths) >= UNEVEN * max(widths), widths
+
+
+def _first_letters(pdf: bytes, page: int, words: list[str]) -> list[float]:
+    """The left edge (pt) of the first occurrence of each of *words* on *page*."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        text = document[page].get_textpage()
+        edges = []
+        for word in words:
+            searcher = text.search(word, match_case=False)
+            found = searcher.get_next()
+            assert found is not None, word
+            edges.append(text.get_charbox(found[0])[0])
+        return edges
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize(
+    ("template", "flush"), [("modern", True), ("classic", False)], ids=["flush-left", "centred"]
+)
+def test_slogans_set_flush_left_share_their_left_edge(template: str, flush: bool) -> None:
+    """A template setting its slogans flush left (modern) gets one left edge for the stack,
+    centred as a whole; centred slogans (classic) stay centred each on its own."""
+    from leaflet.pipeline import RenderOptions, render_statement
+    from leaflet.source import load_statement
+
+    statement = load_statement(Path(__file__).resolve().parents[1] / "examples/en-free-transit.md")
+    options = RenderOptions(format="a5-fold", template=template, deliver="pages")
+    result = render_statement(statement, options)
+    firsts = ["Buses", "Reverse", "Public transit"]
+    edges = _first_letters(result.pdf, result.page_count - 1, firsts)
+    if flush:
+        assert max(edges) - min(edges) < 0.5, edges
+    else:
+        assert max(edges) - min(edges) > 5, edges  # lines of different lengths, centred

@@ -565,7 +565,24 @@ def _back_page_css(
 
     chosen = fit_stack(slogans, measure, width, height)
     top = max(0.0, (height - sum(chosen.heights)) / 2)
-    return css(chosen.sizes, chosen.widths, top), natural, alone
+    rules = [css(chosen.sizes, chosen.widths, top), _slogan_edge(natural, chosen.widths, width)]
+    return "\n".join(filter(None, rules)), natural, alone
+
+
+def _slogan_edge(natural: LaidOut, widths: Sequence[float], area: float) -> str:
+    """Slogans set flush left (or right) share their left (right) edge, the stack centred as
+    a whole by its widest slogan — each slogan's box centred alone, as base.css sets them,
+    leaves the edge ragged when their measures differ.  Centred slogans stay as they are."""
+    first = natural.blocks("slogan-1")
+    align = first[0].align if first else "center"
+    if align == "center" or len(widths) < 2:
+        return ""
+    edge = max(0.0, (area - max(widths)) / 2)
+    near, far = ("right", "left") if align == "right" else ("left", "right")
+    return "\n".join(
+        f"#slogan-{n} {{ margin-{near}: {edge:.3f}px !important; margin-{far}: 0 !important; }}"
+        for n in range(1, len(widths) + 1)
+    )
 
 
 def _check_budget(pages: int | None, fmt: Format) -> None:

@@ -285,6 +285,9 @@ class Block:
     #: Lines holding one short word alone (:data:`LONELY_LETTERS` letters at most) among
     #: lines holding more.
     lonely_lines: int = 0
+    #: How its lines are aligned: ``left``, ``right``, ``center`` or ``justify`` (``start``
+    #: and ``end`` resolved with its direction).
+    align: str = "left"
 
 
 #: A word of this many letters or fewer alone on a line of a slogan is a lonely word ("no",
@@ -297,7 +300,18 @@ def _block(box: Any, page: int) -> Block:
     widths = tuple(sum(child.margin_width() for child in line.children) for line in lines)
     words = [_words(" ".join(_line_texts(line))) for line in lines]
     lonely = sum(len(found) == 1 and len(found[0]) <= LONELY_LETTERS for found in words)
-    return Block(page, box.width, box.height, widths, lonely if len(lines) > 1 else 0)
+    return Block(
+        page, box.width, box.height, widths, lonely if len(lines) > 1 else 0, _align(box.style)
+    )
+
+
+def _align(style: Any) -> str:
+    """The alignment of a block's lines, ``start`` and ``end`` resolved."""
+    align = str(style["text_align_all"])
+    if align in ("start", "end"):
+        rtl = style["direction"] == "rtl"
+        return "right" if (align == "end") != rtl else "left"
+    return align
 
 
 def _line_texts(line: Any) -> Iterator[str]:
