@@ -37,6 +37,17 @@ def run_cli(*args: str | Path) -> CliResult:
 
 
 @pytest.fixture
+def forgotten_layouts() -> Iterator[None]:
+    """The test starts and ends with nothing a render keeps for the next (line breaks,
+    excerpts' layouts: ``render.forget_layouts``), whatever ran before it in this process."""
+    from leaflet.render import forget_layouts
+
+    forget_layouts()
+    yield
+    forget_layouts()
+
+
+@pytest.fixture
 def cli() -> Callable[..., CliResult]:
     return run_cli
 

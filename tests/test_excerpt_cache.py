@@ -4,7 +4,6 @@ change to the excerpt, its stylesheets or an image it shows is seen."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,7 @@ from leaflet.source import load_statement, parse_statement
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-@pytest.fixture(autouse=True)
-def forgotten() -> Iterator[None]:
-    render.forget_layouts()
-    yield
-    render.forget_layouts()
+pytestmark = pytest.mark.usefixtures("forgotten_layouts")
 
 
 def _first_render(statement: object, options: RenderOptions) -> bytes:

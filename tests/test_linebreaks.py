@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +21,7 @@ from leaflet.source import load_statement
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-@pytest.fixture(autouse=True)
-def forgotten() -> Iterator[None]:
-    """Each test starts with nothing remembered across layouts (nor excerpts' layouts)."""
-    render.forget_layouts()
-    yield
-    render.forget_layouts()
+pytestmark = pytest.mark.usefixtures("forgotten_layouts")
 
 
 def _pango_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
