@@ -616,9 +616,11 @@ class _ExcerptCache:
         key = (id(part._sheets), part._tree(), extra_css)
         with self._lock:
             entry = self._entries.pop(key, None)
-            if entry is not None and entry[0] is part._sheets:
+            if entry is not None and entry[0] is not part._sheets:
+                entry = None  # another document's sheets, at the same address since
+            if entry is not None:
                 self._entries[key] = entry  # the most recently used goes last
-        if entry is not None and entry[0] is part._sheets and _unchanged(entry[2]):
+        if entry is not None and _unchanged(entry[2]):
             return entry[1]
         first = len(part._fetcher.read)
         told = _Counting()
