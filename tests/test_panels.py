@@ -6,11 +6,14 @@ long for the piece is refused, naming the larger format.  Read back from the PDF
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
 
+from leaflet import panels
 from leaflet.compose import LABELS, compose_html
 from leaflet.formats import LARGER, get_format
 from leaflet.importer import import_file
@@ -283,3 +286,125 @@ def test_a_short_lead_on_the_cover_sits_at_its_foot_below_the_title() -> None:
         document.close()
     assert first_top > 0.8 * height  # the title at the top
     assert last_bottom < 0.15 * height  # the lead's last line near the foot (8 mm margin)
+
+
+def cover_search(
+    name: str, fmt_name: str, template_name: str
+) -> tuple[float, int, Callable[[float], tuple[bool, bool]]]:
+    """The cover title's size the search chooses, the layouts it took, and an independent
+    check of a size: (the masthead fits its share of the cover with no line wider than it,
+    it fits with a one-word line wider than it or a taller masthead ruled out only)."""
+    from leaflet.pipeline import MAX_SCALE, PX, _scale_css
+
+    statement = load_statement(EXAMPLES / f"{name}.md")
+    fmt, template = get_format(fmt_name), get_template(template_name)
+    plan = panels.plan_panels(statement, fmt)
+    _, typesetter = panels._compose(statement, fmt, template, RenderOptions(format=fmt_name), plan)
+    before = typesetter.passes
+    css = panels._cover_title(typesetter, fmt, plan, statement.title)
+    passes = typesetter.passes - before
+    found = re.search(r"font-size: ([\d.]+)pt", css)
+    assert found, css
+    cover = typesetter.excerpt("panel-cover")
+    room = panels.MASTHEAD_SHARE[plan.cover_lead] * plan.area * PX
+
+    def check(size: float) -> tuple[bool, bool]:
+        laid_out = cover.layout(
+            f"{_scale_css(fmt, MAX_SCALE)}\n#cover-masthead .title {{ font-size: {size:.2f}pt "
+            f"!important; overflow-wrap: normal !important; }}{panels.COVER_ALONE}"
+        )
+        head = laid_out.blocks("cover-masthead")[0]
+        one_page = {block.page for block in laid_out.blocks("panel-cover")} == {0}
+        lines = laid_out.lines_of("cover-masthead", "title")
+        word = any(
+            len(line.text.split(" ")) == 1 and line.extent > head.width + 0.5 for line in lines
+        )
+        room_left = one_page and head.height <= room and not word
+        return room_left and all(w <= head.width + 0.5 for w in head.line_widths), room_left
+
+    return float(found.group(1)), passes, check
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "template"),
+    [
+        ("en-free-transit", "dl-trifold", "classic"),
+        ("en-free-transit", "dl-trifold", "zine"),  # label tape: padding on every line
+        ("uk-labour-rights", "dl-trifold", "bold"),
+        ("uk-labour-rights", "letter-trifold", "zine"),
+        ("es-vivienda", "a5-zine", "modern"),
+        ("uk-labour-rights", "a5-zine", "bold"),
+    ],
+)
+def test_the_cover_title_is_the_largest_the_cover_lets_it_be(
+    name: str, fmt: str, template: str
+) -> None:
+    size, _, check = cover_search(name, fmt, template)
+    assert check(size)[0]
+    # Larger, the masthead leaves its share of the cover or a word its measure (a line's
+    # decoration may overflow at one size and not the next: those are tried a step apart).
+    step = 1 + panels.TITLE_PRECISION
+    smallest = panels.TITLE_SIZES[0] * get_format(fmt).body_size
+    assert not check(size * step**3)[1]
+    assert size > 1.5 * smallest
+
+
+@pytest.mark.parametrize(
+    ("name", "template"),
+    [
+        ("en-free-transit", "classic"),
+        ("en-free-transit", "modern"),
+        ("uk-labour-rights", "classic"),
+    ],
+)
+@pytest.mark.usefixtures("forgotten_layouts")
+def test_the_cover_title_is_found_in_a_few_layouts_predicted_from_its_words(
+    name: str, template: str
+) -> None:
+    # The smallest size, the size its words predict, and one a step larger (a bisection to
+    # the same precision takes six).
+    _, passes, _ = cover_search(name, "dl-trifold", template)
+    assert passes <= 4
+
+
+@pytest.mark.usefixtures("forgotten_layouts")
+def test_a_title_of_long_words_one_to_a_line_is_not_tried_smaller() -> None:
+    # "… не / розхідний / матеріал": the last two words never share a line on the panel, so
+    # no smaller size is tried to end it on two words.
+    _, passes, _ = cover_search("uk-labour-rights", "dl-trifold", "classic")
+    assert passes <= 4
+    statement = load_statement(EXAMPLES / "uk-labour-rights.md")
+    pdf, _ = render_pages(statement, "dl-trifold", "classic")
+    assert squeezed(statement.title) in page_texts(pdf)[0]
+
+
+@pytest.mark.usefixtures("forgotten_layouts")
+def test_sections_of_a_short_text_each_open_an_inside_page_in_one_layout(
+    tmp_path: Path,
+) -> None:
+    sections = "\n\n".join(
+        f"## Part {n}\n\n" + " ".join(["Word of part", str(n) + "."] * 25) for n in (1, 2, 3)
+    )
+    source = tmp_path / "statement.md"
+    source.write_text(
+        f'---\ntitle: "Three short parts"\nslogans: ["Join us!"]\n---\n\n{sections}\n',
+        encoding="utf-8",
+    )
+    statement = load_statement(source)
+    spreads: list[int] = []
+    original = panels._spread
+
+    def spread(*args: Any, **kwargs: Any) -> Any:
+        typesetter = args[0]
+        before = typesetter.passes
+        found = original(*args, **kwargs)
+        spreads.append(typesetter.passes - before)
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(panels, "_spread", spread)
+        pdf, _ = render_pages(statement, "dl-zfold", "classic")
+    assert spreads == [1]
+    texts = page_texts(pdf)
+    for n, page in zip((1, 2, 3), texts[1:4], strict=True):
+        assert page.startswith(f"part{n}"), page[:40]

@@ -208,3 +208,17 @@ def test_repairs_never_cost_a_page() -> None:
         repaired = render_statement(statement, options)
         assert repaired.page_count == plain.page_count
         assert len(repaired.notes) <= len(plain.notes)
+
+
+def test_a_stack_of_words_too_long_to_share_a_line_is_left_as_it_is() -> None:
+    # Each word fills the measure: no narrower measure brings a word down to the last line,
+    # so no repair is proposed (nor a layout spent on it).
+    words = "internationalism responsibilities organizational"
+    setter = typesetter(
+        f"<h2>{words}</h2><p>Text after it.</p>", HEADING_STYLE + "h2 { width: 45mm; }"
+    )
+    walk = walk_lines(setter.layout())
+    heading = [found for found in walk.layout.lines if found.role == "heading"]
+    assert [found.text.strip() for found in heading] == words.split()
+    assert lonely_last_word(walk.layout)
+    assert repair_css(walk, setter.selector) == ""

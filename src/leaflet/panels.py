@@ -52,10 +52,15 @@ TITLE_SIZES = (2.0, 7.5)
 #: How much of the cover's height the masthead (title, subtitle, byline) may take, with the
 #: lead below it, or alone.
 MASTHEAD_SHARE = {True: 0.55, False: 0.7}
-#: Layouts the cover title's search takes (a layout of the cover alone is cheap).
-TITLE_PASSES = 6
+#: Layouts the cover title's search may take (a layout of the cover alone is cheap), and how
+#: close to the largest size that fits it comes (relative).
+TITLE_PASSES, TITLE_PRECISION = 6, 0.04
+#: A title line running past the measure by at most this many ems is no word too wide for
+#: it (a template's padding cloned on each line, which WeasyPrint breaks lines without): the
+#: search tries this many sizes a step below the largest for one whose lines all keep to it.
+RAGGED, TITLE_RAGGED = 0.5, 8
 #: A title whose last line holds one word is tried this much smaller, so many times at most.
-TITLE_STEP, TITLE_STEPS = 0.95, 4
+TITLE_STEP, TITLE_STEPS = 0.95, 3
 #: The space between the cover's masthead and its lead, in rem (base.css agrees).
 COVER_GAP = 1.4
 #: Room kept below the cover's lead set at its foot, a share of the page's height: the cover
@@ -218,19 +223,67 @@ def _compose(
     return html, _typesetter(statement, template, html, options)
 
 
+@dataclass(frozen=True, slots=True)
+class _Masthead:
+    """The cover's masthead laid out with its title at one size."""
+
+    #: The cover on one page, the masthead within its share of it, no line wider than it.
+    fits: bool
+    #: The same, lines let run past the measure by a little (:data:`RAGGED`): a word no wider
+    #: than the masthead, a line's decoration apart.
+    room: bool
+    #: The masthead's height and the title's lines (their text and width, px), for predicting
+    #: the title's lines at another size.
+    height: float
+    width: float
+    lines: tuple[tuple[str, float], ...]
+    line_height: float
+
+    @property
+    def lonely(self) -> bool:
+        """The title's last line holds one word (a title of several lines)."""
+        return len(self.lines) > 1 and len(self.lines[-1][0].split()) < 2
+
+    def predicted(self, size: float, at: float) -> tuple[float, bool]:
+        """The masthead's height with the title at *size* (this layout's at *at*), its words
+        breaking greedily as WeasyPrint breaks them, each as wide as its letters are on its
+        line, growing with the size; and whether no word is then wider than the masthead."""
+        grow = size / at
+        words: list[float] = []
+        space = 0.0
+        for text, width in self.lines:
+            per_letter = width / max(len(text.strip()), 1)
+            words += [len(word) * per_letter * grow for word in text.split(" ") if word]
+            space = max(space, per_letter * grow)
+        count, used = 1, -space
+        for word in words:
+            if used + space + word > self.width and used > 0:
+                count, used = count + 1, word
+            else:
+                used += space + word
+        title = self.line_height * len(self.lines)
+        height = self.height - title + count * self.line_height * grow
+        return height, max(words, default=0.0) <= self.width
+
+
 def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: str) -> str:
     """The stylesheet setting the cover's title as large as the cover lets it be (in points,
     whatever the fitted scale: it is searched with the rest of the cover at the largest): the
     masthead taking at most its share of the page, no word wider than the panel, the cover on
-    one page.  Nothing (the template's size) when even the smallest tried does not fit."""
+    one page.  Nothing (the template's size) when even the smallest tried does not fit.
+
+    The search lays out the cover alone at the smallest size first; the title's words measured
+    there predict the largest size that fits, which is tried, and a size
+    :data:`TITLE_PRECISION` larger to show it is the largest (bisecting the sizes known to fit
+    and not when a prediction misses)."""
     from .pipeline import MAX_SCALE, PX, _scale_css
-    from .render import preflight_layout
 
     title_words = title.split()
     base = _scale_css(fmt, MAX_SCALE)
     # The search lays out the cover alone, in a document holding nothing else.
     cover = typesetter.excerpt("panel-cover")
     room = MASTHEAD_SHARE[plan.cover_lead] * plan.area * PX
+    tried: dict[float, _Masthead] = {}
 
     def css(size: float) -> str:
         return (
@@ -238,71 +291,161 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
             "overflow-wrap: normal !important; }"
         )
 
-    def fits(size: float) -> bool:
+    def measure(size: float) -> _Masthead:
+        size = round(size, 2)
+        if size in tried:
+            return tried[size]
         laid_out = cover.layout(f"{base}\n{css(size)}{COVER_ALONE}")
         # The masthead's first block (a template's ``::after`` makes another, empty one).
         masthead = laid_out.blocks("cover-masthead")
-        if _pages(laid_out, "panel-cover") != 1 or _pages(laid_out, "cover-masthead") != 1:
-            return False
         head = masthead[0]
-        return head.height <= room and all(
-            width <= head.width + SLACK for width in head.line_widths
+        tall = (
+            _pages(laid_out, "panel-cover") == 1
+            and _pages(laid_out, "cover-masthead") == 1
+            and head.height <= room
         )
+        over = max((width - head.width for width in head.line_widths), default=0.0)
+        em = size / 0.75  # px
+        heading = laid_out.lines_of("cover-masthead", "title")
+        spacing = (heading[-1].bottom - heading[0].top) / len(heading) if heading else 0.0
+        found = tuple((line.text, line.width) for line in heading)
+        # A word wider than the masthead (a line of one word, its decoration counted): too
+        # large, whatever else.
+        word = any(
+            len(line.text.split(" ")) == 1 and line.extent > head.width + SLACK for line in heading
+        )
+        tried[size] = _Masthead(
+            tall and over <= SLACK,
+            tall and not word and over <= RAGGED * em,
+            head.height,
+            head.width,
+            found,
+            spacing,
+        )
+        return tried[size]
 
-    def lonely(size: float) -> bool:
-        # The title's last line one word alone (a title of three words or more).
-        laid_out = cover.layout(f"{base}\n{css(size)}{COVER_ALONE}")
-        lines = [line for line in preflight_layout(laid_out).lines if line.role == "heading"]
-        title = [line for line in lines if lines and line.paragraph == lines[0].paragraph]
-        return len(title) > 1 and len(title[-1].text.split()) < 2
+    def largest(known: float) -> float:
+        """The largest size predicted to fit, from the layout at *known*."""
+        masthead = tried[round(known, 2)]
+        size = high
+        while size > low:
+            height, narrow = masthead.predicted(size, known)
+            if narrow and height <= room:
+                return size
+            size /= 1 + TITLE_PRECISION / 4
+        return low
 
     low, high = (fmt.body_size * size for size in TITLE_SIZES)
-    if not fits(low):
+    if not measure(low).fits:
         return ""
+    # The largest size whose masthead fits the room (its height grows with the size), ...
+    fits, fails = low, None
+    guess = largest(low) / (1 + TITLE_PRECISION / 4)
     for _ in range(TITLE_PASSES - 1):
-        middle = (low * high) ** 0.5
-        low, high = (middle, high) if fits(middle) else (low, middle)
-    if len(title_words) >= 3:
+        if fails is not None and fails / fits - 1 < TITLE_PRECISION:
+            break
+        if fits >= high / (1 + TITLE_PRECISION / 4):
+            break
+        ceiling = fails if fails is not None else high
+        if not fits < guess < ceiling:
+            guess = (fits * ceiling) ** 0.5
+        if measure(guess).room:
+            fits = guess
+        else:
+            fails = guess
+        # Aimed a little short of the largest predicted; when that is no larger than the
+        # largest known to fit, just above it (to show it is the largest), or between the two
+        # known when they are far apart (the prediction misses).
+        predicted = largest(guess) / (1 + TITLE_PRECISION / 4)
+        if predicted > fits:
+            guess = predicted
+        elif fails is not None and fails / fits - 1 > 2 * TITLE_PRECISION:
+            guess = (fits * fails) ** 0.5
+        else:
+            guess = fits * (1 + TITLE_PRECISION / 2)
+    # ... then, of it and a few sizes below, the first whose lines all keep to the measure:
+    # a line's decoration (a template's padding cloned on each line) may push a line past it
+    # at one size and not at the next.
+    best = round(max(size for size, found in tried.items() if found.fits), 2)
+    for step in range(TITLE_RAGGED + 1):
+        size = round(fits * (1 - TITLE_PRECISION / 2) ** step, 2)
+        if size <= best:
+            break
+        if measure(size).fits:
+            best = size
+            break
+    if len(title_words) >= 3 and tried[best].lonely and not _stacked(tried[best]):
         # A little smaller may bring the word before it down too.
         for step in range(1, TITLE_STEPS + 1):
-            if not lonely(low * TITLE_STEP ** (step - 1)):
-                return css(low * TITLE_STEP ** (step - 1))
-    return css(low)
+            smaller = measure(best * TITLE_STEP**step)
+            if smaller.fits and not smaller.lonely:
+                return css(round(best * TITLE_STEP**step, 2))
+    return css(best)
+
+
+def _stacked(masthead: _Masthead) -> bool:
+    """Whether a title's last line of one word stays so however much smaller it is tried:
+    its last two words do not fit on one line even at the smallest step (a stack of long
+    words is no fault to mend)."""
+    if len(masthead.lines) < 2:
+        return False
+    (before, before_width), (_, last) = masthead.lines[-2:]
+    words = before.split(" ")
+    # The line before's last word, as wide as its letters are on average on it.
+    word = len(words[-1]) * before_width / max(len(before), 1)
+    return (word + last) * TITLE_STEP**TITLE_STEPS > masthead.width * (1 + TITLE_PRECISION)
 
 
 def _spread(
-    typesetter: Typesetter, fmt: Format, fit: Fit, starts: list[str], css: str, budget: int
+    typesetter: Typesetter, fit: Fit, starts: list[str], css: str, budget: int
 ) -> tuple[Fit, str]:
     """A text too short to fill the inside pages even in the largest type, spread over more of
-    them: sections of the body (or the notes) start a page, of the selectors *starts* chosen
-    one at a time (of the breaks that keep every section on the inside pages, the one using
-    most pages, then leaving the emptiest page fullest), as long as pages are left to fill."""
+    them: sections of the body (or the notes) start a page (*css*: the whole stylesheet but
+    those breaks).  Every one of the selectors *starts* at once when each section then fits
+    on the page it opens, on the inside pages (the most pages the text can take, a section
+    to a panel); else chosen one at a time (of the breaks that keep every section on the
+    inside pages, the one using most pages, then leaving the emptiest page fullest), as long
+    as pages are left to fill."""
     from .fit import Fit, Measure
 
-    passes, broken, best = 0, css, fit
-    left = list(starts)
+    def laid(rules: str) -> tuple[_Sections, LaidOut]:
+        laid_out = typesetter.layout(f"{css}\n{rules}")
+        return _sections(laid_out), laid_out
+
+    def rule(start: str) -> str:
+        return f"{start} {{ break-before: page; }}"
+
+    passes, best, broken = 0, fit, css
+    if starts and len(starts) < budget:
+        every = "\n".join(rule(start) for start in starts)
+        sections, _ = laid(every)
+        passes += 1
+        used = len(sections.inside)
+        if not sections.overflows and used == len(starts) + 1 and used <= budget:
+            best = Fit(fit.scale, Measure(used, sections.fill), fit.passes + passes)
+            return best, f"{css}\n{every}"
+    left, chosen = list(starts), ""
     while left and passes < SPREAD_PASSES:
         step: tuple[int, float, str, _Sections] | None = None
         for start in left[: SPREAD_PASSES - passes]:
-            rule = f"{start} {{ break-before: page; }}"
-            laid_out = _layout(typesetter, fmt, fit.scale, f"{broken}\n{rule}")
+            sections, laid_out = laid(f"{chosen}\n{rule(start)}")
             passes += 1
-            sections = _sections(laid_out)
             if sections.overflows or len(sections.inside) > budget:
                 continue
             emptiest = min(laid_out.page_fill(page) for page in sections.inside)
             if step is None or (len(sections.inside), emptiest) > step[:2]:
-                step = (len(sections.inside), emptiest, rule, sections)
+                step = (len(sections.inside), emptiest, start, sections)
         if step is None:
             break
-        used, _, rule, sections = step
-        left.remove(rule.split(" {")[0])
-        broken = f"{broken}\n{rule}"
+        used, _, start, sections = step
+        left.remove(start)
+        chosen = f"{chosen}\n{rule(start)}"
         if used > best.measure.pages:
-            best, css = Fit(fit.scale, Measure(used, sections.fill), fit.passes + passes), broken
+            best = Fit(fit.scale, Measure(used, sections.fill), fit.passes + passes)
+            broken = f"{css}\n{chosen}"
         if used == budget:
             break
-    return best, css
+    return best, broken
 
 
 def _starts(html: str, plan: PanelPlan) -> list[str]:
@@ -377,9 +520,39 @@ def _render(
         return measure
 
     low = min(MIN_BODY_SIZE / fmt.body_size, 1.0)
-    fit = fit_scale(measuring(title_css), pages=budget, low=low, high=MAX_SCALE)
-    if fit.measure.pages < budget:
-        fit, title_css = _spread(typesetter, fmt, fit, _starts(html, plan), title_css, budget)
+    # A piece of panels holds little text: most statements fit its pages at the largest type,
+    # which one layout shows; a longer one is predicted down from there.
+    fit = fit_scale(measuring(title_css), pages=budget, low=low, high=MAX_SCALE, start=MAX_SCALE)
+    # Every layout from here on carries the cover title's size and the back page's slogans,
+    # sized on the fitting's last layout; a text too short for the inside pages is spread
+    # over them with the rest in place (the cover's lead down), so that the spreading's
+    # chosen layout is the document's.
+    natural = _layout(typesetter, fmt, fit.scale, title_css)
+    alone: Typesetter | None = None
+    if statement.slogans and plan.signup != "back":
+        css, natural, alone = _back_page_css(
+            typesetter, fmt, fit.scale, statement.slogans, extra_css=title_css
+        )
+    else:
+        css = natural.css
+    starts = _starts(html, plan)
+
+    def laid(lead_down: str) -> tuple[Fit, LaidOut]:
+        whole, spread = "\n".join(filter(None, [css, lead_down])), fit
+        if fit.measure.pages < budget:
+            spread, whole = _spread(typesetter, fit, starts, whole, budget)
+        shown = "\n".join(
+            f"#panel-blank-{n} {{ display: block !important; }}"
+            for n in range(1, budget - spread.measure.pages + 1)
+        )
+        if alone is not None and whole == css and not shown:  # the back page alone is new
+            return spread, typesetter.layout_last_page(css, natural, alone)
+        return spread, typesetter.layout("\n".join(filter(None, [whole, shown])))
+
+    lead_down = _lead_down(typesetter, fmt, plan, fit.scale, title_css)
+    fit, laid_out = laid(lead_down)
+    if lead_down and _sections(laid_out).overflows:  # the lead pushed a hair too far
+        fit, laid_out = laid("")
     blanks = budget - fit.measure.pages
     if blanks:
         LOGGER.warning(
@@ -397,25 +570,6 @@ def _render(
             "contact or imprint for the back, which holds the sign-up area)",
             fmt.name,
         )
-    # Every layout from here on carries the cover title's size: the fitting's last layout is
-    # reused when nothing is added to it.  The back page's slogans are sized on it, and the
-    # document laid out once with them and the rest (blank pages shown, the cover's lead down).
-    shown = "\n".join(
-        f"#panel-blank-{n} {{ display: block !important; }}" for n in range(1, blanks + 1)
-    )
-    lead_down = _lead_down(typesetter, fmt, plan, fit.scale, title_css)
-    if statement.slogans and plan.signup != "back":
-        css, natural, alone = _back_page_css(
-            typesetter, fmt, fit.scale, statement.slogans, extra_css=title_css
-        )
-        if not (shown or lead_down):  # the back page alone is new
-            typesetter.layout_last_page(css, natural, alone)
-    else:
-        css = _layout(typesetter, fmt, fit.scale, title_css).css
-    base = "\n".join(filter(None, [css, shown]))
-    laid_out = typesetter.layout(f"{base}\n{lead_down}" if lead_down else base)
-    if lead_down and _sections(laid_out).overflows:  # the lead pushed a hair too far
-        laid_out = typesetter.layout(base)
     laid_out, notes = _repaired(typesetter, laid_out, options)
     expected = fmt.page_rule.exact
     if laid_out.page_count != expected or _sections(laid_out).overflows:

@@ -273,6 +273,62 @@ class LaidOut:
                     found.append(_block(box, number))
         return found
 
+    def lines_of(self, element_id: str, class_name: str) -> list[TextLine]:
+        """The lines holding the text of the first element of class *class_name* in the
+        element with id *element_id* (its own or its descendants' text), in order."""
+        found: list[TextLine] = []
+        for page in self.document.pages:
+            for holder in page._page_box.descendants():
+                element = getattr(holder, "element", None)
+                if not isinstance(holder, boxes.BlockBox) or element is None:
+                    continue
+                if element.get("id") != element_id:
+                    continue
+                inner = next(
+                    (
+                        child
+                        for child in element.iter()
+                        if class_name in (child.get("class") or "").split()
+                    ),
+                    None,
+                )
+                if inner is None:
+                    return found
+                within = set(inner.iter())
+                for line in holder.descendants():
+                    if not isinstance(line, boxes.LineBox):
+                        continue
+                    texts = [
+                        box
+                        for box in line.descendants()
+                        if isinstance(box, boxes.TextBox) and box.element in within
+                    ]
+                    if texts:
+                        found.append(
+                            TextLine(
+                                "".join(box.text for box in texts),
+                                sum(box.width for box in texts),
+                                sum(child.margin_width() for child in line.children),
+                                line.position_y,
+                                line.position_y + line.height,
+                            )
+                        )
+                return found
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """A line's text of one element (:meth:`LaidOut.lines_of`): its width, the width of
+    everything on the line (the element's padding and borders, other elements' text), and
+    its line box's top and bottom, in CSS pixels."""
+
+    text: str
+    width: float
+    extent: float
+    top: float
+    bottom: float
+
 
 @dataclass(frozen=True, slots=True)
 class Block:

@@ -67,6 +67,8 @@ def repair_css(walk: Walk, selector: Callable[[Any], str], *, strong: bool = Fal
             start -= 1
         box = holders[last]
         measure = balanced_measure(layout.lines[start : last + 1], box.width)
+        if measure >= box.width:
+            continue  # no narrower measure mends it (a stack of one word a line): no layout
         centred = box.style["text_align_all"] == "center"
         margins = {"margin_left": "auto", "margin_right": "auto"} if centred else {}
         add(note, max_width=f"{measure:.2f}px", **margins)
