@@ -405,7 +405,7 @@ def _spread(
     on the page it opens, on the inside pages (the most pages the text can take, a section
     to a panel); else chosen one at a time (of the breaks that keep every section on the
     inside pages, the one using most pages, then leaving the emptiest page fullest), as long
-    as pages are left to fill."""
+    as pages are left to fill and the text can take more (as many as with every break)."""
     from .fit import Fit, Measure
 
     def laid(rules: str) -> tuple[_Sections, LaidOut]:
@@ -416,6 +416,8 @@ def _spread(
         return f"{start} {{ break-before: page; }}"
 
     passes, best, broken = 0, fit, css
+    # The most pages the text can take: every break adds pages or none.
+    most = budget
     if starts and len(starts) < budget:
         every = "\n".join(rule(start) for start in starts)
         sections, _ = laid(every)
@@ -424,6 +426,8 @@ def _spread(
         if not sections.overflows and used == len(starts) + 1 and used <= budget:
             best = Fit(fit.scale, Measure(used, sections.fill), fit.passes + passes)
             return best, f"{css}\n{every}"
+        if not sections.overflows and used <= budget:
+            most = used
     left, chosen = list(starts), ""
     while left and passes < SPREAD_PASSES:
         step: tuple[int, float, str, _Sections] | None = None
@@ -443,7 +447,7 @@ def _spread(
         if used > best.measure.pages:
             best = Fit(fit.scale, Measure(used, sections.fill), fit.passes + passes)
             broken = f"{css}\n{chosen}"
-        if used == budget:
+        if used >= most:
             break
     return best, broken
 
