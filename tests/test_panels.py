@@ -378,6 +378,35 @@ def test_a_title_of_long_words_one_to_a_line_is_not_tried_smaller() -> None:
     assert squeezed(statement.title) in page_texts(pdf)[0]
 
 
+def spread_passes(statement: Statement, fmt: str, template: str) -> tuple[list[int], bytes]:
+    """The layouts each spreading of a short text took, and the pages."""
+    spreads: list[int] = []
+    original = panels._spread
+
+    def spread(*args: Any, **kwargs: Any) -> Any:
+        typesetter = args[0]
+        before = typesetter.passes
+        found = original(*args, **kwargs)
+        spreads.append(typesetter.passes - before)
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(panels, "_spread", spread)
+        pdf, _ = render_pages(statement, fmt, template)
+    return spreads, pdf
+
+
+@pytest.mark.usefixtures("forgotten_layouts")
+def test_a_spreading_stops_at_the_most_pages_every_break_gives() -> None:
+    # The mini zine's six inside pages: with every break the text takes five (a section runs
+    # over two), so the first break reaching five ends the search: every break at once, then
+    # the three breaks alone, instead of three rounds.
+    statement = load_statement(EXAMPLES / "uk-labour-rights.md")
+    spreads, pdf = spread_passes(statement, "a5-zine", "classic")
+    assert spreads == [4]
+    assert sum(bool(text) for text in page_texts(pdf)[1:7]) == 5
+
+
 @pytest.mark.usefixtures("forgotten_layouts")
 def test_sections_of_a_short_text_each_open_an_inside_page_in_one_layout(
     tmp_path: Path,
@@ -391,19 +420,7 @@ def test_sections_of_a_short_text_each_open_an_inside_page_in_one_layout(
         encoding="utf-8",
     )
     statement = load_statement(source)
-    spreads: list[int] = []
-    original = panels._spread
-
-    def spread(*args: Any, **kwargs: Any) -> Any:
-        typesetter = args[0]
-        before = typesetter.passes
-        found = original(*args, **kwargs)
-        spreads.append(typesetter.passes - before)
-        return found
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(panels, "_spread", spread)
-        pdf, _ = render_pages(statement, "dl-zfold", "classic")
+    spreads, pdf = spread_passes(statement, "dl-zfold", "classic")
     assert spreads == [1]
     texts = page_texts(pdf)
     for n, page in zip((1, 2, 3), texts[1:4], strict=True):
