@@ -68,6 +68,9 @@ COVER_GAP = 1.4
 LEAD_DOWN_SLACK = 0.03
 #: Hides all but the cover (the title's search lays out the cover alone).
 COVER_ALONE = "\nbody > :not(.panel-cover) { display: none !important; }"
+#: The cover as tall as what it holds (not its page): how much room its lead may be moved
+#: down by is measured so, and the title searched so (the same layout serves both).
+COVER_NATURAL = "\n#panel-cover { min-height: 0 !important; }"
 #: A section of the body that may start an inside page (for a text too short to fill them):
 #: the *n*-th section head.
 SECTION_START = ".panel-inside .body > h2:nth-of-type({n})"
@@ -295,7 +298,7 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
         size = round(size, 2)
         if size in tried:
             return tried[size]
-        laid_out = cover.layout(f"{base}\n{css(size)}{COVER_ALONE}")
+        laid_out = cover.layout(f"{base}\n{css(size)}{COVER_NATURAL}{COVER_ALONE}")
         # The masthead's first block (a template's ``::after`` makes another, empty one).
         masthead = laid_out.blocks("cover-masthead")
         head = masthead[0]
@@ -470,8 +473,7 @@ def _lead_down(
     if not plan.cover_lead:
         return ""
     probe = typesetter.excerpt("panel-cover").layout(
-        f"{_scale_css(fmt, scale)}\n{title_css}\n#panel-cover {{ min-height: 0 !important; }}"
-        f"{COVER_ALONE}"
+        f"{_scale_css(fmt, scale)}\n{title_css}{COVER_NATURAL}{COVER_ALONE}"
     )
     cover = probe.blocks("panel-cover")
     if len(cover) != 1:
