@@ -5,15 +5,24 @@ leaflet).
 Each round renders every statement once in A5 and once in each format, alternating, so the
 machine's noise falls on both alike; a case's ratio is the median of its per-round ratios.
 Prints, per statement and format: the A5 and format medians (seconds), the ratio, and the
-layout passes each took.  Usage: python bench/bench_formats.py [--rounds N] [--formats F,F]
+layout passes each took.
+
+With ``--cli``, each render is a ``leaflet render`` command of its own, timed from start to
+exit: what an organizer waits for (the start-up, fonts and stylesheets included), where the
+default measures the rendering alone in a warm process.
+
+Usage: python bench/bench_formats.py [--rounds N] [--formats F,F] [--cli]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,42 +49,67 @@ def timed(statement: object, fmt: str) -> tuple[float, int]:
     return time.perf_counter() - start, result.passes
 
 
+def command(path: Path, fmt: str, output: Path) -> tuple[float, int]:
+    """One ``leaflet render`` process, timed from its start to its exit (passes unknown)."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "leaflet", "render", str(path), "--format", fmt, "-o", str(output)],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        check=False,
+    )
+    took = time.perf_counter() - start
+    if done.returncode:
+        raise LeafletError(done.stderr.decode(errors="replace").strip())
+    return took, 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="alternations (default: 5)")
     parser.add_argument("--formats", default=",".join(FORMATS), help="formats to compare")
+    parser.add_argument("--cli", action="store_true", help="time `leaflet render` processes")
     args = parser.parse_args()
     formats = args.formats.split(",")
-    statements = {name: load_statement(REPO / "examples" / f"{name}.md") for name in STATEMENTS}
+    folder = Path(tempfile.mkdtemp(prefix="bench-formats-"))
+    if args.cli:
+        paths = {name: REPO / "examples" / f"{name}.md" for name in STATEMENTS}
+        statements: dict[str, object] = dict(paths)
+
+        def timed_case(statement: object, fmt: str) -> tuple[float, int]:
+            return command(statement, fmt, folder / f"{fmt}.pdf")  # type: ignore[arg-type]
+    else:
+        statements = {name: load_statement(REPO / "examples" / f"{name}.md") for name in STATEMENTS}
+        timed_case = timed
     for statement in statements.values():  # warm: fonts, templates, hyphenation patterns
         for fmt in [BASE, *formats]:
             with contextlib.suppress(LeafletError):  # too long for a piece: skipped
-                timed(statement, fmt)
+                timed_case(statement, fmt)
     ratios: dict[tuple[str, str], list[float]] = {}
     seconds: dict[tuple[str, str], list[float]] = {}
     passes: dict[tuple[str, str], int] = {}
     for _ in range(args.rounds):
         for name, statement in statements.items():
-            base, base_passes = timed(statement, BASE)
+            base, base_passes = timed_case(statement, BASE)
             seconds.setdefault((name, BASE), []).append(base)
             passes[(name, BASE)] = base_passes
             for fmt in formats:
                 try:
-                    took, count = timed(statement, fmt)
+                    took, count = timed_case(statement, fmt)
                 except LeafletError:
                     continue
                 ratios.setdefault((name, fmt), []).append(took / base)
                 seconds.setdefault((name, fmt), []).append(took)
                 passes[(name, fmt)] = count
+    how = "`leaflet render` processes" if args.cli else "renders in a warm process"
+    print(f"{how}, {args.rounds} rounds")
     print(f"{'statement':18} {'format':12} {'a5 s':>6} {'fmt s':>6} {'ratio':>6}  passes a5 → fmt")
     for (name, fmt), values in ratios.items():
         a5 = statistics.median(seconds[(name, BASE)])
         this = statistics.median(seconds[(name, fmt)])
         ratio = statistics.median(values)
-        print(
-            f"{name:18} {fmt:12} {a5:6.2f} {this:6.2f} {ratio:5.2f}×  "
-            f"{passes[(name, BASE)]} → {passes[(name, fmt)]}"
-        )
+        counted = "" if args.cli else f"{passes[(name, BASE)]} → {passes[(name, fmt)]}"
+        print(f"{name:18} {fmt:12} {a5:6.2f} {this:6.2f} {ratio:5.2f}×  {counted}")
     for fmt in formats:
         found = [statistics.median(v) for (_, f), v in ratios.items() if f == fmt]
         if found:
