@@ -420,8 +420,42 @@ def test_sections_of_a_short_text_each_open_an_inside_page_in_one_layout(
         encoding="utf-8",
     )
     statement = load_statement(source)
-    spreads, pdf = spread_passes(statement, "dl-zfold", "classic")
-    assert spreads == [1]
+    whole, pdf = whole_layouts(statement, "dl-zfold", "classic")
+    # Every section on a page of its own at the largest type, then the blank fourth shown.
+    assert len(whole) == 2
     texts = page_texts(pdf)
     for n, page in zip((1, 2, 3), texts[1:4], strict=True):
         assert page.startswith(f"part{n}"), page[:40]
+
+
+def whole_layouts(statement: Statement, fmt: str, template: str) -> tuple[list[str], bytes]:
+    """The stylesheets of the layouts of the whole document (no excerpt) a render took, and
+    its pages."""
+    from leaflet.render import Typesetter
+
+    whole: list[str] = []
+    original = Typesetter._layout
+
+    def counted(self: Typesetter, extra_css: str) -> Any:
+        if not self._kept:
+            whole.append(extra_css)
+        return original(self, extra_css)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Typesetter, "_layout", counted)
+        pdf, _ = render_pages(statement, fmt, template)
+    return whole, pdf
+
+
+@pytest.mark.usefixtures("forgotten_layouts")
+def test_a_short_statement_s_tri_fold_lays_the_whole_document_out_once() -> None:
+    # Its three sections each fit an inside panel at the largest type: that layout is the
+    # document's, the back panel's slogans and the cover's lead then set a page at a time.
+    statement = load_statement(EXAMPLES / "uk-labour-rights.md")
+    whole, pdf = whole_layouts(statement, "dl-trifold", "classic")
+    assert len(whole) == 1
+    texts = page_texts(pdf)
+    heads = [squeezed(h) for h in re.findall(r"^## (.+)$", statement.source.read_text(), re.M)]
+    for head, page in zip(heads, texts[1:4], strict=True):
+        assert page.startswith(head), (head, page[:40])
+    assert_designed(statement, "dl-trifold", pdf)

@@ -1,6 +1,6 @@
 """One part of a document laid out alone (:meth:`render.Typesetter.excerpt`, a booklet's back
 page while its slogans are sized) and a booklet's last page set anew on the text pages of a
-layout already made (:meth:`render.Typesetter.layout_last_page`): the same lines and the same
+layout already made (:meth:`render.Typesetter.layout_part_page`): the same lines and the same
 pages as laying out the whole document, at the cost of one page."""
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def test_the_last_page_alone_is_set_anew_on_the_text_pages(head: str) -> None:
     base = typesetter.layout(_scale_css(get_format("a5-fold"), 1.1))
     final_css = f"{base.css}\n{SIZED}"
     passes = typesetter.passes
-    spliced = typesetter.layout_last_page(final_css, base, typesetter.excerpt("back-page"))
+    spliced = typesetter.layout_part_page(final_css, base, typesetter.excerpt("back-page"))
     assert typesetter.passes == passes + 1  # the back page's part, not the whole
     assert spliced.document.pages[:-1] == base.document.pages[:-1]
     assert typesetter.layout(final_css) is spliced  # kept like any layout
@@ -115,7 +115,7 @@ def test_a_last_page_in_another_page_context_is_laid_out_whole() -> None:
     typesetter = booklet(head=TITLED_BACK)
     base = typesetter.layout()
     final_css = f"{base.css}\n{SIZED}"
-    laid_out = typesetter.layout_last_page(final_css, base, typesetter.excerpt("back-page"))
+    laid_out = typesetter.layout_part_page(final_css, base, typesetter.excerpt("back-page"))
     assert laid_out.document.pages[0] is not base.document.pages[0]
     whole = booklet(head=TITLED_BACK).layout(final_css)
     assert write_pdf(laid_out, identifier=b"same") == write_pdf(whole, identifier=b"same")
@@ -128,3 +128,46 @@ def test_a_layout_s_lines_are_walked_once() -> None:
     assert preflight_layout(laid_out) is walk.layout  # the fitter's read, then the repairs'
     posters = walk_lines(laid_out, posters=True)
     assert posters is not walk and all(page.designed for page in posters.layout.pages)
+
+
+def trifold() -> Typesetter:
+    """A typesetter of an example statement as a tri-fold: its back panel is the fifth of six
+    pages, the flap after it."""
+    from leaflet.panels import plan_panels
+
+    statement = load_statement(EXAMPLES / "uk-labour-rights.md")
+    fmt = get_format("dl-trifold")
+    plan = plan_panels(statement, fmt)
+    html = compose_html(
+        statement, fmt, get_template("classic"), back_page=True, extra={"panels": plan}
+    )
+    return _typesetter(statement, get_template("classic"), html, RenderOptions(format="dl-trifold"))
+
+
+def test_a_page_between_others_is_set_anew_as_the_whole_document_sets_it() -> None:
+    typesetter = trifold()
+    base = typesetter.layout(_scale_css(get_format("dl-trifold"), 1.1))
+    assert base.page_count == 4  # cover, one inside page (the others hidden), back, flap
+    final_css = f"{base.css}\n{SIZED}"
+    passes = typesetter.passes
+    spliced = typesetter.layout_part_page(final_css, base, typesetter.excerpt("back-page"))
+    assert typesetter.passes == passes + 1  # the back panel's part, not the whole
+    pages = spliced.document.pages
+    assert pages[:2] == base.document.pages[:2] and pages[3] is base.document.pages[3]
+    assert pages[2] is not base.document.pages[2]
+    whole = trifold().layout(final_css)
+    assert lines(preflight_layout(spliced)) == lines(preflight_layout(whole))
+    assert write_pdf(spliced, identifier=b"same") == write_pdf(whole, identifier=b"same")
+
+
+def test_a_part_sharing_its_page_is_never_set_alone() -> None:
+    # A booklet's masthead shares its page with the lead and the text: that page set from
+    # the masthead alone would lose them, so the whole document is laid out.
+    typesetter = booklet()
+    base = typesetter.layout()
+    final_css = f"{base.css}\n.masthead {{ margin-bottom: 3px !important; }}"
+    passes = typesetter.passes
+    laid_out = typesetter.layout_part_page(final_css, base, typesetter.excerpt("masthead"))
+    assert typesetter.passes == passes + 1  # laid out whole, no part
+    whole = booklet().layout(final_css)
+    assert write_pdf(laid_out, identifier=b"same") == write_pdf(whole, identifier=b"same")

@@ -13,8 +13,9 @@ email address), and the flap gets it when there are no notes for it.
 The type is fitted so that the text fills the inside pages, between the smallest readable
 size and :data:`pipeline.MAX_SCALE`, the cover, back and flap each staying on their page.  A
 statement that does not fit even at the smallest size is a :class:`RenderError` suggesting
-the next larger format; a short one grows, and when even the largest type leaves inside
-pages empty they are the last of the inside (a warning says so), never a page in the middle.
+the next larger format; a short one grows, its sections each opening an inside page when
+that spreads it further, and when even the largest type leaves inside pages empty they are
+the last of the inside (a warning says so), never a page in the middle.
 Notes too long for the flap go to the end of the inside flow instead, and a lead too long for
 the cover opens the inside.
 """
@@ -22,6 +23,7 @@ the cover opens the inside.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -77,6 +79,10 @@ SECTION_START = ".panel-inside .body > h2:nth-of-type({n})"
 _SECTION_HEAD = '<h2 class="section-head"'
 #: Layouts the search for those breaks may take.
 SPREAD_PASSES = 12
+#: Sections that fill as many inside pages as there are, one to a page, are spread so at
+#: once when their pages together fall this far short of one page less (the text unbroken
+#: would leave an inside page empty).
+SPARE = 0.25
 #: Width tolerance for line boxes (px): rounding in the layout engine.
 SLACK = 0.5
 
@@ -455,6 +461,98 @@ def _spread(
     return best, broken
 
 
+def _spread_in_place(
+    statement: Statement,
+    typesetter: Typesetter,
+    fmt: Format,
+    plan: PanelPlan,
+    fit: Fit,
+    title_css: str,
+    starts: list[str],
+    budget: int,
+) -> tuple[Fit, LaidOut]:
+    """The fitted text with the back page's slogans sized on the fitting's last layout and
+    the cover's lead down; a text too short for the inside pages spread over them with these
+    in place, so that the spreading's chosen layout is the document's."""
+    from .pipeline import _back_page_css
+
+    natural = _layout(typesetter, fmt, fit.scale, title_css)
+    alone: Typesetter | None = None
+    if statement.slogans and plan.signup != "back":
+        css, natural, alone = _back_page_css(
+            typesetter, fmt, fit.scale, statement.slogans, extra_css=title_css
+        )
+    else:
+        css = natural.css
+
+    def laid(lead_down: str) -> tuple[Fit, LaidOut]:
+        whole, spread = "\n".join(filter(None, [css, lead_down])), fit
+        if fit.measure.pages < budget:
+            spread, whole = _spread(typesetter, fit, starts, whole, budget)
+        shown = _shown(budget - spread.measure.pages)
+        if alone is not None and whole == css and not shown:  # the back page alone is new
+            return spread, typesetter.layout_part_page(css, natural, alone)
+        return spread, typesetter.layout("\n".join(filter(None, [whole, shown])))
+
+    lead_down = _lead_down(typesetter, fmt, plan, fit.scale, title_css)
+    spread, laid_out = laid(lead_down)
+    if lead_down and _sections(laid_out).overflows:  # the lead pushed a hair too far
+        spread, laid_out = laid("")
+    return spread, laid_out
+
+
+def _shown(blanks: int) -> str:
+    """The stylesheet showing the first *blanks* blank inside pages."""
+    return "\n".join(
+        f"#panel-blank-{n} {{ display: block !important; }}" for n in range(1, blanks + 1)
+    )
+
+
+def _each_a_panel(
+    typesetter: Typesetter, fmt: Format, title_css: str, starts: list[str], budget: int
+) -> tuple[Fit, LaidOut] | float:
+    """A text of fewer sections than the piece has inside pages, each of them on a page of
+    its own at the largest type — the layout the fitting and the spreading would come to for
+    a short text, found at once: the fit and its layout, when every section fits the page
+    it opens and the text could not fill the inside pages unbroken (fewer sections than
+    pages, or their pages together :data:`SPARE` short of one page less).  Else the scale
+    the fitting starts from: the largest, or below it as the text's volume predicts."""
+    from .fit import TARGET_FILL, Fit, Measure
+    from .pipeline import MAX_SCALE
+
+    if not starts or len(starts) >= budget:
+        return MAX_SCALE
+    every = "\n".join(f"{start} {{ break-before: page; }}" for start in starts)
+    laid_out = _layout(typesetter, fmt, MAX_SCALE, f"{title_css}\n{every}")
+    sections = _sections(laid_out)
+    used = len(sections.inside)
+    volume = _volume(laid_out, sections.inside)
+    if sections.overflows:
+        return MAX_SCALE
+    if used == len(starts) + 1 and (used < budget or volume <= budget - 1 - SPARE):
+        return Fit(MAX_SCALE, Measure(used, sections.fill), 1), laid_out
+    if volume > budget:  # too long for the pages even unbroken: predicted down
+        return float(MAX_SCALE * math.sqrt((budget - 1 + TARGET_FILL) / volume))
+    return MAX_SCALE
+
+
+def _volume(laid_out: LaidOut, pages: tuple[int, ...]) -> float:
+    """How many pages' worth of text *pages* hold: on each, its text lines' extent down the
+    page's content area (0 … 1), summed."""
+    from .render import preflight_layout
+
+    bottoms: dict[int, float] = {}
+    for line in preflight_layout(laid_out).lines:
+        bottoms[line.page - 1] = max(bottoms.get(line.page - 1, 0.0), line.bottom)
+    volume = 0.0
+    for page in pages:
+        box = laid_out.document.pages[page]._page_box
+        top = box.content_box_y()
+        if page in bottoms and box.height:
+            volume += min(1.0, max(0.0, (bottoms[page] - top) / box.height))
+    return volume
+
+
 def _starts(html: str, plan: PanelPlan) -> list[str]:
     """Where the inside may start a page to spread a short text: at a section head of the
     body but the first, and at the notes when they end the inside."""
@@ -526,39 +624,34 @@ def _render(
         return measure
 
     low = min(MIN_BODY_SIZE / fmt.body_size, 1.0)
-    # A piece of panels holds little text: most statements fit its pages at the largest type,
-    # which one layout shows; a longer one is predicted down from there.
-    fit = fit_scale(measuring(title_css), pages=budget, low=low, high=MAX_SCALE, start=MAX_SCALE)
-    # Every layout from here on carries the cover title's size and the back page's slogans,
-    # sized on the fitting's last layout; a text too short for the inside pages is spread
-    # over them with the rest in place (the cover's lead down), so that the spreading's
-    # chosen layout is the document's.
-    natural = _layout(typesetter, fmt, fit.scale, title_css)
-    alone: Typesetter | None = None
-    if statement.slogans and plan.signup != "back":
-        css, natural, alone = _back_page_css(
-            typesetter, fmt, fit.scale, statement.slogans, extra_css=title_css
-        )
-    else:
-        css = natural.css
     starts = _starts(html, plan)
 
-    def laid(lead_down: str) -> tuple[Fit, LaidOut]:
-        whole, spread = "\n".join(filter(None, [css, lead_down])), fit
+    found = _each_a_panel(typesetter, fmt, title_css, starts, budget)
+    if isinstance(found, tuple):
+        # Every section on a panel of its own at the largest type: the back page's slogans
+        # are sized on that layout and the cover's lead moved down in it, a page at a time.
+        fit, laid_out = found
         if fit.measure.pages < budget:
-            spread, whole = _spread(typesetter, fit, starts, whole, budget)
-        shown = "\n".join(
-            f"#panel-blank-{n} {{ display: block !important; }}"
-            for n in range(1, budget - spread.measure.pages + 1)
+            laid_out = typesetter.layout(f"{laid_out.css}\n{_shown(budget - fit.measure.pages)}")
+        if statement.slogans and plan.signup != "back":
+            css, _, alone = _back_page_css(
+                typesetter, fmt, fit.scale, statement.slogans, natural=laid_out
+            )
+            laid_out = typesetter.layout_part_page(css, laid_out, alone)
+        lead_down = _lead_down(typesetter, fmt, plan, fit.scale, title_css)
+        if lead_down:
+            cover = typesetter.excerpt("panel-cover")
+            moved = typesetter.layout_part_page(f"{laid_out.css}\n{lead_down}", laid_out, cover)
+            if not _sections(moved).overflows:  # (the lead pushed a hair too far)
+                laid_out = moved
+    else:
+        # A piece of panels holds little text: most statements fit its pages at the largest
+        # type, which one layout shows; a longer one is predicted down from there (or from
+        # the volume every section on a panel of its own showed).
+        fit = fit_scale(measuring(title_css), pages=budget, low=low, high=MAX_SCALE, start=found)
+        fit, laid_out = _spread_in_place(
+            statement, typesetter, fmt, plan, fit, title_css, starts, budget
         )
-        if alone is not None and whole == css and not shown:  # the back page alone is new
-            return spread, typesetter.layout_last_page(css, natural, alone)
-        return spread, typesetter.layout("\n".join(filter(None, [whole, shown])))
-
-    lead_down = _lead_down(typesetter, fmt, plan, fit.scale, title_css)
-    fit, laid_out = laid(lead_down)
-    if lead_down and _sections(laid_out).overflows:  # the lead pushed a hair too far
-        fit, laid_out = laid("")
     blanks = budget - fit.measure.pages
     if blanks:
         LOGGER.warning(

@@ -500,7 +500,7 @@ def _back_page_poster(
     layout is reused and the result is the document's final one."""
     css, natural, alone = _back_page_css(typesetter, fmt, scale, slogans, extra_css=extra_css)
     # The text pages are those of the layout at this scale: only the back page is set anew.
-    return typesetter.layout_last_page(css, natural, alone)
+    return typesetter.layout_part_page(css, natural, alone)
 
 
 def _back_page_css(
@@ -510,14 +510,19 @@ def _back_page_css(
     slogans: Sequence[str],
     *,
     extra_css: str = "",
+    natural: LaidOut | None = None,
 ) -> tuple[str, LaidOut, Typesetter]:
     """The stylesheet of :func:`_back_page_poster` (the back page's slogans sized), found
     without laying the whole document out with it, for a caller that adds rules of its own
-    first; with the layout at *scale* it was found on and the back page's excerpt."""
+    first; with the layout at *scale* it was found on and the back page's excerpt.  Given
+    *natural* (a layout at *scale*), the stylesheet is its own and the back page's rules."""
     from .posters import PosterMeasure, fit_stack
 
-    base_css = f"{_scale_css(fmt, scale)}\n{extra_css}" if extra_css else _scale_css(fmt, scale)
-    natural = typesetter.layout(base_css)
+    if natural is not None:
+        base_css = natural.css
+    else:
+        base_css = f"{_scale_css(fmt, scale)}\n{extra_css}" if extra_css else _scale_css(fmt, scale)
+        natural = typesetter.layout(base_css)
     (panel,) = natural.blocks("slogans")
     (wrapper,) = natural.blocks("back-slogans")
     feet = natural.blocks("back-foot")

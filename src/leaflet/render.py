@@ -823,30 +823,34 @@ class Typesetter:
             self._serialized = ElementTree.tostring(self._html.etree_element, encoding="unicode")
         return self._serialized
 
-    def layout_last_page(self, extra_css: str, base: LaidOut, part: Typesetter) -> LaidOut:
+    def layout_part_page(self, extra_css: str, base: LaidOut, part: Typesetter) -> LaidOut:
         """:meth:`layout` with *extra_css*, which must differ from *base*'s stylesheet only
-        in rules for the elements of *part* (an :meth:`excerpt`) that *base*'s last page
-        holds alone (a booklet's back page, after a forced page break): *base*'s pages but
-        the last, and the last page of *part* laid out with *extra_css* — one page's work.
+        in rules for the elements of *part* (an :meth:`excerpt`), which one page of *base*
+        holds alone (between forced page breaks: a booklet's back page, a tri-fold's back
+        panel): *base*'s other pages, and that page as *part* lays it out with *extra_css* —
+        one page's work.
 
-        *part* sets its page on the same side as *base*'s last (not a first page), and its
-        page is kept only when it is one page in the same page context: the same named
-        page and page groups, the same page box and the same margin boxes' text (page
-        numbers, running strings); otherwise the whole document is laid out."""
+        *part* sets its page on the same side as *base*'s, and it is kept only when it is one
+        page holding nothing else, in the same page context: the same named page and page
+        groups, the same page box and the same margin boxes' text (page numbers, running
+        strings); otherwise the whole document is laid out."""
         if extra_css in self._layouts:
             return self._layouts[extra_css]
-        last = base.document.pages[-1]._page_box
-        kept, side = part._kept, last.page_type.side
-        alone = part.layout(f"{extra_css}\n.{kept} {{ break-before: {side} !important; }}")
-        page = alone.document.pages[-1]._page_box
-        if (
-            _pages_holding(base, kept) == {base.page_count - 1}
-            and _pages_holding(alone, kept) == {alone.page_count - 1}
-            and _same_context(last, page)
-        ):
-            document = base.document.copy([*base.document.pages[:-1], alone.document.pages[-1]])
-            self._layouts[extra_css] = LaidOut(document, extra_css)
-            return self._layouts[extra_css]
+        kept = part._kept
+        held = _pages_holding(base, kept)
+        if len(held) == 1 and _holds_only(base, held, kept):
+            (index,) = held
+            page = base.document.pages[index]._page_box
+            side = page.page_type.side
+            alone = part.layout(f"{extra_css}\n.{kept} {{ break-before: {side} !important; }}")
+            found = _pages_holding(alone, kept)
+            if len(found) == 1 and _holds_only(alone, found, kept):
+                (at,) = found
+                if _same_context(page, alone.document.pages[at]._page_box):
+                    pages = list(base.document.pages)
+                    pages[index] = alone.document.pages[at]
+                    self._layouts[extra_css] = LaidOut(base.document.copy(pages), extra_css)
+                    return self._layouts[extra_css]
         return self.layout(extra_css)
 
     def _read_stylesheets(self) -> list[Any]:
@@ -992,6 +996,19 @@ def _pages_holding(laid_out: LaidOut, kept: str) -> set[int]:
         for block in getattr(body, "children", [])
         if block.element is not None and kept in (block.element.get("class") or "").split()
     }
+
+
+def _holds_only(laid_out: LaidOut, pages: set[int], kept: str) -> bool:
+    """Whether *pages* hold nothing of the body but fragments of its children of class
+    *kept*."""
+    return all(
+        block.element is not None and kept in (block.element.get("class") or "").split()
+        for number in pages
+        for html in laid_out.document.pages[number]._page_box.children
+        if html.element_tag == "html"
+        for body in html.children
+        for block in getattr(body, "children", [])
+    )
 
 
 #: What places a page box and paints it, the margin boxes apart (CSS Paged Media 3 §3).
