@@ -378,22 +378,33 @@ def test_a_title_of_long_words_one_to_a_line_is_not_tried_smaller() -> None:
     assert squeezed(statement.title) in page_texts(pdf)[0]
 
 
+def watched_render(
+    statement: Statement, fmt: str, template: str, owner: Any, name: str, watch: Any
+) -> bytes:
+    """The pages of a render during which each call of *owner*'s function *name* went
+    through ``watch(original, *args)``."""
+    original = getattr(owner, name)
+
+    def watching(*args: Any) -> Any:
+        return watch(original, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(owner, name, watching)
+        pdf, _ = render_pages(statement, fmt, template)
+    return pdf
+
+
 def spread_passes(statement: Statement, fmt: str, template: str) -> tuple[list[int], bytes]:
     """The layouts each spreading of a short text took, and the pages."""
     spreads: list[int] = []
-    original = panels._spread
 
-    def spread(*args: Any, **kwargs: Any) -> Any:
-        typesetter = args[0]
+    def spread(original: Any, typesetter: Any, *args: Any) -> Any:
         before = typesetter.passes
-        found = original(*args, **kwargs)
+        found = original(typesetter, *args)
         spreads.append(typesetter.passes - before)
         return found
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(panels, "_spread", spread)
-        pdf, _ = render_pages(statement, fmt, template)
-    return spreads, pdf
+    return spreads, watched_render(statement, fmt, template, panels, "_spread", spread)
 
 
 @pytest.mark.usefixtures("forgotten_layouts")
@@ -434,17 +445,13 @@ def whole_layouts(statement: Statement, fmt: str, template: str) -> tuple[list[s
     from leaflet.render import Typesetter
 
     whole: list[str] = []
-    original = Typesetter._layout
 
-    def counted(self: Typesetter, extra_css: str) -> Any:
-        if not self._kept:
+    def counted(original: Any, typesetter: Typesetter, extra_css: str) -> Any:
+        if not typesetter._kept:
             whole.append(extra_css)
-        return original(self, extra_css)
+        return original(typesetter, extra_css)
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Typesetter, "_layout", counted)
-        pdf, _ = render_pages(statement, fmt, template)
-    return whole, pdf
+    return whole, watched_render(statement, fmt, template, Typesetter, "_layout", counted)
 
 
 @pytest.mark.usefixtures("forgotten_layouts")
