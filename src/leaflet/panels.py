@@ -406,7 +406,12 @@ def _stacked(masthead: _Masthead) -> bool:
 
 
 def _spread(
-    typesetter: Typesetter, fit: Fit, starts: list[str], css: str, budget: int
+    typesetter: Typesetter,
+    fit: Fit,
+    starts: list[str],
+    css: str,
+    budget: int,
+    every_page: int | None = None,
 ) -> tuple[Fit, str]:
     """A text too short to fill the inside pages even in the largest type, spread over more of
     them: sections of the body (or the notes) start a page (*css*: the whole stylesheet but
@@ -414,7 +419,9 @@ def _spread(
     on the page it opens, on the inside pages (the most pages the text can take, a section
     to a panel); else chosen one at a time (of the breaks that keep every section on the
     inside pages, the one using most pages, then leaving the emptiest page fullest), as long
-    as pages are left to fill and the text can take more (as many as with every break)."""
+    as pages are left to fill and the text can take more (as many as with every break).
+    *every_page*: the pages every break was seen to give at this scale (a section running
+    over two of them), when known."""
     from .fit import Fit, Measure
 
     def laid(rules: str) -> tuple[_Sections, LaidOut]:
@@ -426,8 +433,8 @@ def _spread(
 
     passes, best, broken = 0, fit, css
     # The most pages the text can take: every break adds pages or none.
-    most = budget
-    if starts and len(starts) < budget:
+    most = budget if every_page is None else every_page
+    if starts and len(starts) < budget and every_page is None:
         every = "\n".join(rule(start) for start in starts)
         sections, _ = laid(every)
         passes += 1
@@ -470,6 +477,7 @@ def _spread_in_place(
     title_css: str,
     starts: list[str],
     budget: int,
+    every_page: int | None,
 ) -> tuple[Fit, LaidOut]:
     """The fitted text with the back page's slogans sized on the fitting's last layout and
     the cover's lead down; a text too short for the inside pages spread over them with these
@@ -488,7 +496,7 @@ def _spread_in_place(
     def laid(lead_down: str) -> tuple[Fit, LaidOut]:
         whole, spread = "\n".join(filter(None, [css, lead_down])), fit
         if fit.measure.pages < budget:
-            spread, whole = _spread(typesetter, fit, starts, whole, budget)
+            spread, whole = _spread(typesetter, fit, starts, whole, budget, every_page)
         shown = _shown(budget - spread.measure.pages)
         if alone is not None and whole == css and not shown:  # the back page alone is new
             return spread, typesetter.layout_part_page(css, natural, alone)
@@ -509,31 +517,33 @@ def _shown(blanks: int) -> str:
 
 
 def _each_a_panel(
-    typesetter: Typesetter, fmt: Format, title_css: str, starts: list[str], budget: int
-) -> tuple[Fit, LaidOut] | float:
+    typesetter: Typesetter, fmt: Format, css: str, starts: list[str], budget: int
+) -> tuple[Fit, LaidOut] | tuple[float, int | None]:
     """A text of fewer sections than the piece has inside pages, each of them on a page of
-    its own at the largest type — the layout the fitting and the spreading would come to for
-    a short text, found at once: the fit and its layout, when every section fits the page
-    it opens and the text could not fill the inside pages unbroken (fewer sections than
-    pages, or their pages together :data:`SPARE` short of one page less).  Else the scale
-    the fitting starts from: the largest, or below it as the text's volume predicts."""
+    its own at the largest type (*css*: the cover's rules) — the layout the fitting and the
+    spreading would come to for a short text, found at once: the fit and its layout (a
+    cover running over its page is none), when every section fits the page it opens and
+    the text could not fill the inside pages unbroken (fewer sections than pages, or their
+    pages together :data:`SPARE` short of one page less).  Else the scale the fitting
+    starts from (the largest, or below it as the text's volume predicts), and the pages
+    every break gave when a section ran over two of them."""
     from .fit import TARGET_FILL, Fit, Measure
     from .pipeline import MAX_SCALE
 
     if not starts or len(starts) >= budget:
-        return MAX_SCALE
+        return MAX_SCALE, None
     every = "\n".join(f"{start} {{ break-before: page; }}" for start in starts)
-    laid_out = _layout(typesetter, fmt, MAX_SCALE, f"{title_css}\n{every}")
+    laid_out = _layout(typesetter, fmt, MAX_SCALE, f"{css}\n{every}")
     sections = _sections(laid_out)
+    if sections.overflows:
+        return MAX_SCALE, None
     used = len(sections.inside)
     volume = _volume(laid_out, sections.inside)
-    if sections.overflows:
-        return MAX_SCALE
     if used == len(starts) + 1 and (used < budget or volume <= budget - 1 - SPARE):
         return Fit(MAX_SCALE, Measure(used, sections.fill), 1), laid_out
     if volume > budget:  # too long for the pages even unbroken: predicted down
-        return float(MAX_SCALE * math.sqrt((budget - 1 + TARGET_FILL) / volume))
-    return MAX_SCALE
+        return float(MAX_SCALE * math.sqrt((budget - 1 + TARGET_FILL) / volume)), None
+    return MAX_SCALE, used if len(starts) + 1 < used <= budget else None
 
 
 def _volume(laid_out: LaidOut, pages: tuple[int, ...]) -> float:
@@ -601,7 +611,7 @@ def _render(
     typesetter: Typesetter,
     title_css: str,
 ) -> RenderResult:
-    from .fit import Measure, fit_scale
+    from .fit import Fit, Measure, fit_scale
     from .pipeline import (
         MAX_SCALE,
         MIN_BODY_SIZE,
@@ -626,10 +636,13 @@ def _render(
     low = min(MIN_BODY_SIZE / fmt.body_size, 1.0)
     starts = _starts(html, plan)
 
-    found = _each_a_panel(typesetter, fmt, title_css, starts, budget)
-    if isinstance(found, tuple):
-        # Every section on a panel of its own at the largest type: the back page's slogans
-        # are sized on that layout and the cover's lead moved down in it, a page at a time.
+    # The cover's lead at the foot of the cover at the largest type (measured on the cover
+    # title's last layout).
+    lead_down = _lead_down(typesetter, fmt, plan, MAX_SCALE, title_css)
+    found = _each_a_panel(typesetter, fmt, f"{title_css}\n{lead_down}", starts, budget)
+    if isinstance(found[0], Fit):
+        # Every section on a panel of its own at the largest type, the cover's lead down:
+        # the back page's slogans are sized on that layout and set on it, a page's work.
         fit, laid_out = found
         if fit.measure.pages < budget:
             laid_out = typesetter.layout(f"{laid_out.css}\n{_shown(budget - fit.measure.pages)}")
@@ -638,19 +651,22 @@ def _render(
                 typesetter, fmt, fit.scale, statement.slogans, natural=laid_out
             )
             laid_out = typesetter.layout_part_page(css, laid_out, alone)
-        lead_down = _lead_down(typesetter, fmt, plan, fit.scale, title_css)
-        if lead_down:
-            cover = typesetter.excerpt("panel-cover")
-            moved = typesetter.layout_part_page(f"{laid_out.css}\n{lead_down}", laid_out, cover)
-            if not _sections(moved).overflows:  # (the lead pushed a hair too far)
-                laid_out = moved
     else:
         # A piece of panels holds little text: most statements fit its pages at the largest
         # type, which one layout shows; a longer one is predicted down from there (or from
         # the volume every section on a panel of its own showed).
-        fit = fit_scale(measuring(title_css), pages=budget, low=low, high=MAX_SCALE, start=found)
+        start, every_page = found
+        fit = fit_scale(measuring(title_css), pages=budget, low=low, high=MAX_SCALE, start=start)
         fit, laid_out = _spread_in_place(
-            statement, typesetter, fmt, plan, fit, title_css, starts, budget
+            statement,
+            typesetter,
+            fmt,
+            plan,
+            fit,
+            title_css,
+            starts,
+            budget,
+            every_page if fit.scale == MAX_SCALE else None,
         )
     blanks = budget - fit.measure.pages
     if blanks:
