@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import statistics
 import subprocess
@@ -41,9 +42,12 @@ BASE = "a5"
 
 def timed(statement: object, fmt: str) -> tuple[float, int]:
     """One render, as of a statement not rendered before: what the process keeps from one
-    render for the next is forgotten first (fonts and stylesheets stay loaded)."""
+    render for the next is forgotten first (fonts and stylesheets stay loaded), and the
+    garbage the renders before left is collected (else a render pays for collecting what
+    the one before it left, as the collector's counters fall)."""
     options = RenderOptions(format=fmt)
     forget_layouts()
+    gc.collect()
     start = time.perf_counter()
     result = render_statement(statement, options)  # type: ignore[arg-type]
     return time.perf_counter() - start, result.passes
