@@ -131,6 +131,43 @@ def test_a_long_word_limits_the_size() -> None:
     assert chosen.sizes[0] * 1.05 * 0.5 * len(texts[0]) > 1000.0
 
 
+def word_measure(text: str, box_height: float, calls: list[float]):  # type: ignore[no-untyped-def]
+    """A stack of one slogan whose lines are measured as :func:`fake_measure` does, telling
+    the widths of the lines that hold a word alone."""
+
+    def measure(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        calls.append(sizes[0])
+        lines = greedy_lines(text.split(), sizes[0], widths[0])
+        alone = [len(word) * 0.5 * sizes[0] for word in text.split()]
+        unbroken = tuple(line for line in lines if line in alone)
+        height = len(lines) * sizes[0] * 1.1
+        return [PosterMeasure(1 if height <= box_height else 2, height, tuple(lines), 0, unbroken)]
+
+    return measure
+
+
+def test_a_word_alone_on_its_line_bounds_the_size_at_once() -> None:
+    # The box is tall: only the long word limits the type.  The line it holds alone tells the
+    # largest size at once (it grows with the type), so no larger size is tried after it.
+    text = "Antidisestablishmentarianism now"
+    calls: list[float] = []
+    chosen = fit_stack([text], word_measure(text, 5000.0, calls), 1000.0, 5000.0)
+    largest = 1000.0 / (0.5 * len("Antidisestablishmentarianism"))
+    assert largest / 1.04 < chosen.sizes[0] <= largest
+    tried = sorted(set(calls))
+    assert len([size for size in tried if size > chosen.sizes[0]]) <= 1
+    # Without the widths of words alone, the search tries more sizes.
+    without: list[float] = []
+    counted = fake_measure([text], 5000.0, None)
+
+    def counting(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        without.append(sizes[0])
+        return counted(sizes, widths)
+
+    fit_stack([text], counting, 1000.0, 5000.0)
+    assert len(set(calls)) < len(set(without))
+
+
 def test_search_is_bounded() -> None:
     calls: list[int] = []
     fit_posters(TEXTS, fake_measure(TEXTS, 1400.0, calls), 1000.0, 1400.0)

@@ -171,3 +171,22 @@ def test_a_part_sharing_its_page_is_never_set_alone() -> None:
     assert typesetter.passes == passes + 1  # laid out whole, no part
     whole = booklet().layout(final_css)
     assert write_pdf(laid_out, identifier=b"same") == write_pdf(whole, identifier=b"same")
+
+
+def test_lines_holding_a_word_alone_are_told() -> None:
+    from leaflet.render import _unbreakable
+
+    assert _unbreakable("Solidarity!")
+    assert _unbreakable("¡desahucio\u00a0más!")  # tied by a no-break space
+    assert not _unbreakable("¡Ni un")
+    assert not _unbreakable("anti-war")  # may break after its hyphen
+    assert not _unbreakable("desahu-")  # broken at a soft hyphen
+    assert not _unbreakable("!")
+    # On a laid-out back page: the slogans' last two words are tied (white-space: nowrap).
+    typesetter = booklet()
+    laid_out = typesetter.excerpt("back-page").layout(SIZED + BACK_PAGE_ALONE)
+    for number in (1, 2, 3):
+        (block,) = laid_out.blocks(f"slogan-{number}")
+        assert block.unbroken, number
+        assert set(block.unbroken) <= set(block.line_widths)
+        assert max(block.unbroken) <= block.width + 0.5

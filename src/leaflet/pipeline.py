@@ -466,7 +466,8 @@ def _render_posters(
             lines = tuple(line for block in blocks for line in block.line_widths)
             lonely = sum(block.lonely_lines for block in blocks)
             height = sum(block.height for block in blocks)
-            measures.append(PosterMeasure(len(blocks), height, lines, lonely))
+            unbroken = tuple(line for block in blocks for line in block.unbroken)
+            measures.append(PosterMeasure(len(blocks), height, lines, lonely, unbroken))
         return measures
 
     chosen = fit_series(texts, measure, width_px, height_px)
@@ -565,7 +566,8 @@ def _back_page_css(
             lines = tuple(line for block in blocks for line in block.line_widths)
             lonely = sum(block.lonely_lines for block in blocks)
             height = gap + sum(block.height for block in blocks)
-            measures.append(PosterMeasure(1, height, lines, lonely))
+            unbroken = tuple(line for block in blocks for line in block.unbroken)
+            measures.append(PosterMeasure(1, height, lines, lonely, unbroken))
         return measures
 
     chosen = fit_stack(slogans, measure, width, height)

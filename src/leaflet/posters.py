@@ -62,6 +62,9 @@ class PosterMeasure:
     line_widths: tuple[float, ...]
     #: Lines holding one short word alone, among lines holding more (render.LONELY_LETTERS).
     lonely_lines: int = 0
+    #: The widths of the lines holding a word alone (no space to break at): the type can
+    #: grow until the widest of them fills the box, no further.
+    unbroken: tuple[float, ...] = ()
 
     @property
     def lines(self) -> int:
@@ -157,6 +160,7 @@ def fit_stack(
                 1 if all(result.pages == 1 for result in results) else 2,
                 sum(result.height for result in results),
                 tuple(line for result in results for line in result.line_widths),
+                unbroken=tuple(line for result in results for line in result.unbroken),
             )
         ]
 
@@ -217,6 +221,11 @@ def _fit_sizes(
                 fits[index] = max(fits[index] or size, size)
             else:
                 fails[index] = min(fails[index] or size, size)
+            if result.unbroken:
+                # A word alone on its line grows with the type: past the size at which the
+                # widest fills the box, nothing fits.
+                past = size * (width + SLACK) / max(result.unbroken) * (1 + 1e-6)
+                fails[index] = min(fails[index] or past, past)
             sizes[index] = _next_size(
                 size, result, fits[index], fails[index], width, height, precision
             )

@@ -344,6 +344,9 @@ class Block:
     #: How its lines are aligned: ``left``, ``right``, ``center`` or ``justify`` (``start``
     #: and ``end`` resolved with its direction).
     align: str = "left"
+    #: The widths of its lines that hold one run of text with no space to break at (a word
+    #: alone): no measure narrower than one of them holds it.
+    unbroken: tuple[float, ...] = ()
 
 
 #: A word of this many letters or fewer alone on a line of a slogan is a lonely word ("no",
@@ -354,10 +357,22 @@ LONELY_LETTERS = 4
 def _block(box: Any, page: int) -> Block:
     lines = [line for line in box.descendants() if isinstance(line, boxes.LineBox)]
     widths = tuple(sum(child.margin_width() for child in line.children) for line in lines)
-    words = [_words(" ".join(_line_texts(line))) for line in lines]
+    texts = [" ".join(_line_texts(line)) for line in lines]
+    words = [_words(text) for text in texts]
     lonely = sum(len(found) == 1 and len(found[0]) <= LONELY_LETTERS for found in words)
+    unbroken = tuple(
+        width
+        for width, line in zip(widths, lines, strict=True)
+        if _unbreakable(" ".join(_line_runs(line)))
+    )
     return Block(
-        page, box.width, box.height, widths, lonely if len(lines) > 1 else 0, _align(box.style)
+        page,
+        box.width,
+        box.height,
+        widths,
+        lonely if len(lines) > 1 else 0,
+        _align(box.style),
+        unbroken,
     )
 
 
@@ -374,6 +389,31 @@ def _line_texts(line: Any) -> Iterator[str]:
     for box in line.descendants():
         if isinstance(box, boxes.TextBox):
             yield box.text
+
+
+#: Characters a line may break after inside a word (hyphens, dashes, a slash), or that end a
+#: word broken at a soft hyphen.
+_BREAKING = frozenset("-\u2010\u2011\u2013\u2014/\u00ad")
+
+
+def _line_runs(line: Any) -> Iterator[str]:
+    """A line's texts, the spaces of those set not to wrap (a heading's last words tied by
+    ``white-space: nowrap``) made no-break spaces."""
+    for box in line.descendants():
+        if isinstance(box, boxes.TextBox):
+            tied = box.style["white_space"] in ("nowrap", "pre")
+            yield box.text.replace(" ", "\u00a0") if tied else box.text
+
+
+def _unbreakable(text: str) -> bool:
+    """Whether a line's *text* is one run no line can break: a word alone, or words tied by
+    no-break spaces (their punctuation around them), not broken at a hyphen and holding
+    none to break at."""
+    runs = [run for run in text.split(" ") if run.strip()]
+    if len(runs) != 1:
+        return False
+    inner = runs[0].strip("!?.,;:¡¿«»\"'“”„‘’()…")
+    return bool(inner) and not any(ch in _BREAKING for ch in runs[0])
 
 
 def _words(text: str) -> list[str]:
