@@ -248,13 +248,7 @@ class LaidOut:
         top = page_box.content_box_y()
         # The bottom of the last block the body holds on this page (the html and body boxes
         # of a page the flow continues from span the whole page, whatever they hold).
-        bottoms = [
-            block.position_y + block.margin_height()
-            for html in page_box.children
-            if html.element_tag == "html"
-            for body in html.children
-            for block in getattr(body, "children", [])
-        ]
+        bottoms = [block.position_y + block.margin_height() for block in _body_blocks(page_box)]
         used = max(bottoms, default=top) - top
         return min(1.0, max(0.0, used / page_box.height)) if page_box.height else 1.0
 
@@ -1025,16 +1019,24 @@ class Typesetter:
             LOGGER.warning("image %s was left out: %s", name, reason)
 
 
+def _body_blocks(page_box: Any) -> Iterator[Any]:
+    """The fragments of the body's children a page box holds."""
+    for html in page_box.children:
+        if html.element_tag == "html":
+            for body in html.children:
+                yield from getattr(body, "children", [])
+
+
+def _of_class(block: Any, kept: str) -> bool:
+    return block.element is not None and kept in (block.element.get("class") or "").split()
+
+
 def _pages_holding(laid_out: LaidOut, kept: str) -> set[int]:
     """The pages (indices) holding a fragment of a body child of class *kept*."""
     return {
         number
         for number, page in enumerate(laid_out.document.pages)
-        for html in page._page_box.children
-        if html.element_tag == "html"
-        for body in html.children
-        for block in getattr(body, "children", [])
-        if block.element is not None and kept in (block.element.get("class") or "").split()
+        if any(_of_class(block, kept) for block in _body_blocks(page._page_box))
     }
 
 
@@ -1042,12 +1044,9 @@ def _holds_only(laid_out: LaidOut, pages: set[int], kept: str) -> bool:
     """Whether *pages* hold nothing of the body but fragments of its children of class
     *kept*."""
     return all(
-        block.element is not None and kept in (block.element.get("class") or "").split()
+        _of_class(block, kept)
         for number in pages
-        for html in laid_out.document.pages[number]._page_box.children
-        if html.element_tag == "html"
-        for body in html.children
-        for block in getattr(body, "children", [])
+        for block in _body_blocks(laid_out.document.pages[number]._page_box)
     )
 
 
