@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import io
 import json
 import os
@@ -39,7 +40,7 @@ from leaflet.studio.app import (
     StudioSettings,
     create_app,
 )
-from leaflet.studio.pool import JobFailed, JobTimeout, Pool, PoolSettings
+from leaflet.studio.pool import PENDING, JobFailed, JobTimeout, Pool, PoolSettings
 from studio_fixtures import studio_server  # noqa: F401  (a fixture)
 
 from conftest import LOOPBACK_BODY, LOOPBACK_HITS, pdf_reader, pdfium_text, run_cli
@@ -110,6 +111,43 @@ def test_a_jobs_files_are_in_a_fresh_folder_of_its_workers_and_removed() -> None
     finally:
         pool.close()
     assert not folders.exists()
+
+
+def garbage(count: int) -> int:
+    """A job leaving *count* objects in reference cycles (a render's boxes and styles): the
+    objects the collector has yet to look at when it ends."""
+    for _ in range(count):
+        cycle: list[Any] = []
+        cycle.append(cycle)
+    return gc.get_count()[0]
+
+
+def collector() -> tuple[int, int, int]:
+    """What a worker's collector stands at when a job starts: the objects it has yet to look
+    at, the objects it never looks at again, its threshold for the young ones."""
+    return gc.get_count()[0], gc.get_freeze_count(), gc.get_threshold()[0]
+
+
+def test_a_worker_collects_a_jobs_garbage_after_answering_it_unless_jobs_wait() -> None:
+    pool = Pool(PoolSettings(workers=1, queue=0, warm_up=None))
+    try:
+        # What the worker loaded before its first job is never scanned again; a job's garbage
+        # is not collected while the job runs (up to a bound far above a render's).
+        (pending, frozen, threshold), _ = asyncio.run(pool.run(collector))
+        assert frozen > 1000 and threshold == PENDING > 100_000
+        left, _ = asyncio.run(pool.run(garbage, 50_000))
+        assert left > 40_000
+        # Answered with no job waiting: collected before the next job starts.
+        (pending, _, _), _ = asyncio.run(pool.run(collector))
+        assert pending < 1_000
+        # With jobs waiting behind it, the worker goes on to the next at once.
+        (worker,) = pool._workers
+        limits = pool.settings.limits
+        worker.call(garbage, (50_000,), limits, queued=True)
+        outcome = worker.call(collector, (), limits)
+        assert outcome.value[0] > 40_000
+    finally:
+        pool.close()
 
 
 def png_size(data: bytes) -> tuple[int, int]:

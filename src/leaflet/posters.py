@@ -107,13 +107,34 @@ def first_guess(text: str, width: float, height: float) -> float:
     return min(by_area, by_word, height / 1.1)
 
 
+class _Remembered:
+    """*measure* laid out once for each sizes and measures asked: the searches ask again for
+    a layout they made (the size found is the last one fitted; the balance starts from it),
+    and each layout is a pass of the layout engine.  :attr:`passes` counts those made."""
+
+    def __init__(self, measure: Measure):
+        self._measure = measure
+        self._known: dict[tuple[tuple[float, ...], tuple[float, ...]], list[PosterMeasure]] = {}
+
+    @property
+    def passes(self) -> int:
+        return len(self._known)
+
+    def __call__(self, sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        key = (tuple(sizes), tuple(widths))
+        if key not in self._known:
+            self._known[key] = list(self._measure(sizes, widths))
+        return self._known[key]
+
+
 def fit_posters(
     texts: Sequence[str], measure: Measure, width: float, height: float, max_passes: int = 16
 ) -> PosterLayout:
     """Size then balance every poster; *width* × *height* is the text box (px)."""
-    sizes, passes = _fit_sizes(texts, measure, width, height, max_passes - 5)
-    widths, heights, balance_passes = _balance(sizes, measure, width, height)
-    return PosterLayout(tuple(sizes), tuple(widths), passes + balance_passes, tuple(heights))
+    remembered = _Remembered(measure)
+    sizes = _fit_sizes(texts, remembered, width, height, max_passes - 5)
+    widths, heights = _balance(sizes, remembered, width, height)
+    return PosterLayout(tuple(sizes), tuple(widths), remembered.passes, tuple(heights))
 
 
 def fit_series(
@@ -121,11 +142,12 @@ def fit_series(
 ) -> PosterLayout:
     """Posters of one series: each slogan's largest size, then one size shared by all (the
     smallest that is not an outlier), then balance at the shared size."""
-    own, passes = _fit_sizes(texts, measure, width, height, max_passes - 5)
+    remembered = _Remembered(measure)
+    own = _fit_sizes(texts, remembered, width, height, max_passes - 5)
     shared = series_size(own)
     sizes = [min(size, shared) for size in own]
-    widths, heights, balance_passes = _balance(sizes, measure, width, height)
-    return PosterLayout(tuple(sizes), tuple(widths), passes + balance_passes, tuple(heights))
+    widths, heights = _balance(sizes, remembered, width, height)
+    return PosterLayout(tuple(sizes), tuple(widths), remembered.passes, tuple(heights))
 
 
 def series_size(sizes: Sequence[float]) -> float:
@@ -150,9 +172,10 @@ def fit_stack(
     stack fits when the heights add up to the box's.
     """
     count = len(texts)
+    remembered = _Remembered(measure)
 
     def stacked(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
-        results = measure([sizes[0]] * count, [widths[0]] * count)
+        results = remembered([sizes[0]] * count, [widths[0]] * count)
         return [
             PosterMeasure(
                 # Each slogan on the one page, or the stack does not fit (a slogan pushed off
@@ -169,7 +192,7 @@ def fit_stack(
     whole: dict[tuple[int, float, float], float] = {}
 
     def kept(sizes: Sequence[float], widths: Sequence[float]) -> Sequence[PosterMeasure]:
-        results = measure(sizes, widths)
+        results = remembered(sizes, widths)
         if sum(result.height for result in results) <= height + SLACK:
             for index, (each, across, result) in enumerate(
                 zip(sizes, widths, results, strict=True)
@@ -177,26 +200,21 @@ def fit_stack(
                 whole[index, each, across] = result.height
         return results
 
-    (size,), passes = _fit_sizes(
-        [" ".join(texts)], stacked, width, height, max_passes - 5, precision
-    )
+    (size,) = _fit_sizes([" ".join(texts)], stacked, width, height, max_passes - 5, precision)
     # A word alone on a line of a slogan ("… DIGNITY / IN / OUR SCHOOLS!"): a step smaller
     # at a time, the word may join a line (the size kept when none of the steps helps).
     if any(result.lonely for result in kept([size] * count, [width] * count)):
         for step in range(1, LONELY_STEPS + 1):
             smaller = size * LONELY_STEP**step
-            passes += 1
             if not any(result.lonely for result in kept([smaller] * count, [width] * count)):
                 size = smaller
                 break
-        passes += 1
-    widths, _, balance_passes = _balance([size] * count, kept, width, height, precision)
+    widths, _ = _balance([size] * count, kept, width, height, precision)
     found = [whole.get((index, size, across)) for index, across in enumerate(widths)]
     heights = [tall for tall in found if tall is not None]
     if len(heights) < count:
-        heights = [result.height for result in measure([size] * count, widths)]
-        balance_passes += 1
-    return PosterLayout((size,) * count, tuple(widths), passes + balance_passes, tuple(heights))
+        heights = [result.height for result in remembered([size] * count, widths)]
+    return PosterLayout((size,) * count, tuple(widths), remembered.passes, tuple(heights))
 
 
 def _fit_sizes(
@@ -206,7 +224,7 @@ def _fit_sizes(
     height: float,
     max_passes: int,
     precision: float = SIZE_PRECISION,
-) -> tuple[list[float], int]:
+) -> list[float]:
     count = len(texts)
     fits: list[float | None] = [None] * count
     fails: list[float | None] = [None] * count
@@ -234,7 +252,7 @@ def _fit_sizes(
     # A poster never found to fit (a word wider than the box even tiny) keeps its smallest try.
     return [
         low if low is not None else (high or 1.0) / 2 for low, high in zip(fits, fails, strict=True)
-    ], passes
+    ]
 
 
 def _settled(low: float | None, high: float | None, precision: float = SIZE_PRECISION) -> bool:
@@ -276,7 +294,7 @@ def _balance(
     width: float,
     height: float,
     precision: float = WIDTH_PRECISION,
-) -> tuple[list[float], list[float], int]:
+) -> tuple[list[float], list[float]]:
     """The narrowest measure keeping each poster's line count (even lines), and each
     poster's height at that measure."""
     results = measure(sizes, [width] * len(sizes))
@@ -291,7 +309,6 @@ def _balance(
     # Each measure tried next: just above perfectly even lines (words do not divide evenly),
     # then just above the widest line of the last measure that kept the lines, else halving.
     trial = [min(n * BALANCE_AIM, width) for n in narrow]
-    passes = 1
     while any(w - n > width * precision for n, w in zip(narrow, wide, strict=True)):
         trial = [
             t if n < t < w else (n + w) / 2 for n, w, t in zip(narrow, wide, trial, strict=True)
@@ -311,5 +328,4 @@ def _balance(
                 narrow[index] = min(wide[index], max(trial[index], widest))
             else:
                 narrow[index] = trial[index]
-        passes += 1
-    return wide, heights, passes
+    return wide, heights

@@ -213,7 +213,7 @@ def _fitted(typesetter: Typesetter, fmt: Format, shape: ShareGeometry) -> LaidOu
             size if result.pages == 1 else largest
             for size, result in zip(sizes, results, strict=True)
         ]
-    widths, heights, _ = balance(sizes, measure, width, room, STACK_PRECISION)
+    widths, heights = balance(sizes, measure, width, room, STACK_PRECISION)
     # The headline and the slogan centred in the room, together.
     padding = max(0.0, (room - sum(heights)) / 2)
     return typesetter.layout(css(sizes, widths, padding))
