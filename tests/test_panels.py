@@ -466,3 +466,26 @@ def test_a_short_statement_s_tri_fold_lays_the_whole_document_out_once() -> None
     for head, page in zip(heads, texts[1:4], strict=True):
         assert page.startswith(head), (head, page[:40])
     assert_designed(statement, "dl-trifold", pdf)
+
+
+@pytest.mark.usefixtures("forgotten_layouts")
+def test_a_fitted_text_s_cover_lead_is_moved_down_on_the_cover_alone(tmp_path: Path) -> None:
+    # A text filling the inside pages at a fitted size: its last layout of the whole document
+    # is the fitting's; the cover, its lead moved to the foot, and the back panel, its
+    # slogan sized, are each set anew alone — the same pages as laying the whole out again.
+    source = write(tmp_path, extra='slogans:\n  - "Open on Saturdays!"', words=1300)
+    statement = load_statement(source)
+    whole, pdf = whole_layouts(statement, "dl-trifold", "classic")
+    assert whole and not any("#cover-masthead { margin-bottom" in css for css in whole)
+    from leaflet.render import Typesetter, forget_layouts
+
+    def laid_out_whole(typesetter: Typesetter, extra_css: str, *_: Any) -> Any:
+        return typesetter.layout(extra_css)
+
+    forget_layouts()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Typesetter, "layout_part_page", laid_out_whole)
+        again, _ = render_pages(statement, "dl-trifold", "classic")
+    assert again == pdf
+    cover = page_texts(pdf)[0]
+    assert squeezed("The council wants to close the library") in cover

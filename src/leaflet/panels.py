@@ -494,13 +494,22 @@ def _spread_in_place(
         css = natural.css
 
     def laid(lead_down: str) -> tuple[Fit, LaidOut]:
-        whole, spread = "\n".join(filter(None, [css, lead_down])), fit
+        fitted = "\n".join(filter(None, [css, lead_down]))
+        whole, spread = fitted, fit
         if fit.measure.pages < budget:
             spread, whole = _spread(typesetter, fit, starts, whole, budget, every_page)
         shown = _shown(budget - spread.measure.pages)
-        if alone is not None and whole == css and not shown:  # the back page alone is new
-            return spread, typesetter.layout_part_page(css, natural, alone)
-        return spread, typesetter.layout("\n".join(filter(None, [whole, shown])))
+        if whole != fitted or shown:
+            return spread, typesetter.layout("\n".join(filter(None, [whole, shown])))
+        # Nothing spread: the fitting's last layout, but for the back page (its slogans
+        # sized) and the cover (its lead down), pages their parts hold alone, each set anew.
+        laid_out = natural
+        if alone is not None:
+            laid_out = typesetter.layout_part_page(css, laid_out, alone)
+        if lead_down:
+            cover = typesetter.excerpt("panel-cover")
+            laid_out = typesetter.layout_part_page(fitted, laid_out, cover)
+        return spread, laid_out
 
     lead_down = _lead_down(typesetter, fmt, plan, fit.scale, title_css)
     spread, laid_out = laid(lead_down)

@@ -876,7 +876,11 @@ class Typesetter:
             (index,) = held
             page = base.document.pages[index]._page_box
             side = page.page_type.side
-            alone = part.layout(f"{extra_css}\n.{kept} {{ break-before: {side} !important; }}")
+            # What follows the part cannot change its page: left out, it costs no pages.
+            alone = part.layout(
+                f"{extra_css}\n.{kept} {{ break-before: {side} !important; }}"
+                f"\nbody > .{kept} ~ :not(.{kept}) {{ display: none !important; }}"
+            )
             found = _pages_holding(alone, kept)
             if len(found) == 1 and _holds_only(alone, found, kept):
                 (at,) = found
