@@ -368,6 +368,26 @@ def test_the_cover_title_is_found_in_a_few_layouts_predicted_from_its_words(
 
 
 @pytest.mark.usefixtures("forgotten_layouts")
+def test_a_title_ending_on_a_word_alone_is_tried_smaller_only_where_that_helps() -> None:
+    # "… no / una / mercancía" at the largest size: a step smaller still ends on "mercancía"
+    # alone as its words predict, two steps too; three bring "una" down.  Only that size is
+    # tried (the search, then one layout), and the title ends on two words.
+    size, passes, check = cover_search("es-vivienda", "dl-trifold", "classic")
+    assert passes == 4
+    assert check(size)[0]
+    statement = load_statement(EXAMPLES / "es-vivienda.md")
+    fmt, template = get_format("dl-trifold"), get_template("classic")
+    plan = panels.plan_panels(statement, fmt)
+    _, typesetter = panels._compose(statement, fmt, template, RenderOptions("dl-trifold"), plan)
+    from leaflet.pipeline import MAX_SCALE, _scale_css
+
+    title = f"#cover-masthead .title {{ font-size: {size:.2f}pt !important; }}"
+    laid_out = typesetter.layout(f"{_scale_css(fmt, MAX_SCALE)}\n{title}")
+    lines = laid_out.lines_of("cover-masthead", "title")
+    assert len(lines) > 1 and len(lines[-1].text.split()) == 2
+
+
+@pytest.mark.usefixtures("forgotten_layouts")
 def test_a_title_of_long_words_one_to_a_line_is_not_tried_smaller() -> None:
     # "… не / розхідний / матеріал": the last two words never share a line on the panel, so
     # no smaller size is tried to end it on two words.

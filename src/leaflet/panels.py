@@ -63,6 +63,9 @@ TITLE_PASSES, TITLE_PRECISION = 6, 0.04
 RAGGED, TITLE_RAGGED = 0.5, 8
 #: A title whose last line holds one word is tried this much smaller, so many times at most.
 TITLE_STEP, TITLE_STEPS = 0.95, 3
+#: How far the title's lines predicted from its words' letters may be off (a share of the
+#: size): a step is passed over only when predicted to end on one word even this smaller.
+TITLE_HOPE = 0.03
 #: The space between the cover's masthead and its lead, in rem (base.css agrees).
 COVER_GAP = 1.4
 #: Room kept below the cover's lead set at its foot, a share of the page's height: the cover
@@ -255,8 +258,18 @@ class _Masthead:
 
     def predicted(self, size: float, at: float) -> tuple[float, bool]:
         """The masthead's height with the title at *size* (this layout's at *at*), its words
-        breaking greedily as WeasyPrint breaks them, each as wide as its letters are on its
-        line, growing with the size; and whether no word is then wider than the masthead."""
+        breaking as :meth:`broken` predicts; and whether no word is then wider than the
+        masthead."""
+        grow = size / at
+        lines = self.broken(size, at)
+        title = self.line_height * len(self.lines)
+        height = self.height - title + len(lines) * self.line_height * grow
+        return height, max((word for line in lines for word in line), default=0.0) <= self.width
+
+    def broken(self, size: float, at: float) -> list[list[float]]:
+        """The title's lines at *size* (this layout's at *at*), as its words' widths: the
+        words breaking greedily as WeasyPrint breaks them, each as wide as its letters are
+        on its line here, growing with the size."""
         grow = size / at
         words: list[float] = []
         space = 0.0
@@ -264,15 +277,16 @@ class _Masthead:
             per_letter = width / max(len(text.strip()), 1)
             words += [len(word) * per_letter * grow for word in text.split(" ") if word]
             space = max(space, per_letter * grow)
-        count, used = 1, -space
+        lines: list[list[float]] = [[]]
+        used = -space
         for word in words:
             if used + space + word > self.width and used > 0:
-                count, used = count + 1, word
+                lines.append([word])
+                used = word
             else:
+                lines[-1].append(word)
                 used += space + word
-        title = self.line_height * len(self.lines)
-        height = self.height - title + count * self.line_height * grow
-        return height, max(words, default=0.0) <= self.width
+        return lines
 
 
 def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: str) -> str:
@@ -384,8 +398,16 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
             best = size
             break
     if len(title_words) >= 3 and tried[best].lonely and not _stacked(tried[best]):
-        # A little smaller may bring the word before it down too.
-        for step in range(1, TITLE_STEPS + 1):
+        # A little smaller may bring the word before it down too: the steps its words, as
+        # measured, predict to end on one word alone even a little smaller (the prediction
+        # is no closer) are passed over, unless all are.
+        steps = range(1, TITLE_STEPS + 1)
+        hopeful = [
+            step
+            for step in steps
+            if len(tried[best].broken(best * TITLE_STEP**step * (1 - TITLE_HOPE), best)[-1]) > 1
+        ]
+        for step in hopeful or steps:
             smaller = measure(best * TITLE_STEP**step)
             if smaller.fits and not smaller.lonely:
                 return css(round(best * TITLE_STEP**step, 2))
