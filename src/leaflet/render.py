@@ -232,6 +232,10 @@ class LaidOut:
     css: str = ""
     #: Its lines walked once for all who read them (:func:`walk_lines`), posters or not.
     _walks: dict[bool, Walk] = field(default_factory=dict, compare=False, repr=False)
+    #: Its block boxes of elements with an id, by id (with their pages), found in one walk.
+    _by_id: dict[str, list[tuple[int, Any]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def page_count(self) -> int:
@@ -254,18 +258,17 @@ class LaidOut:
 
     def blocks(self, element_id: str) -> list[Block]:
         """The laid-out fragments of the element with this id, on every page."""
-        found = []
-        for number, page in enumerate(self.document.pages):
-            for box in page._page_box.descendants():
-                element = getattr(box, "element", None)
-                # Line and text boxes share their block's element: keep the block itself.
-                if (
-                    isinstance(box, boxes.BlockBox)
-                    and element is not None
-                    and element.get("id") == element_id
-                ):
-                    found.append(_block(box, number))
-        return found
+        if not self._by_id:
+            for number, page in enumerate(self.document.pages):
+                for box in page._page_box.descendants():
+                    element = getattr(box, "element", None)
+                    # Line and text boxes share their block's element: keep the block itself.
+                    if isinstance(box, boxes.BlockBox) and element is not None:
+                        found = element.get("id")
+                        if found:
+                            self._by_id.setdefault(found, []).append((number, box))
+            self._by_id.setdefault("", [])  # walked (a document with no id at all)
+        return [_block(box, number) for number, box in self._by_id.get(element_id, [])]
 
     def lines_of(self, element_id: str, class_name: str) -> list[TextLine]:
         """The lines holding the text of the first element of class *class_name* in the
