@@ -368,6 +368,17 @@ def test_the_cover_title_is_found_in_a_few_layouts_predicted_from_its_words(
 
 
 @pytest.mark.usefixtures("forgotten_layouts")
+def test_a_title_its_lines_show_too_tall_a_step_larger_is_not_laid_out_there() -> None:
+    # "Праця — / не / розхідний / матеріал" fills its share of the cover in height: a step
+    # larger, with as many lines at least, each taller, it cannot fit, which the layout at
+    # the size found shows (the smallest size, then that one: two layouts).
+    size, passes, check = cover_search("uk-labour-rights", "dl-trifold", "classic")
+    assert passes == 2
+    assert check(size)[0]
+    assert not check(size * (1 + panels.TITLE_PRECISION / 2))[1]
+
+
+@pytest.mark.usefixtures("forgotten_layouts")
 def test_a_title_ending_on_a_word_alone_is_tried_smaller_only_where_that_helps() -> None:
     # "… no / una / mercancía" at the largest size: a step smaller still ends on "mercancía"
     # alone as its words predict, two steps too; three bring "una" down.  Only that size is

@@ -266,6 +266,13 @@ class _Masthead:
         height = self.height - title + len(lines) * self.line_height * grow
         return height, max((word for line in lines for word in line), default=0.0) <= self.width
 
+    def outgrown(self, size: float, at: float, room: float) -> bool:
+        """Whether the masthead is sure to be taller than *room* with the title at *size*,
+        larger than this layout's *at*: the title then has as many lines at least (a larger
+        size breaks no line later), each taller in proportion."""
+        title = self.line_height * len(self.lines)
+        return size > at and self.height + title * (size / at - 1) > room + SLACK
+
     def broken(self, size: float, at: float) -> list[list[float]]:
         """The title's lines at *size* (this layout's at *at*), as its words' widths: the
         words breaking greedily as WeasyPrint breaks them, each as wide as its letters are
@@ -386,6 +393,8 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
             guess = (fits * fails) ** 0.5
         else:
             guess = fits * (1 + TITLE_PRECISION / 2)
+            if tried[round(fits, 2)].outgrown(guess, fits, room):
+                fails = guess  # larger than the largest, as its lines show without a layout
     # ... then, of it and a few sizes below, the first whose lines all keep to the measure:
     # a line's decoration (a template's padding cloned on each line) may push a line past it
     # at one size and not at the next.
