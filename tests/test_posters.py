@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 import pytest
 
@@ -166,6 +167,30 @@ def test_a_word_alone_on_its_line_bounds_the_size_at_once() -> None:
 
     fit_stack([text], counting, 1000.0, 5000.0)
     assert len(set(calls)) < len(set(without))
+
+
+def test_balancing_never_tries_a_measure_narrower_than_a_word_alone_on_its_line() -> None:
+    # The long word holds a line alone: no measure narrower than it keeps the lines, so
+    # the balance tries none (perfectly even lines would be far narrower).
+    text = "Antidisestablishmentarianism is not the answer"
+
+    def widths_tried(measure: Any) -> list[float]:
+        tried: list[float] = []
+
+        def recording(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+            tried.append(widths[0])
+            return list(measure(sizes, widths))
+
+        fit_posters([text], recording, 1000.0, 5000.0)
+        return tried
+
+    tried = widths_tried(word_measure(text, 5000.0, []))
+    chosen = fit_posters([text], word_measure(text, 5000.0, []), 1000.0, 5000.0)
+    word = len("Antidisestablishmentarianism") * 0.5 * chosen.sizes[0]
+    assert chosen.widths[0] >= word
+    assert min(tried) >= word - 0.5
+    # Told nothing of words alone, the balance tries narrower measures first.
+    assert len(widths_tried(fake_measure([text], 5000.0))) > len(tried)
 
 
 def test_search_is_bounded() -> None:

@@ -303,8 +303,15 @@ def _balance(
     # A measure that leaves a short word alone on a line is too narrow (unless the widest
     # does too).
     lonely = [result.lonely for result in results]
-    # No narrower than the text would need if its lines were perfectly even.
-    narrow = [sum(result.line_widths) / max(result.lines, 1) for result in results]
+    # No narrower than the text would need if its lines were perfectly even, nor than its
+    # widest word alone on a line (no measure breaks it).
+    narrow = [
+        max(
+            sum(result.line_widths) / max(result.lines, 1),
+            max(result.unbroken, default=0.0) - SLACK,
+        )
+        for result in results
+    ]
     wide = [width] * len(sizes)
     # Each measure tried next: just above perfectly even lines (words do not divide evenly),
     # then just above the widest line of the last measure that kept the lines, else halving.
