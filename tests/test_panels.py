@@ -520,3 +520,33 @@ def test_a_fitted_text_s_cover_lead_is_moved_down_on_the_cover_alone(tmp_path: P
     assert again == pdf
     cover = page_texts(pdf)[0]
     assert squeezed("The council wants to close the library") in cover
+
+
+@pytest.mark.usefixtures("forgotten_layouts")
+def test_back_panel_slogans_whose_lines_hold_runs_alone_are_balanced_without_a_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """uk-labour-rights' back panel: "СОЛІДАРНІСТЬ / СИЛЬНІША / ЗА СТРАХ!" holds a run on
+    each line, "ПРАЦІВНИКІВ —" (a dash tied to its word) one no measure breaks: the search
+    takes 2 layouts for the size and 1 to balance the first slogan.  Laid out at the
+    measures chosen, each slogan keeps its lines and its height."""
+    from leaflet import posters
+
+    found: list[tuple[Any, Any, float]] = []
+    fit_stack = posters.fit_stack
+
+    def recording(texts: Any, measure: Any, width: float, height: float) -> Any:
+        chosen = fit_stack(texts, measure, width, height)
+        found.append((chosen, measure, width))
+        return chosen
+
+    monkeypatch.setattr(posters, "fit_stack", recording)
+    statement = load_statement(EXAMPLES / "uk-labour-rights.md")
+    render_statement(statement, RenderOptions(format="dl-trifold", template="classic"))
+    ((chosen, measure, width),) = found
+    assert chosen.passes == 3
+    full = measure(chosen.sizes, [width] * 3)
+    balanced = measure(chosen.sizes, chosen.widths)
+    assert [result.lines for result in balanced] == [result.lines for result in full]
+    assert tuple(result.height for result in balanced) == pytest.approx(chosen.heights)
+    assert chosen.widths[1] < width - 10  # the words' slogan is narrower than the panel

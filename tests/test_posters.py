@@ -193,6 +193,29 @@ def test_balancing_never_tries_a_measure_narrower_than_a_word_alone_on_its_line(
     assert len(widths_tried(fake_measure([text], 5000.0))) > len(tried)
 
 
+def test_a_slogan_whose_lines_each_hold_a_word_alone_is_balanced_with_no_layout() -> None:
+    # The box's height limits the type; "Solidarity" and "Forever" each hold a line alone
+    # (together they are wider than the box).  At any measure no narrower than the wider
+    # word the lines are these, so the balance settles there without trying one.
+    text = "Solidarity Forever"
+    width, height = 1000.0, 330.0
+    tried: list[float] = []
+    measure = word_measure(text, height, [])
+
+    def recording(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+        tried.append(widths[0])
+        return list(measure(sizes, widths))
+
+    chosen = fit_stack([text], recording, width, height)
+    full = measure(chosen.sizes, [width])[0]
+    assert full.lines == 2 and len(full.unbroken) == 2
+    assert set(tried) == {width}  # no narrower measure laid out
+    assert chosen.widths[0] == pytest.approx(max(full.line_widths) + 3.0)
+    balanced = measure(chosen.sizes, chosen.widths)[0]
+    assert balanced.line_widths == full.line_widths
+    assert chosen.heights == (balanced.height,)
+
+
 def test_search_is_bounded() -> None:
     calls: list[int] = []
     fit_posters(TEXTS, fake_measure(TEXTS, 1400.0, calls), 1000.0, 1400.0)

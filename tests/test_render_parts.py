@@ -182,6 +182,12 @@ def test_lines_holding_a_word_alone_are_told() -> None:
     assert not _unbreakable("anti-war")  # may break after its hyphen
     assert not _unbreakable("desahu-")  # broken at a soft hyphen
     assert not _unbreakable("!")
+    # A dash tied to its word by a no-break space ends the run: no line breaks before it.
+    assert _unbreakable("ПРАЦЯ\u00a0—")
+    assert _unbreakable("travail\u202f–")
+    assert not _unbreakable("ПРАЦЯ—")  # a line may break before an em dash
+    assert not _unbreakable("ПРАЦЯ\u00a0—\u00a0не")  # and after it, inside the run
+    assert not _unbreakable("Solidarity\u200bforever")  # a zero-width space breaks
     # On a laid-out back page: the slogans' last two words are tied (white-space: nowrap).
     typesetter = booklet()
     laid_out = typesetter.excerpt("back-page").layout(SIZED + BACK_PAGE_ALONE)

@@ -210,7 +210,13 @@ def fit_stack(
                 size = smaller
                 break
     widths, _ = _balance([size] * count, kept, width, height, precision)
-    found = [whole.get((index, size, across)) for index, across in enumerate(widths)]
+    # A slogan balanced without a layout (its lines each a run alone) is as tall as across
+    # the whole box.
+    full = remembered([size] * count, [width] * count)
+    found = [
+        whole.get((index, size, width if _runs_alone(full[index]) else across))
+        for index, across in enumerate(widths)
+    ]
     heights = [tall for tall in found if tall is not None]
     if len(heights) < count:
         heights = [result.height for result in remembered([size] * count, widths)]
@@ -313,6 +319,12 @@ def _balance(
         for result in results
     ]
     wide = [width] * len(sizes)
+    for index, result in enumerate(results):
+        if lines[index] > 1 and _runs_alone(result):
+            # Each line one run no measure breaks: at any measure no narrower than the widest,
+            # each still holds its line alone (narrower, no two join), so the lines are
+            # these: balanced at the widest, no layout to try.
+            wide[index] = narrow[index] = min(max(result.line_widths) + TIGHT, width)
     # Each measure tried next: just above perfectly even lines (words do not divide evenly),
     # then just above the widest line of the last measure that kept the lines, else halving.
     trial = [min(n * BALANCE_AIM, width) for n in narrow]
@@ -336,3 +348,9 @@ def _balance(
             else:
                 narrow[index] = trial[index]
     return wide, heights
+
+
+def _runs_alone(result: PosterMeasure) -> bool:
+    """Whether every line of a poster holds one run no line breaks (a word alone, words
+    tied): its lines stay the same at any measure that holds the widest of them."""
+    return bool(result.line_widths) and len(result.unbroken) == len(result.line_widths)

@@ -388,9 +388,12 @@ def _line_texts(line: Any) -> Iterator[str]:
             yield box.text
 
 
-#: Characters a line may break after inside a word (hyphens, dashes, a slash), or that end a
-#: word broken at a soft hyphen.
-_BREAKING = frozenset("-\u2010\u2011\u2013\u2014/\u00ad")
+#: Characters a line may break after inside a word (hyphens, dashes, a slash, a zero-width
+#: space), or that end a word broken at a soft hyphen.
+_BREAKING = frozenset("-\u2010\u2011\u2013\u2014/\u00ad\u200b")
+#: A dash tied to the word before it by a no-break space, ending a run ("праця\u00a0—"): no
+#: line breaks before it (the no-break space), and after it the run ends anyway.
+_TIED_DASH = re.compile("[\u00a0\u202f][\u2013\u2014]$")
 
 
 def _line_runs(line: Any) -> Iterator[str]:
@@ -404,13 +407,13 @@ def _line_runs(line: Any) -> Iterator[str]:
 
 def _unbreakable(text: str) -> bool:
     """Whether a line's *text* is one run no line can break: a word alone, or words tied by
-    no-break spaces (their punctuation around them), not broken at a hyphen and holding
-    none to break at."""
+    no-break spaces (their punctuation around them, a dash tied to its end), not broken at a
+    hyphen and holding none to break at."""
     runs = [run for run in text.split(" ") if run.strip()]
     if len(runs) != 1:
         return False
     inner = runs[0].strip("!?.,;:¡¿«»\"'“”„‘’()…")
-    return bool(inner) and not any(ch in _BREAKING for ch in runs[0])
+    return bool(inner) and not any(ch in _BREAKING for ch in _TIED_DASH.sub("", runs[0]))
 
 
 def _words(text: str) -> list[str]:
