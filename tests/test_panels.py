@@ -523,30 +523,36 @@ def test_a_fitted_text_s_cover_lead_is_moved_down_on_the_cover_alone(tmp_path: P
 
 
 @pytest.mark.usefixtures("forgotten_layouts")
-def test_back_panel_slogans_whose_lines_hold_runs_alone_are_balanced_without_a_layout(
+def test_back_panel_slogans_are_sized_and_balanced_in_two_layouts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """uk-labour-rights' back panel: "СОЛІДАРНІСТЬ / СИЛЬНІША / ЗА СТРАХ!" holds a run on
-    each line, "ПРАЦІВНИКІВ —" (a dash tied to its word) one no measure breaks: the search
-    takes 2 layouts for the size and 1 to balance the first slogan.  Laid out at the
-    measures chosen, each slogan keeps its lines and its height."""
+    """uk-labour-rights' back panel: the whole piece's layout sets the slogans one run to a
+    line, which measures their widest run, "ПРАЦІВНИКІВ —" (a dash tied to its word): the
+    search starts just below the size at which it fills the panel, which fits, and its line
+    holding the run alone shows a size 1 % larger failing.  "СОЛІДАРНІСТЬ / СИЛЬНІША /
+    ЗА СТРАХ!" holds a run on each line: balanced with no layout; the first slogan takes
+    one.  Checked by laying out: each slogan keeps its lines and height at the measures
+    chosen, and 1 % larger the stack does not fit the panel."""
     from leaflet import posters
 
-    found: list[tuple[Any, Any, float]] = []
+    found: list[tuple[Any, Any, float, float, Any]] = []
     fit_stack = posters.fit_stack
 
-    def recording(texts: Any, measure: Any, width: float, height: float) -> Any:
-        chosen = fit_stack(texts, measure, width, height)
-        found.append((chosen, measure, width))
+    def recording(texts: Any, measure: Any, width: float, height: float, **options: Any) -> Any:
+        chosen = fit_stack(texts, measure, width, height, **options)
+        found.append((chosen, measure, width, height, options))
         return chosen
 
     monkeypatch.setattr(posters, "fit_stack", recording)
     statement = load_statement(EXAMPLES / "uk-labour-rights.md")
     render_statement(statement, RenderOptions(format="dl-trifold", template="classic"))
-    ((chosen, measure, width),) = found
-    assert chosen.passes == 3
+    ((chosen, measure, width, height, options),) = found
+    assert options["widest"] == pytest.approx(width / chosen.sizes[0], rel=0.01)
+    assert chosen.passes == 2
     full = measure(chosen.sizes, [width] * 3)
     balanced = measure(chosen.sizes, chosen.widths)
     assert [result.lines for result in balanced] == [result.lines for result in full]
     assert tuple(result.height for result in balanced) == pytest.approx(chosen.heights)
     assert chosen.widths[1] < width - 10  # the words' slogan is narrower than the panel
+    larger = measure([size * 1.01 for size in chosen.sizes], [width] * 3)
+    assert not all(result.fits(width, height) for result in larger)

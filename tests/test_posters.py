@@ -169,6 +169,26 @@ def test_a_word_alone_on_its_line_bounds_the_size_at_once() -> None:
     assert len(set(calls)) < len(set(without))
 
 
+def test_a_stack_told_its_widest_run_is_sized_in_one_layout() -> None:
+    # The long word holds the type down.  Told its width per pixel of type (measured
+    # elsewhere), the search starts just below the size at which it fills the box: that
+    # layout fits, and the word alone on its line shows a larger size failing.
+    text = "Antidisestablishmentarianism now"
+    calls: list[float] = []
+    largest = 1000.0 / (0.5 * len("Antidisestablishmentarianism"))
+    widest = 0.5 * len("Antidisestablishmentarianism")
+    chosen = fit_stack([text], word_measure(text, 5000.0, calls), 1000.0, 5000.0, widest=widest)
+    assert chosen.passes == len(set(calls)) == 1
+    assert largest * 0.99 < chosen.sizes[0] <= largest
+    # Told nothing, the search takes more layouts.
+    assert fit_stack([text], word_measure(text, 5000.0, []), 1000.0, 5000.0).passes > 1
+    # Where the box's height holds the type down, the run changes nothing.
+    words = "Bread and roses for all of us now and always"
+    short = fit_stack([words], word_measure(words, 300.0, []), 1000.0, 300.0)
+    told = fit_stack([words], word_measure(words, 300.0, []), 1000.0, 300.0, widest=3.0)
+    assert told == short
+
+
 def test_balancing_never_tries_a_measure_narrower_than_a_word_alone_on_its_line() -> None:
     # The long word holds a line alone: no measure narrower than it keeps the lines, so
     # the balance tries none (perfectly even lines would be far narrower).

@@ -204,10 +204,13 @@ def render_panels(
     while True:
         html, typesetter = _compose(statement, fmt, template, options, plan)
         title_css = _cover_title(typesetter, fmt, plan, statement.title)
+        whole_css = _whole_css(statement, plan, title_css)
         try:
-            return _render(statement, fmt, template, options, plan, html, typesetter, title_css)
+            return _render(
+                statement, fmt, template, options, plan, html, typesetter, title_css, whole_css
+            )
         except NoFit as error:
-            lowest = _sections(_layout(typesetter, fmt, MIN_BODY_SIZE / fmt.body_size, title_css))
+            lowest = _sections(_layout(typesetter, fmt, MIN_BODY_SIZE / fmt.body_size, whole_css))
             if lowest.cover > 1 and plan.cover_lead:
                 plan = replace(plan, cover_lead=False)
             elif lowest.flap > 1 and plan.notes == "flap":
@@ -217,6 +220,17 @@ def render_panels(
                 needed = max(error.needed + 3, lowest.pages)
                 message = _no_fit_message(statement, fmt, fmt.page_rule.exact or 0, needed)
                 raise RenderError(message) from None
+
+
+def _whole_css(statement: Statement, plan: PanelPlan, title_css: str) -> str:
+    """The rules of every layout of the whole piece: the cover title's, and when the back
+    panel's slogans are to be sized, theirs set one run to a line (their widest run measured
+    for the search, :data:`pipeline.RUNS_MEASURED`; the back panel is set anew after)."""
+    from .pipeline import RUNS_MEASURED
+
+    if statement.slogans and plan.signup != "back":
+        return f"{title_css}\n{RUNS_MEASURED}"
+    return title_css
 
 
 def _compose(
@@ -506,6 +520,7 @@ def _spread_in_place(
     plan: PanelPlan,
     fit: Fit,
     title_css: str,
+    whole_css: str,
     starts: list[str],
     budget: int,
     every_page: int | None,
@@ -515,11 +530,11 @@ def _spread_in_place(
     in place, so that the spreading's chosen layout is the document's."""
     from .pipeline import _back_page_css
 
-    natural = _layout(typesetter, fmt, fit.scale, title_css)
+    natural = _layout(typesetter, fmt, fit.scale, whole_css)
     alone: Typesetter | None = None
     if statement.slogans and plan.signup != "back":
         css, natural, alone = _back_page_css(
-            typesetter, fmt, fit.scale, statement.slogans, extra_css=title_css
+            typesetter, fmt, fit.scale, statement.slogans, extra_css=whole_css
         )
     else:
         css = natural.css
@@ -650,6 +665,7 @@ def _render(
     html: str,
     typesetter: Typesetter,
     title_css: str,
+    whole_css: str,
 ) -> RenderResult:
     from .fit import Fit, Measure, fit_scale
     from .pipeline import (
@@ -679,7 +695,7 @@ def _render(
     # The cover's lead at the foot of the cover at the largest type (measured on the cover
     # title's last layout).
     lead_down = _lead_down(typesetter, fmt, plan, MAX_SCALE, title_css)
-    found = _each_a_panel(typesetter, fmt, f"{title_css}\n{lead_down}", starts, budget)
+    found = _each_a_panel(typesetter, fmt, f"{whole_css}\n{lead_down}", starts, budget)
     if isinstance(found[0], Fit):
         # Every section on a panel of its own at the largest type, the cover's lead down:
         # the back page's slogans are sized on that layout and set on it, a page's work.
@@ -696,7 +712,7 @@ def _render(
         # type, which one layout shows; a longer one is predicted down from there (or from
         # the volume every section on a panel of its own showed).
         start, every_page = found
-        fit = fit_scale(measuring(title_css), pages=budget, low=low, high=MAX_SCALE, start=start)
+        fit = fit_scale(measuring(whole_css), pages=budget, low=low, high=MAX_SCALE, start=start)
         fit, laid_out = _spread_in_place(
             statement,
             typesetter,
@@ -704,6 +720,7 @@ def _render(
             plan,
             fit,
             title_css,
+            whole_css,
             starts,
             budget,
             every_page if fit.scale == MAX_SCALE else None,

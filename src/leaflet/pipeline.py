@@ -484,6 +484,12 @@ BACK_PAGE_GAP = 2.5
 BACK_PAGE_ALONE = "\nbody > :not(.back-page), #back-foot { display: none !important; }"
 #: Space above each back-page slogan but the first, in the slogans' size (base.css agrees).
 SLOGAN_GAP = 0.55
+#: Sets the back page's slogans one run to a line (every break their lines may take), in
+#: tiny type, in a layout whose back page is then set anew with the slogans sized (their
+#: rules, by id, override this): their widest run no line breaks, measured, starts the
+#: search for their size (:func:`posters.fit_stack`).  The type is tiny so that the back
+#: page holds them whatever they are; a run's width grows in proportion with the type.
+RUNS_MEASURED = ".back-page .slogan { font-size: 1px !important; max-width: 0 !important; }"
 
 
 def _back_page_poster(
@@ -570,10 +576,24 @@ def _back_page_css(
             measures.append(PosterMeasure(1, height, lines, lonely, unbroken))
         return measures
 
-    chosen = fit_stack(slogans, measure, width, height)
+    widest = _widest_run(natural, len(slogans)) if RUNS_MEASURED in natural.css else None
+    chosen = fit_stack(slogans, measure, width, height, widest=widest)
     top = max(0.0, (height - sum(chosen.heights)) / 2)
     rules = [css(chosen.sizes, chosen.widths, top), _slogan_edge(natural, chosen.widths, width)]
     return "\n".join(filter(None, rules)), natural, alone
+
+
+def _widest_run(laid_out: LaidOut, count: int) -> float | None:
+    """The width of the widest line of the *count* slogans, per pixel of their type, in a
+    layout setting them one run to a line (:data:`RUNS_MEASURED`)."""
+    widths = [
+        width / block.size
+        for number in range(1, count + 1)
+        for block in laid_out.blocks(f"slogan-{number}")
+        if block.size > 0
+        for width in block.line_widths
+    ]
+    return max(widths, default=None)
 
 
 def _slogan_edge(natural: LaidOut, widths: Sequence[float], area: float) -> str:

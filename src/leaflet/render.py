@@ -344,6 +344,8 @@ class Block:
     #: The widths of its lines that hold one run of text with no space to break at (a word
     #: alone): no measure narrower than one of them holds it.
     unbroken: tuple[float, ...] = ()
+    #: Its type size (px).
+    size: float = 0.0
 
 
 #: A word of this many letters or fewer alone on a line of a slogan is a lonely word ("no",
@@ -370,6 +372,7 @@ def _block(box: Any, page: int) -> Block:
         lonely if len(lines) > 1 else 0,
         _align(box.style),
         unbroken,
+        float(box.style["font_size"]),
     )
 
 
@@ -817,6 +820,7 @@ class Typesetter:
         self._kept = ""  # an excerpt's: the class of the body's children it holds
         self._serialized: str | None = None  # see _tree()
         self._reports = 0  # what the last layout reported (warnings, failed images)
+        self._parsed: dict[str, list[Any]] = {}  # see _extra_sheets(), shared with excerpts
 
     def excerpt(self, kept: str) -> Typesetter:
         """This document with only the body's children of class *kept* holding anything, for
@@ -972,16 +976,42 @@ class Typesetter:
                 self._layouts[extra_css] = self._layout(extra_css)
         return self._layouts[extra_css]
 
-    def _layout(self, extra_css: str) -> LaidOut:
-        stylesheets = list(self._sheets)
-        if extra_css:
-            stylesheets.append(
-                weasyprint.CSS(
-                    string=self.colours.css(extra_css),
-                    font_config=self._fonts,
-                    url_fetcher=self._fetcher,
-                )
+    def _extra_sheets(self, extra_css: str) -> list[Any]:
+        """*extra_css* parsed, as one stylesheet or several in a row.
+
+        A search adds rules to a stylesheet it laid out before (the scale's, then the cover
+        title's, then the slogans' sizes): such a stylesheet is that one's sheets, parsed
+        once, and its new rules parsed alone.  The cascade is the same: the rules keep their
+        order, and a stylesheet whose braces all close ends with a whole rule (leaflet's
+        stylesheets quote text with its braces escaped, :func:`pipeline.css_string`).  The
+        sheets are shared with this document's excerpts (the same fonts)."""
+        if not extra_css:
+            return []
+        found = self._parsed.get(extra_css)
+        if found is None:
+            before = max(
+                (
+                    text
+                    for text in self._parsed
+                    if extra_css.startswith(f"{text}\n") and _whole_rules(text)
+                ),
+                key=len,
+                default="",
             )
+            rest = extra_css[len(before) + 1 :] if before else extra_css
+            found = [*self._parsed.get(before, ()), self._extra_sheet(rest)]
+            if len(self._parsed) >= EXTRA_SHEETS:
+                self._parsed.clear()
+            self._parsed[extra_css] = found
+        return found
+
+    def _extra_sheet(self, text: str) -> Any:
+        return weasyprint.CSS(
+            string=self.colours.css(text), font_config=self._fonts, url_fetcher=self._fetcher
+        )
+
+    def _layout(self, extra_css: str) -> LaidOut:
+        stylesheets = [*self._sheets, *self._extra_sheets(extra_css)]
         self._counted.passes += 1
         with _forwarded_warnings(self._reported) as forward, faster_columns(), remembered_lines():
             document = self._html.render(
@@ -1027,6 +1057,16 @@ class Typesetter:
         if url not in self._reported:
             self._reported.add(url)
             LOGGER.warning("image %s was left out: %s", name, reason)
+
+
+#: Extra stylesheets a typesetter keeps parsed (:meth:`Typesetter._extra_sheets`), at most.
+EXTRA_SHEETS = 256
+
+
+def _whole_rules(text: str) -> bool:
+    """Whether a stylesheet's text ends with a whole rule: every brace it opens closes, and
+    no comment is left open."""
+    return text.count("{") == text.count("}") and text.rstrip().endswith("}") and "/*" not in text
 
 
 def _body_blocks(page_box: Any) -> Iterator[Any]:
