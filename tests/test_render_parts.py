@@ -196,3 +196,35 @@ def test_lines_holding_a_word_alone_are_told() -> None:
         assert block.unbroken, number
         assert set(block.unbroken) <= set(block.line_widths)
         assert max(block.unbroken) <= block.width + 0.5
+
+
+def test_a_stylesheet_adding_rules_to_one_laid_out_before_parses_only_its_new_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A search's stylesheets grow from one laid out before (the scale's, then the slogans'
+    # sizes): that one's parsed sheets are reused, the new rules parsed alone, and the
+    # pages are the bytes of the whole stylesheet parsed at once.
+    fmt = get_format("a5-fold")
+    base = _scale_css(fmt, 0.9)
+    grown = f"{base}\n#slogan-1 {{ font-size: 40px !important; color: #c00 !important; }}"
+    parsed: list[str] = []
+    typesetter = booklet()
+    original = Typesetter._extra_sheet
+
+    def counting(self: Typesetter, text: str) -> Any:
+        parsed.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(Typesetter, "_extra_sheet", counting)
+    typesetter.layout(base)
+    part = typesetter.excerpt("back-page")
+    part.layout(grown + BACK_PAGE_ALONE)  # an excerpt shares the document's sheets
+    reused = typesetter.layout(grown)
+    assert parsed == [base, grown[len(base) + 1 :] + BACK_PAGE_ALONE, grown[len(base) + 1 :]]
+    whole = booklet().layout(grown)
+    assert write_pdf(reused, identifier=b"x") == write_pdf(whole, identifier=b"x")
+    # A stylesheet whose braces do not all close is no start for another.
+    parsed.clear()
+    typesetter.layout("@media print { html { color: black; }")
+    typesetter.layout("@media print { html { color: black; }\n} body { color: red; }")
+    assert len(parsed) == 2 and parsed[1].startswith("@media print")
