@@ -73,6 +73,18 @@ COVER_GAP = 1.4
 LEAD_DOWN_SLACK = 0.03
 #: Hides all but the cover (the title's search lays out the cover alone).
 COVER_ALONE = "\nbody > :not(.panel-cover) { display: none !important; }"
+#: Sets the cover title one run to a line (every break its lines may take): the first
+#: layout of its search measures its words so, each width exact for the sizes it predicts.
+TITLE_RUNS = "\n#cover-masthead .title { display: block !important; max-width: 0 !important; }"
+#: A space's width in the title's type, in ems, as its search estimates it where it cannot
+#: measure one (a quarter em in the templates' title faces, give or take).
+SPACE_EM = 0.25
+#: Halvings of a step of the title's prediction (:data:`TITLE_PRECISION` / 4), to find the
+#: largest size predicted to fit closer than the step.
+LARGEST_REFINED = 4
+#: A run measured at one size is this much narrower at another than the sizes' ratio makes
+#: it, at most (measured: 0.02 %).
+RUN_SCALING = 1e-3
 #: The cover as tall as what it holds (not its page): how much room its lead may be moved
 #: down by is measured so, and the title searched so (the same layout serves both).
 COVER_NATURAL = "\n#panel-cover { min-height: 0 !important; }"
@@ -264,6 +276,11 @@ class _Masthead:
     width: float
     lines: tuple[tuple[str, float], ...]
     line_height: float
+    #: Each line's extent: its text's width and the line's decoration (padding, borders).
+    extents: tuple[float, ...] = ()
+    #: The width of a space (px), estimated, for a title set one word to a line (whose
+    #: lines hold none); else each line's letters, its spaces among them, share its width.
+    space: float | None = None
 
     @property
     def lonely(self) -> bool:
@@ -287,17 +304,30 @@ class _Masthead:
         title = self.line_height * len(self.lines)
         return size > at and self.height + title * (size / at - 1) > room + SLACK
 
+    def too_wide(self, size: float, at: float) -> bool:
+        """Whether a line of this layout holding one word (or words tied) is sure to run past
+        the masthead with the title at *size*, larger than *at*: the word grows with the
+        type, its decoration does not shrink, and a word wider than the measure holds a line
+        alone — a word too wide, which fails the cover."""
+        grow = size / at
+        return size > at and any(
+            len(text.split(" ")) == 1
+            and width * grow * (1 - RUN_SCALING) + max(extent - width, 0.0) > self.width + SLACK
+            for (text, width), extent in zip(self.lines, self.extents, strict=True)
+        )
+
     def broken(self, size: float, at: float) -> list[list[float]]:
         """The title's lines at *size* (this layout's at *at*), as its words' widths: the
         words breaking greedily as WeasyPrint breaks them, each as wide as its letters are
         on its line here, growing with the size."""
         grow = size / at
         words: list[float] = []
-        space = 0.0
+        space = 0.0 if self.space is None else self.space * grow
         for text, width in self.lines:
             per_letter = width / max(len(text.strip()), 1)
             words += [len(word) * per_letter * grow for word in text.split(" ") if word]
-            space = max(space, per_letter * grow)
+            if self.space is None:
+                space = max(space, per_letter * grow)
         lines: list[list[float]] = [[]]
         used = -space
         for word in words:
@@ -335,11 +365,11 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
             "overflow-wrap: normal !important; }"
         )
 
-    def measure(size: float) -> _Masthead:
+    def measure(size: float, runs: str = "") -> _Masthead:
         size = round(size, 2)
-        if size in tried:
+        if size in tried and not runs:
             return tried[size]
-        laid_out = cover.layout(f"{base}\n{css(size)}{COVER_NATURAL}{COVER_ALONE}")
+        laid_out = cover.layout(f"{base}\n{css(size)}{runs}{COVER_NATURAL}{COVER_ALONE}")
         # The masthead's first block (a template's ``::after`` makes another, empty one).
         masthead = laid_out.blocks("cover-masthead")
         head = masthead[0]
@@ -352,39 +382,63 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
         em = size / 0.75  # px
         heading = laid_out.lines_of("cover-masthead", "title")
         spacing = (heading[-1].bottom - heading[0].top) / len(heading) if heading else 0.0
-        found = tuple((line.text, line.width) for line in heading)
+        # Set one run to a line, a line's words tied (a heading's last two) are one run.
+        found = tuple((line.runs if runs else line.text, line.width) for line in heading)
         # A word wider than the masthead (a line of one word, its decoration counted): too
         # large, whatever else.
         word = any(
             len(line.text.split(" ")) == 1 and line.extent > head.width + SLACK for line in heading
         )
-        tried[size] = _Masthead(
+        result = _Masthead(
             tall and over <= SLACK,
             tall and not word and over <= RAGGED * em,
             head.height,
             head.width,
             found,
             spacing,
+            tuple(line.extent for line in heading),
+            SPACE_EM * em if runs else None,
         )
-        return tried[size]
+        if not runs:
+            tried[size] = result
+        return result
 
-    def largest(known: float) -> float:
-        """The largest size predicted to fit, from the layout at *known*."""
-        masthead = tried[round(known, 2)]
+    def largest(known: float, masthead: _Masthead | None = None) -> float:
+        """The largest size predicted to fit, from the layout at *known* (*masthead*, or
+        the one the search made there); closer than a step from the words measured one to
+        a line (their widths exact)."""
+        masthead = masthead or tried[round(known, 2)]
+
+        def fitting(size: float) -> bool:
+            height, narrow = masthead.predicted(size, known)
+            return narrow and height <= room
+
         size = high
         while size > low:
-            height, narrow = masthead.predicted(size, known)
-            if narrow and height <= room:
+            if fitting(size):
+                # Between the step that fits and the one above it, closer.
+                above = size * (1 + TITLE_PRECISION / 4)
+                for _ in range(
+                    LARGEST_REFINED if masthead.space is not None and size < high else 0
+                ):
+                    middle = (size * above) ** 0.5
+                    size, above = (middle, above) if fitting(middle) else (size, middle)
                 return size
             size /= 1 + TITLE_PRECISION / 4
         return low
 
     low, high = (fmt.body_size * size for size in TITLE_SIZES)
-    if not measure(low).fits:
-        return ""
+    # The smallest size first, the title one word (or words tied) to a line: each word's
+    # width measured exact for the predictions.  Fitting so, the cover fits with the title
+    # at this size however its words break (fewer lines, none wider).
+    runs: _Masthead | None = measure(low, TITLE_RUNS)
+    if runs is not None and not (runs.fits and _one_run_a_line(runs)):
+        runs = None
+        if not measure(low).fits:
+            return ""
     # The largest size whose masthead fits the room (its height grows with the size), ...
     fits, fails = low, None
-    guess = largest(low) / (1 + TITLE_PRECISION / 4)
+    guess = largest(low, runs) / (1 + TITLE_PRECISION / 4)
     for _ in range(TITLE_PASSES - 1):
         if fails is not None and fails / fits - 1 < TITLE_PRECISION:
             break
@@ -407,12 +461,18 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
             guess = (fits * fails) ** 0.5
         else:
             guess = fits * (1 + TITLE_PRECISION / 2)
-            if tried[round(fits, 2)].outgrown(guess, fits, room):
+            known = tried.get(round(fits, 2))
+            if (known is not None and known.outgrown(guess, fits, room)) or any(
+                masthead.too_wide(guess, at)
+                for masthead, at in ((known, fits), (runs, low))
+                if masthead is not None
+            ):
                 fails = guess  # larger than the largest, as its lines show without a layout
     # ... then, of it and a few sizes below, the first whose lines all keep to the measure:
     # a line's decoration (a template's padding cloned on each line) may push a line past it
     # at one size and not at the next.
-    best = round(max(size for size, found in tried.items() if found.fits), 2)
+    # (The smallest is known to fit when set one word to a line.)
+    best = round(max((size for size, found in tried.items() if found.fits), default=low), 2)
     for step in range(TITLE_RAGGED + 1):
         size = round(fits * (1 - TITLE_PRECISION / 2) ** step, 2)
         if size <= best:
@@ -420,6 +480,8 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
         if measure(size).fits:
             best = size
             break
+    if not measure(best).fits:  # the smallest (nothing larger fitted), as its words break
+        return ""
     if len(title_words) >= 3 and tried[best].lonely and not _stacked(tried[best]):
         # A little smaller may bring the word before it down too: the steps its words, as
         # measured, predict to end on one word alone even a little smaller (the prediction
@@ -435,6 +497,11 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
             if smaller.fits and not smaller.lonely:
                 return css(round(best * TITLE_STEP**step, 2))
     return css(best)
+
+
+def _one_run_a_line(masthead: _Masthead) -> bool:
+    """Whether each line of a title holds one word (or words tied): it was set so."""
+    return all(len(text.split(" ")) == 1 for text, _ in masthead.lines)
 
 
 def _stacked(masthead: _Masthead) -> bool:

@@ -308,6 +308,7 @@ class LaidOut:
                                 sum(child.margin_width() for child in line.children),
                                 line.position_y,
                                 line.position_y + line.height,
+                                "".join(_tied(box) for box in texts),
                             )
                         )
                 return found
@@ -325,6 +326,8 @@ class TextLine:
     extent: float
     top: float
     bottom: float
+    #: The text, the spaces of those set not to wrap made no-break spaces (:func:`_line_runs`).
+    runs: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,8 +407,13 @@ def _line_runs(line: Any) -> Iterator[str]:
     ``white-space: nowrap``) made no-break spaces."""
     for box in line.descendants():
         if isinstance(box, boxes.TextBox):
-            tied = box.style["white_space"] in ("nowrap", "pre")
-            yield box.text.replace(" ", "\u00a0") if tied else box.text
+            yield _tied(box)
+
+
+def _tied(box: Any) -> str:
+    """A text box's text, its spaces made no-break spaces when it is set not to wrap."""
+    tied = box.style["white_space"] in ("nowrap", "pre")
+    return str(box.text.replace(" ", "\u00a0") if tied else box.text)
 
 
 def _unbreakable(text: str) -> bool:
