@@ -169,24 +169,65 @@ def test_a_word_alone_on_its_line_bounds_the_size_at_once() -> None:
     assert len(set(calls)) < len(set(without))
 
 
-def test_a_stack_told_its_widest_run_is_sized_in_one_layout() -> None:
-    # The long word holds the type down.  Told its width per pixel of type (measured
-    # elsewhere), the search starts just below the size at which it fills the box: that
-    # layout fits, and the word alone on its line shows a larger size failing.
+def runs_of(text: str) -> list[list[float]]:
+    """Each word's width per pixel of type, as :func:`greedy_lines` sets them."""
+    return [[0.5 * len(word) for word in text.split()]]
+
+
+def test_a_stack_told_its_runs_is_sized_in_one_layout() -> None:
+    # The long word holds the type down.  Told each word's width per pixel of type (measured
+    # elsewhere), the search starts just below the size at which the widest fills the box:
+    # that layout fits, and the word alone on its line shows a larger size failing.
     text = "Antidisestablishmentarianism now"
     calls: list[float] = []
     largest = 1000.0 / (0.5 * len("Antidisestablishmentarianism"))
-    widest = 0.5 * len("Antidisestablishmentarianism")
-    chosen = fit_stack([text], word_measure(text, 5000.0, calls), 1000.0, 5000.0, widest=widest)
+    measure = word_measure(text, 5000.0, calls)
+    chosen = fit_stack([text], measure, 1000.0, 5000.0, runs=runs_of(text))
     assert chosen.passes == len(set(calls)) == 1
     assert largest * 0.99 < chosen.sizes[0] <= largest
     # Told nothing, the search takes more layouts.
     assert fit_stack([text], word_measure(text, 5000.0, []), 1000.0, 5000.0).passes > 1
-    # Where the box's height holds the type down, the run changes nothing.
+    # Where the box's height holds the type down, the runs change nothing.
     words = "Bread and roses for all of us now and always"
     short = fit_stack([words], word_measure(words, 300.0, []), 1000.0, 300.0)
-    told = fit_stack([words], word_measure(words, 300.0, []), 1000.0, 300.0, widest=3.0)
+    told = fit_stack([words], word_measure(words, 300.0, []), 1000.0, 300.0, runs=runs_of(words))
     assert told == short
+
+
+def test_runs_go_on_lines_one_way_or_more() -> None:
+    from leaflet.posters import _one_way
+
+    assert _one_way([30.0, 45.0, 60.0], 2, 100.0)  # 30 45 | 60; 30 | 45 60 is too wide
+    assert not _one_way([30.0, 40.0, 50.0], 2, 100.0)  # 30 40 | 50 or 30 | 40 50
+    assert _one_way([30.0, 40.0], 2, 100.0)
+    assert not _one_way([120.0, 40.0], 2, 100.0)  # a run wider than the box: no way
+    assert not _one_way([30.0, 45.0, 60.0], 4, 100.0)  # fewer runs than lines
+
+
+def test_a_centred_slogan_whose_runs_go_on_its_lines_one_way_is_balanced_as_it_is() -> None:
+    # "Housing rights / Solidarity": no other way keeps two lines in the box, so no narrower
+    # measure is tried for the centred slogan (it would show the same lines); set flush left,
+    # its measure matters, and the balance tries one.
+    text = "Housing rights Solidarity"
+    width, height = 1000.0, 300.0  # the height holds the type down to two lines
+    runs = runs_of(text)
+
+    def tried(centred: bool) -> tuple[set[float], Any]:
+        measures: set[float] = set()
+        measure = word_measure(text, height, [])
+
+        def recording(sizes: Sequence[float], widths: Sequence[float]) -> list[PosterMeasure]:
+            measures.add(widths[0])
+            return list(measure(sizes, widths))
+
+        return measures, fit_stack([text], recording, width, height, runs=runs, centred=centred)
+
+    measures, chosen = tried(centred=True)
+    lines = word_measure(text, height, [])(chosen.sizes, [width])[0]
+    assert lines.lines == 2
+    assert measures == {width} and chosen.widths == (width,)
+    measures, _ = tried(centred=False)
+    assert len(measures) > 1
 
 
 def test_balancing_never_tries_a_measure_narrower_than_a_word_alone_on_its_line() -> None:

@@ -189,11 +189,11 @@ class _Sections:
 
 def _pages(laid_out: LaidOut, element_id: str) -> int:
     """How many pages the element *element_id* spans."""
-    return len({block.page for block in laid_out.blocks(element_id)})
+    return len(laid_out.pages_of(element_id))
 
 
 def _sections(laid_out: LaidOut) -> _Sections:
-    inside = tuple(sorted({block.page for block in laid_out.blocks("panel-inside")}))
+    inside = tuple(sorted(laid_out.pages_of("panel-inside")))
     fill = laid_out.page_fill(inside[-1]) if inside else 0.0
     return _Sections(
         _pages(laid_out, "panel-cover"),

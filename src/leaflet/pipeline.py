@@ -576,24 +576,26 @@ def _back_page_css(
             measures.append(PosterMeasure(1, height, lines, lonely, unbroken))
         return measures
 
-    widest = _widest_run(natural, len(slogans)) if RUNS_MEASURED in natural.css else None
-    chosen = fit_stack(slogans, measure, width, height, widest=widest)
+    runs = _slogan_runs(natural, len(slogans)) if RUNS_MEASURED in natural.css else None
+    first = natural.blocks("slogan-1")
+    centred = bool(first) and first[0].align == "center"
+    chosen = fit_stack(slogans, measure, width, height, runs=runs, centred=centred)
     top = max(0.0, (height - sum(chosen.heights)) / 2)
     rules = [css(chosen.sizes, chosen.widths, top), _slogan_edge(natural, chosen.widths, width)]
     return "\n".join(filter(None, rules)), natural, alone
 
 
-def _widest_run(laid_out: LaidOut, count: int) -> float | None:
-    """The width of the widest line of the *count* slogans, per pixel of their type, in a
-    layout setting them one run to a line (:data:`RUNS_MEASURED`)."""
-    widths = [
-        width / block.size
-        for number in range(1, count + 1)
-        for block in laid_out.blocks(f"slogan-{number}")
-        if block.size > 0
-        for width in block.line_widths
-    ]
-    return max(widths, default=None)
+def _slogan_runs(laid_out: LaidOut, count: int) -> list[list[float]] | None:
+    """The widths of each of the *count* slogans' lines, in order, per pixel of their type,
+    in a layout setting them one run to a line (:data:`RUNS_MEASURED`); None when it did not
+    (a slogan not set so, as a template's rules may keep it)."""
+    runs = []
+    for number in range(1, count + 1):
+        blocks = laid_out.blocks(f"slogan-{number}")
+        if not blocks or any(block.size <= 0 or block.width > 0.01 for block in blocks):
+            return None
+        runs.append([width / block.size for block in blocks for width in block.line_widths])
+    return runs
 
 
 def _slogan_edge(natural: LaidOut, widths: Sequence[float], area: float) -> str:

@@ -170,18 +170,22 @@ def fit_stack(
     height: float,
     max_passes: int = 16,
     precision: float = STACK_PRECISION,
-    widest: float | None = None,
+    runs: Sequence[Sequence[float]] | None = None,
+    centred: bool = False,
 ) -> PosterLayout:
     """Every slogan stacked in one *width* × *height* box at one size (a booklet's back page).
 
     *measure* reports each slogan on its own, its height counting the space above it; the
     stack fits when the heights add up to the box's.
 
-    *widest*, when known, is the width of the widest run of the slogans no line breaks (a
-    long word, words tied), per pixel of type: it grows with the type, so no size past the
-    one at which it fills the box fits.  The search then starts just below that size rather
-    than at one guessed from the letters: where that run holds the type down, the first
-    layout fits and its line holding the run alone shows the next size up failing.
+    *runs*, when known, are the widths of each slogan's runs no line breaks (a word, words
+    tied), in order, per pixel of type (measured).  A run grows with the type, so no size
+    past the one at which the widest fills the box fits: the search starts just below it
+    rather than at a size guessed from the letters, and where that run holds the type down,
+    the first layout fits and its line holding the run alone shows the next size up
+    failing.  A *centred* slogan whose runs go on its lines one way only within the box (no
+    other way keeps as many lines, whatever the spaces) is balanced as it is: a narrower
+    measure that keeps its lines shows them the same.
     """
     count = len(texts)
     remembered = _Remembered(measure)
@@ -212,6 +216,7 @@ def fit_stack(
                 whole[index, each, across] = result.height
         return results
 
+    widest = max((run for each in runs or () for run in each), default=None)
     first = first_guess(" ".join(texts), width, height, widest)
     (size,) = _fit_sizes(
         [" ".join(texts)], stacked, width, height, max_passes - 5, precision, [first]
@@ -224,7 +229,8 @@ def fit_stack(
             if not any(result.lonely for result in kept([smaller] * count, [width] * count)):
                 size = smaller
                 break
-    widths, _ = _balance([size] * count, kept, width, height, precision)
+    scaled = [[run * size for run in each] for each in runs] if runs and centred else None
+    widths, _ = _balance([size] * count, kept, width, height, precision, scaled)
     # A slogan balanced without a layout (its lines each a run alone) is as tall as across
     # the whole box.
     full = remembered([size] * count, [width] * count)
@@ -316,9 +322,11 @@ def _balance(
     width: float,
     height: float,
     precision: float = WIDTH_PRECISION,
+    runs: Sequence[Sequence[float]] | None = None,
 ) -> tuple[list[float], list[float]]:
     """The narrowest measure keeping each poster's line count (even lines), and each
-    poster's height at that measure."""
+    poster's height at that measure.  A centred poster whose *runs* (their widths at its
+    size, in order) go on its lines one way only is balanced as it is."""
     results = measure(sizes, [width] * len(sizes))
     lines = [result.lines for result in results]
     heights = [result.height for result in results]
@@ -341,6 +349,10 @@ def _balance(
             # each still holds its line alone (narrower, no two join), so the lines are
             # these: balanced at the widest, no layout to try.
             wide[index] = narrow[index] = min(max(result.line_widths) + TIGHT, width)
+        elif runs is not None and lines[index] > 1 and _one_way(runs[index], lines[index], width):
+            # Any measure keeping the line count keeps these lines, which a centred poster
+            # shows the same at any measure that holds them.
+            narrow[index] = wide[index]
     # Each measure tried next: just above perfectly even lines (words do not divide evenly),
     # then just above the widest line of the last measure that kept the lines, else halving.
     trial = [min(n * BALANCE_AIM, width) for n in narrow]
@@ -370,3 +382,22 @@ def _runs_alone(result: PosterMeasure) -> bool:
     """Whether every line of a poster holds one run no line breaks (a word alone, words
     tied): its lines stay the same at any measure that holds the widest of them."""
     return bool(result.line_widths) and len(result.unbroken) == len(result.line_widths)
+
+
+def _one_way(runs: Sequence[float], lines: int, width: float) -> bool:
+    """Whether *runs* (widths, in order) go on *lines* lines one way only, no line's runs
+    wider together than *width* (the spaces between them left out: a line is wider still)."""
+    # ways[n][i]: the ways the runs from the i-th on go on n lines (counted up to two).
+    count = len(runs)
+    ways = [[0] * (count + 1) for _ in range(lines + 1)]
+    ways[0][count] = 1
+    for n in range(1, lines + 1):
+        for start in range(count - 1, -1, -1):
+            total, found = 0.0, 0
+            for end in range(start, count):
+                total += runs[end]
+                if total > width + SLACK:
+                    break
+                found += ways[n - 1][end + 1]
+            ways[n][start] = min(found, 2)
+    return ways[lines][0] == 1

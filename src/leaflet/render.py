@@ -258,6 +258,13 @@ class LaidOut:
 
     def blocks(self, element_id: str) -> list[Block]:
         """The laid-out fragments of the element with this id, on every page."""
+        return [_block(box, number) for number, box in self._boxes(element_id)]
+
+    def pages_of(self, element_id: str) -> set[int]:
+        """The pages (indices) holding a fragment of the element with this id."""
+        return {number for number, _ in self._boxes(element_id)}
+
+    def _boxes(self, element_id: str) -> list[tuple[int, Any]]:
         if not self._by_id:
             for number, page in enumerate(self.document.pages):
                 for box in page._page_box.descendants():
@@ -268,7 +275,7 @@ class LaidOut:
                         if found:
                             self._by_id.setdefault(found, []).append((number, box))
             self._by_id.setdefault("", [])  # walked (a document with no id at all)
-        return [_block(box, number) for number, box in self._by_id.get(element_id, [])]
+        return self._by_id.get(element_id, [])
 
     def lines_of(self, element_id: str, class_name: str) -> list[TextLine]:
         """The lines holding the text of the first element of class *class_name* in the
@@ -894,10 +901,12 @@ class Typesetter:
             (index,) = held
             page = base.document.pages[index]._page_box
             side = page.page_type.side
-            # What follows the part cannot change its page: left out, it costs no pages.
+            # What follows the part cannot change its page: left out, it costs no pages.  Of
+            # the (emptied) pages before it, one is kept, so that its page is not the first.
             alone = part.layout(
                 f"{extra_css}\n.{kept} {{ break-before: {side} !important; }}"
-                f"\nbody > .{kept} ~ :not(.{kept}) {{ display: none !important; }}"
+                f"\nbody > .{kept} ~ :not(.{kept}),"
+                f" body > :not(.{kept}) ~ :not(.{kept}) {{ display: none !important; }}"
             )
             found = _pages_holding(alone, kept)
             if len(found) == 1 and _holds_only(alone, found, kept):
