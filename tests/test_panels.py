@@ -592,3 +592,29 @@ def test_back_panel_slogans_are_sized_and_balanced_in_one_layout(
     assert not all(result.fits(width, height) for result in larger)
     narrower = [max(full[0].line_widths) - 1, *chosen.widths[1:]]
     assert measure(chosen.sizes, narrower)[0].lines == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "template", "heading"),
+    [
+        ("es-vivienda", "classic", "Lo que exigimos"),
+        ("en-free-transit", "classic", "Our demands"),
+        ("uk-labour-rights", "letter", "Що ми пропонуємо"),
+    ],
+)
+def test_a_mini_zine_spread_keeps_a_short_section_on_one_page(
+    name: str, template: str, heading: str
+) -> None:
+    # Too short for the mini zine's six inside pages, the text is spread over them by
+    # starting sections on pages.  Breaks chosen one at a time used as many pages as every
+    # break at once, but left a section's end alone on a page ("4. Un parque público…"):
+    # every break at once, whose emptiest page is fuller, is kept.
+    statement = load_statement(EXAMPLES / f"{name}.md")
+    pdf, _ = render_pages(statement, "a5-zine", template)
+    texts = page_texts(pdf)
+    (page,) = [text for text in texts if squeezed(heading) in text]
+    source = (EXAMPLES / f"{name}.md").read_text(encoding="utf-8")
+    section = source.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    body = re.sub(r"\[\^\w+\]", "", section.split("\n\n[^", 1)[0])
+    words = [squeezed(word) for word in re.findall(r"\w[\w'’-]*", body)]
+    assert [word for word in words if word not in page] == []

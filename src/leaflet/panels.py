@@ -523,7 +523,7 @@ def _spread(
     starts: list[str],
     css: str,
     budget: int,
-    every_page: int | None = None,
+    every_page: _EveryBreak | None = None,
 ) -> tuple[Fit, str]:
     """A text too short to fill the inside pages even in the largest type, spread over more of
     them: sections of the body (or the notes) start a page (*css*: the whole stylesheet but
@@ -532,8 +532,10 @@ def _spread(
     to a panel); else chosen one at a time (of the breaks that keep every section on the
     inside pages, the one using most pages, then leaving the emptiest page fullest), as long
     as pages are left to fill and the text can take more (as many as with every break).
-    *every_page*: the pages every break was seen to give at this scale (a section running
-    over two of them), when known."""
+    *every_page*: what every break was seen to give at this scale (a section running over
+    two of them), when known.  The spreading chosen one at a time is kept only if it uses
+    more pages than every break does, or as many with its emptiest page fuller (a list's
+    last item is not left alone on a page a break could have spared)."""
     from .fit import Fit, Measure
 
     def laid(rules: str) -> tuple[_Sections, LaidOut]:
@@ -545,10 +547,11 @@ def _spread(
 
     passes, best, broken = 0, fit, css
     # The most pages the text can take: every break adds pages or none.
-    most = budget if every_page is None else every_page
+    most = budget if every_page is None else every_page.pages
+    every_way = every_page
     if starts and len(starts) < budget and every_page is None:
         every = "\n".join(rule(start) for start in starts)
-        sections, _ = laid(every)
+        sections, laid_out = laid(every)
         passes += 1
         used = len(sections.inside)
         if not sections.overflows and used == len(starts) + 1 and used <= budget:
@@ -556,9 +559,10 @@ def _spread(
             return best, f"{css}\n{every}"
         if not sections.overflows and used <= budget:
             most = used
-    left, chosen = list(starts), ""
+            every_way = _EveryBreak(used, sections.fill, _emptiest(laid_out, sections))
+    left, chosen, fullest = list(starts), "", 0.0
     while left and passes < SPREAD_PASSES:
-        step: tuple[int, float, str, _Sections] | None = None
+        step: tuple[int, float, str, _Sections, LaidOut] | None = None
         for start in left[: SPREAD_PASSES - passes]:
             sections, laid_out = laid(f"{chosen}\n{rule(start)}")
             passes += 1
@@ -566,18 +570,41 @@ def _spread(
                 continue
             emptiest = min(laid_out.page_fill(page) for page in sections.inside)
             if step is None or (len(sections.inside), emptiest) > step[:2]:
-                step = (len(sections.inside), emptiest, start, sections)
+                step = (len(sections.inside), emptiest, start, sections, laid_out)
         if step is None:
             break
-        used, _, start, sections = step
+        used, _, start, sections, laid_out = step
         left.remove(start)
         chosen = f"{chosen}\n{rule(start)}"
         if used > best.measure.pages:
             best = Fit(fit.scale, Measure(used, sections.fill), fit.passes + passes)
-            broken = f"{css}\n{chosen}"
+            broken, fullest = f"{css}\n{chosen}", _emptiest(laid_out, sections)
         if used >= most:
             break
+    if every_way is not None and (every_way.pages, every_way.emptiest) > (
+        best.measure.pages,
+        fullest,
+    ):
+        best = Fit(fit.scale, Measure(every_way.pages, every_way.fill), fit.passes + passes)
+        broken = f"{css}\n" + "\n".join(rule(start) for start in starts)
     return best, broken
+
+
+def _emptiest(laid_out: LaidOut, sections: _Sections) -> float:
+    """How far down the emptiest inside page but the last its text reaches (the last one
+    ends the text where it ends): a page holding a list's last item alone is near empty."""
+    return min((laid_out.text_fill(page) for page in sections.inside[:-1]), default=1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class _EveryBreak:
+    """What every section break at once gives: the inside pages it takes, the last one's
+    fill, and how far down the emptiest of them but the last its text reaches
+    (:func:`_emptiest`)."""
+
+    pages: int
+    fill: float
+    emptiest: float
 
 
 def _spread_in_place(
@@ -590,7 +617,7 @@ def _spread_in_place(
     whole_css: str,
     starts: list[str],
     budget: int,
-    every_page: int | None,
+    every_page: _EveryBreak | None,
 ) -> tuple[Fit, LaidOut]:
     """The fitted text with the back page's slogans sized on the fitting's last layout and
     the cover's lead down; a text too short for the inside pages spread over them with these
@@ -640,15 +667,15 @@ def _shown(blanks: int) -> str:
 
 def _each_a_panel(
     typesetter: Typesetter, fmt: Format, css: str, starts: list[str], budget: int
-) -> tuple[Fit, LaidOut] | tuple[float, int | None]:
+) -> tuple[Fit, LaidOut] | tuple[float, _EveryBreak | None]:
     """A text of fewer sections than the piece has inside pages, each of them on a page of
     its own at the largest type (*css*: the cover's rules) — the layout the fitting and the
     spreading would come to for a short text, found at once: the fit and its layout (a
     cover running over its page is none), when every section fits the page it opens and
     the text could not fill the inside pages unbroken (fewer sections than pages, or their
     pages together :data:`SPARE` short of one page less).  Else the scale the fitting
-    starts from (the largest, or below it as the text's volume predicts), and the pages
-    every break gave when a section ran over two of them."""
+    starts from (the largest, or below it as the text's volume predicts), and what every
+    break gave when a section ran over two of them (:class:`_EveryBreak`)."""
     from .fit import TARGET_FILL, Fit, Measure
     from .pipeline import MAX_SCALE
 
@@ -665,7 +692,9 @@ def _each_a_panel(
         return Fit(MAX_SCALE, Measure(used, sections.fill), 1), laid_out
     if volume > budget:  # too long for the pages even unbroken: predicted down
         return float(MAX_SCALE * math.sqrt((budget - 1 + TARGET_FILL) / volume)), None
-    return MAX_SCALE, used if len(starts) + 1 < used <= budget else None
+    if len(starts) + 1 < used <= budget:
+        return MAX_SCALE, _EveryBreak(used, sections.fill, _emptiest(laid_out, sections))
+    return MAX_SCALE, None
 
 
 def _volume(laid_out: LaidOut, pages: tuple[int, ...]) -> float:

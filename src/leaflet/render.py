@@ -256,6 +256,21 @@ class LaidOut:
         used = max(bottoms, default=top) - top
         return min(1.0, max(0.0, used / page_box.height)) if page_box.height else 1.0
 
+    def text_fill(self, index: int) -> float:
+        """How far down page *index*'s content area its lines and pictures reach (0 … 1):
+        unlike :meth:`page_fill`, a page a block runs on from (the flow broken before the
+        page's foot, at a forced break) shows as full only if its text is."""
+        page_box = self.document.pages[index]._page_box
+        top = page_box.content_box_y()
+        bottoms = [
+            box.position_y + box.margin_height()
+            for block in _body_blocks(page_box)
+            for box in block.descendants()
+            if isinstance(box, (boxes.LineBox, boxes.ReplacedBox))
+        ]
+        used = max(bottoms, default=top) - top
+        return min(1.0, max(0.0, used / page_box.height)) if page_box.height else 1.0
+
     def blocks(self, element_id: str) -> list[Block]:
         """The laid-out fragments of the element with this id, on every page."""
         return [_block(box, number) for number, box in self._boxes(element_id)]
