@@ -365,10 +365,11 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
             "overflow-wrap: normal !important; }"
         )
 
-    def measure(size: float, runs: str = "") -> _Masthead:
+    def measure(size: float, one_run_a_line: bool = False) -> _Masthead:
         size = round(size, 2)
-        if size in tried and not runs:
+        if size in tried and not one_run_a_line:
             return tried[size]
+        runs = TITLE_RUNS if one_run_a_line else ""
         laid_out = cover.layout(f"{base}\n{css(size)}{runs}{COVER_NATURAL}{COVER_ALONE}")
         # The masthead's first block (a template's ``::after`` makes another, empty one).
         masthead = laid_out.blocks("cover-masthead")
@@ -383,7 +384,7 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
         heading = laid_out.lines_of("cover-masthead", "title")
         spacing = (heading[-1].bottom - heading[0].top) / len(heading) if heading else 0.0
         # Set one run to a line, a line's words tied (a heading's last two) are one run.
-        found = tuple((line.runs if runs else line.text, line.width) for line in heading)
+        found = tuple((line.runs if one_run_a_line else line.text, line.width) for line in heading)
         # A word wider than the masthead (a line of one word, its decoration counted): too
         # large, whatever else.
         word = any(
@@ -397,9 +398,9 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
             found,
             spacing,
             tuple(line.extent for line in heading),
-            SPACE_EM * em if runs else None,
+            SPACE_EM * em if one_run_a_line else None,
         )
-        if not runs:
+        if not one_run_a_line:
             tried[size] = result
         return result
 
@@ -431,11 +432,10 @@ def _cover_title(typesetter: Typesetter, fmt: Format, plan: PanelPlan, title: st
     # The smallest size first, the title one word (or words tied) to a line: each word's
     # width measured exact for the predictions.  Fitting so, the cover fits with the title
     # at this size however its words break (fewer lines, none wider).
-    runs: _Masthead | None = measure(low, TITLE_RUNS)
-    if runs is not None and not (runs.fits and _one_run_a_line(runs)):
-        runs = None
-        if not measure(low).fits:
-            return ""
+    probe = measure(low, one_run_a_line=True)
+    runs = probe if probe.fits and _one_run_a_line(probe) else None
+    if runs is None and not measure(low).fits:
+        return ""
     # The largest size whose masthead fits the room (its height grows with the size), ...
     fits, fails = low, None
     guess = largest(low, runs) / (1 + TITLE_PRECISION / 4)
